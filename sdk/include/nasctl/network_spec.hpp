@@ -1,0 +1,141 @@
+// NetworkSpec: the layer-level description of one sub-network. Every hardware
+// model reads it: it is enough to count MACs/parameters/activation memory, to
+// key a latency lookup table, and to build an equivalent LibTorch module.
+//
+// Layers are deployment units rather than framework primitives: a convolution
+// carries its batch norm and activation, because that is what an inference
+// runtime executes as one kernel (BN folded, activation fused) and what a
+// per-device latency table is measured on.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nasctl {
+
+enum class OpKind {
+  Conv2d,         // k x k convolution (+ optional BN, activation); groups = in channels for depthwise
+  Linear,         // fully connected on a flattened input (+ optional activation)
+  SqueezeExcite,  // global pool -> 1x1 (C->hidden, bias) -> ReLU -> 1x1 (hidden->C, bias) -> h-sigmoid -> scale
+  GlobalAvgPool,  // C x H x W -> C x 1 x 1
+  AvgPool2d,      // kernel, stride, padding (count_include_pad = false)
+  MaxPool2d,      // kernel, stride, padding
+  Add,            // element-wise sum of its inputs (residual)
+  Concat,         // channel concatenation of its inputs
+  ChannelSlice,   // channels [offset, offset + out.channels) of its input
+  ChannelShuffle, // ShuffleNet shuffle with `groups` groups
+  BatchNorm2d,    // stand-alone batch norm (one not fused into a convolution)
+  Activation,     // stand-alone activation
+};
+
+enum class ActivationKind { None, ReLU, ReLU6, HardSwish, HardSigmoid, Sigmoid };
+
+// Shape of one sample (batch excluded). Linear layers use {features, 1, 1}.
+struct TensorShape {
+  int64_t channels = 0;
+  int64_t height = 1;
+  int64_t width = 1;
+
+  int64_t elements() const { return channels * height * width; }
+  bool operator==(const TensorShape& o) const {
+    return channels == o.channels && height == o.height && width == o.width;
+  }
+  bool operator!=(const TensorShape& o) const { return !(*this == o); }
+};
+
+// Index used in Layer::inputs for the network's input tensor.
+constexpr int kNetworkInput = -1;
+
+struct Layer {
+  OpKind op = OpKind::Conv2d;
+  // Producers of this layer's inputs, by layer index (kNetworkInput for the
+  // network input). Always explicit, so the spec is a DAG in topological order.
+  std::vector<int> inputs;
+  TensorShape in;   // shape of the first input
+  TensorShape out;  // shape of the output
+  int kernel = 1;
+  int stride = 1;
+  int padding = 0;
+  int groups = 1;         // Conv2d groups; ChannelShuffle groups
+  int64_t hidden = 0;     // SqueezeExcite reduced channels; ChannelSlice offset
+  bool bias = false;      // Conv2d / Linear
+  bool batch_norm = false;  // Conv2d: followed by a (foldable) batch norm
+  ActivationKind activation = ActivationKind::None;
+
+  // Stable, human-readable signature of everything that determines the cost
+  // of this layer, e.g. "conv2d|16x112x112|24x56x56|k3|s2|p1|g1|bn|relu".
+  // Lookup tables are keyed by it; it never contains commas.
+  std::string key() const;
+};
+
+struct NetworkSpec {
+  std::string name;          // e.g. the space name
+  TensorShape input;         // one sample, e.g. {3, 224, 224}
+  std::vector<Layer> layers; // topological order; the last layer is the output
+
+  const TensorShape& output() const { return layers.back().out; }
+};
+
+// Cost counts. Convention (reproduces DyNAS-T's OFA table exactly):
+// parameters = weights + biases + 2 per batch-norm channel;
+// MACs = k*k*(cin/groups)*cout*Hout*Wout per convolution (SE convolutions at
+// 1x1), in*out per linear layer, nothing for BN, activations, pooling, adds.
+int64_t layer_macs(const Layer& layer);
+int64_t layer_params(const Layer& layer);
+
+struct NetworkCost {
+  int64_t macs = 0;
+  int64_t params = 0;
+  // Largest number of activation elements alive at once (inputs still needed
+  // by later layers plus the output being produced), batch 1.
+  int64_t peak_activation_elements = 0;
+};
+NetworkCost count_cost(const NetworkSpec& spec);
+
+// Checks the spec's internal consistency (inputs refer to earlier layers,
+// shapes agree, channels divide by groups); throws nasctl::Error naming the
+// offending layer. Spaces call it in tests; builders call it before building.
+void check_network(const NetworkSpec& spec);
+
+const char* to_string(OpKind op);
+const char* to_string(ActivationKind act);
+
+// Appends layers with shape inference, tracking the "current" tensor, so a
+// space's lower() reads like the network definition. Convolutions use
+// padding kernel/2 (the "same" convention of MobileNet-style networks).
+class NetworkBuilder {
+ public:
+  NetworkBuilder(std::string name, TensorShape input);
+
+  // Each returns the index of the layer it appended, which becomes current.
+  int conv(int64_t out_channels, int kernel, int stride, int groups, bool batch_norm,
+           ActivationKind act, bool bias = false);
+  int depthwise(int kernel, int stride, bool batch_norm, ActivationKind act);
+  int squeeze_excite(int64_t hidden);
+  int global_avg_pool();
+  int avg_pool(int kernel, int stride, int padding);
+  int max_pool(int kernel, int stride, int padding);
+  int linear(int64_t out_features, bool bias, ActivationKind act = ActivationKind::None);
+  int batch_norm();
+  int activation(ActivationKind act);
+  int add(int a, int b);
+  int concat(const std::vector<int>& parts);
+  int channel_slice(int64_t offset, int64_t channels);
+  int channel_shuffle(int groups);
+
+  // The tensor the next layer reads; set it to branch from an earlier layer.
+  int current() const { return current_; }
+  void set_current(int layer) { current_ = layer; }
+  const TensorShape& shape_of(int layer) const;
+  const TensorShape& current_shape() const { return shape_of(current_); }
+
+  NetworkSpec finish() &&;
+
+ private:
+  int append(Layer layer);
+  NetworkSpec spec_;
+  int current_ = kNetworkInput;
+};
+
+}  // namespace nasctl

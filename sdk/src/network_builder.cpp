@@ -1,0 +1,167 @@
+// NetworkBuilder: shape inference for the layers a space appends.
+#include <utility>
+
+#include "nasctl/error.hpp"
+#include "nasctl/network_spec.hpp"
+
+namespace nasctl {
+
+namespace {
+
+int64_t conv_out(int64_t size, int kernel, int stride, int padding) {
+  return (size + 2 * padding - kernel) / stride + 1;
+}
+
+}  // namespace
+
+NetworkBuilder::NetworkBuilder(std::string name, TensorShape input) {
+  spec_.name = std::move(name);
+  spec_.input = input;
+}
+
+const TensorShape& NetworkBuilder::shape_of(int layer) const {
+  if (layer == kNetworkInput) return spec_.input;
+  if (layer < 0 || layer >= static_cast<int>(spec_.layers.size()))
+    throw Error("NetworkBuilder: no layer " + std::to_string(layer) + " in '" + spec_.name + "'");
+  return spec_.layers[layer].out;
+}
+
+int NetworkBuilder::append(Layer layer) {
+  if (layer.inputs.empty()) layer.inputs = {current_};
+  layer.in = shape_of(layer.inputs[0]);
+  spec_.layers.push_back(std::move(layer));
+  current_ = static_cast<int>(spec_.layers.size()) - 1;
+  return current_;
+}
+
+int NetworkBuilder::conv(int64_t out_channels, int kernel, int stride, int groups, bool batch_norm,
+                         ActivationKind act, bool bias) {
+  const TensorShape& in = current_shape();
+  Layer l;
+  l.op = OpKind::Conv2d;
+  l.kernel = kernel;
+  l.stride = stride;
+  l.padding = kernel / 2;
+  l.groups = groups;
+  l.batch_norm = batch_norm;
+  l.activation = act;
+  l.bias = bias;
+  l.out = {out_channels, conv_out(in.height, kernel, stride, l.padding),
+           conv_out(in.width, kernel, stride, l.padding)};
+  return append(std::move(l));
+}
+
+int NetworkBuilder::depthwise(int kernel, int stride, bool batch_norm, ActivationKind act) {
+  const int64_t c = current_shape().channels;
+  return conv(c, kernel, stride, static_cast<int>(c), batch_norm, act);
+}
+
+int NetworkBuilder::squeeze_excite(int64_t hidden) {
+  Layer l;
+  l.op = OpKind::SqueezeExcite;
+  l.hidden = hidden;
+  l.out = current_shape();
+  return append(std::move(l));
+}
+
+int NetworkBuilder::global_avg_pool() {
+  Layer l;
+  l.op = OpKind::GlobalAvgPool;
+  l.out = {current_shape().channels, 1, 1};
+  return append(std::move(l));
+}
+
+int NetworkBuilder::avg_pool(int kernel, int stride, int padding) {
+  const TensorShape& in = current_shape();
+  Layer l;
+  l.op = OpKind::AvgPool2d;
+  l.kernel = kernel;
+  l.stride = stride;
+  l.padding = padding;
+  l.out = {in.channels, conv_out(in.height, kernel, stride, padding), conv_out(in.width, kernel, stride, padding)};
+  return append(std::move(l));
+}
+
+int NetworkBuilder::max_pool(int kernel, int stride, int padding) {
+  const int index = avg_pool(kernel, stride, padding);
+  spec_.layers[index].op = OpKind::MaxPool2d;
+  return index;
+}
+
+int NetworkBuilder::linear(int64_t out_features, bool bias, ActivationKind act) {
+  Layer l;
+  l.op = OpKind::Linear;
+  l.bias = bias;
+  l.activation = act;
+  l.out = {out_features, 1, 1};
+  return append(std::move(l));
+}
+
+int NetworkBuilder::batch_norm() {
+  Layer l;
+  l.op = OpKind::BatchNorm2d;
+  l.out = current_shape();
+  return append(std::move(l));
+}
+
+int NetworkBuilder::activation(ActivationKind act) {
+  Layer l;
+  l.op = OpKind::Activation;
+  l.activation = act;
+  l.out = current_shape();
+  return append(std::move(l));
+}
+
+int NetworkBuilder::add(int a, int b) {
+  if (shape_of(a) != shape_of(b)) throw Error("NetworkBuilder: add of layers with different shapes in '" + spec_.name + "'");
+  Layer l;
+  l.op = OpKind::Add;
+  l.inputs = {a, b};
+  l.out = shape_of(a);
+  return append(std::move(l));
+}
+
+int NetworkBuilder::concat(const std::vector<int>& parts) {
+  if (parts.empty()) throw Error("NetworkBuilder: concat of nothing in '" + spec_.name + "'");
+  Layer l;
+  l.op = OpKind::Concat;
+  l.inputs = parts;
+  l.out = shape_of(parts[0]);
+  l.out.channels = 0;
+  for (int p : parts) {
+    const TensorShape& s = shape_of(p);
+    if (s.height != l.out.height || s.width != l.out.width)
+      throw Error("NetworkBuilder: concat of different spatial sizes in '" + spec_.name + "'");
+    l.out.channels += s.channels;
+  }
+  return append(std::move(l));
+}
+
+int NetworkBuilder::channel_slice(int64_t offset, int64_t channels) {
+  const TensorShape& in = current_shape();
+  if (offset < 0 || channels <= 0 || offset + channels > in.channels)
+    throw Error("NetworkBuilder: channel slice out of range in '" + spec_.name + "'");
+  Layer l;
+  l.op = OpKind::ChannelSlice;
+  l.hidden = offset;
+  l.out = {channels, in.height, in.width};
+  return append(std::move(l));
+}
+
+int NetworkBuilder::channel_shuffle(int groups) {
+  if (groups <= 0 || current_shape().channels % groups)
+    throw Error("NetworkBuilder: channel shuffle groups do not divide channels in '" + spec_.name + "'");
+  Layer l;
+  l.op = OpKind::ChannelShuffle;
+  l.groups = groups;
+  l.out = current_shape();
+  return append(std::move(l));
+}
+
+NetworkSpec NetworkBuilder::finish() && {
+  if (current_ != static_cast<int>(spec_.layers.size()) - 1)
+    throw Error("NetworkBuilder: the current tensor of '" + spec_.name + "' is not the last layer");
+  return std::move(spec_);
+}
+
+}  // namespace nasctl
