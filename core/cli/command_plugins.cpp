@@ -1,0 +1,84 @@
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "nasctl/error.hpp"
+#include "nasctl/runtime/did_you_mean.hpp"
+#include "nasctl/runtime/plugin_loader.hpp"
+
+namespace nasctl::cli {
+
+namespace {
+
+nlohmann::json key_json(const ConfigKey& k) {
+  nlohmann::json j{{"name", k.name}, {"type", to_string(k.type)}, {"doc", k.doc}, {"required", k.required}};
+  if (!std::holds_alternative<std::monostate>(k.default_value)) j["default"] = to_toml(k.default_value);
+  if (!k.allowed.empty()) j["allowed"] = k.allowed;
+  if (k.min) j["min"] = *k.min;
+  if (k.max) j["max"] = *k.max;
+  return j;
+}
+
+int show_plugin(const runtime::PluginRegistry& registry, const PluginsOptions& options) {
+  const runtime::LoadedPlugin* p = registry.find_any(options.show);
+  if (!p) {
+    std::vector<std::string> names;
+    for (const auto& q : registry.plugins()) names.push_back(q.descriptor.info.name);
+    throw PluginError("no plugin named '" + options.show + "'" + runtime::did_you_mean(options.show, names) +
+                      "; fix: run `nasctl plugins` to list them");
+  }
+  const auto& info = p->descriptor.info;
+  if (options.json) {
+    nlohmann::json keys = nlohmann::json::array();
+    for (const auto& k : info.keys) keys.push_back(key_json(k));
+    std::cout << nlohmann::json{{"kind", to_string(p->descriptor.kind)}, {"name", info.name}, {"version", info.version},
+                                {"description", info.description}, {"file", p->file}, {"keys", keys}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  std::printf("%s plugin '%s' %s\n  %s\n  file: %s\n\nconfig keys:\n", to_string(p->descriptor.kind), info.name.c_str(),
+              info.version.c_str(), info.description.c_str(), p->file.c_str());
+  if (info.keys.empty()) std::printf("  (none)\n");
+  for (const auto& k : info.keys) {
+    std::string def = k.required ? "required" : std::holds_alternative<std::monostate>(k.default_value) ? "optional" : "default " + to_toml(k.default_value);
+    std::string extra;
+    if (!k.allowed.empty()) {
+      for (const auto& a : k.allowed) extra += (extra.empty() ? " one of: " : ", ") + a;
+    }
+    if (k.min) extra += " min " + to_toml(*k.min);
+    if (k.max) extra += " max " + to_toml(*k.max);
+    std::printf("  %-18s %-16s %s\n  %-18s %s%s\n", k.name.c_str(), to_string(k.type), def.c_str(), "", k.doc.c_str(),
+                extra.empty() ? "" : (" (" + extra.substr(1) + ")").c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_plugins_command(const PluginsOptions& options) {
+  runtime::PluginRegistry registry;
+  registry.scan(runtime::default_plugin_dirs(), false);
+  registry.scan(options.paths, true);
+  if (!options.show.empty()) return show_plugin(registry, options);
+  if (options.json) {
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& p : registry.plugins())
+      all.push_back({{"kind", to_string(p.descriptor.kind)}, {"name", p.descriptor.info.name},
+                     {"version", p.descriptor.info.version}, {"file", p.file}, {"description", p.descriptor.info.description}});
+    std::cout << all.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%-9s %-18s %-8s %-s\n", "KIND", "NAME", "VERSION", "DESCRIPTION / FILE");
+  for (const auto& p : registry.plugins()) {
+    std::printf("%-9s %-18s %-8s %s\n%-37s %s\n", to_string(p.descriptor.kind), p.descriptor.info.name.c_str(),
+                p.descriptor.info.version.c_str(), p.descriptor.info.description.c_str(), "", p.file.c_str());
+  }
+  if (registry.plugins().empty())
+    std::printf("(no plugins found in %s; set NAS_PLUGIN_PATH or pass --path)\n", runtime::builtin_plugin_dir().c_str());
+  return 0;
+}
+
+}  // namespace nasctl::cli

@@ -1,0 +1,49 @@
+// One function per nasctl command; main.cpp wires them to CLI11.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace nasctl::cli {
+
+struct ConfigOptions {
+  std::string config_file;             // empty: the embedded default
+  std::vector<std::string> overrides;  // --set dotted.key=value
+};
+
+struct SearchOptions {
+  ConfigOptions config;
+  std::string out_dir;     // -o; empty: the config's `out`
+  std::string resume_dir;  // --resume
+  bool no_progress = false;
+  std::string command_line;
+};
+
+struct EvaluateOptions {
+  ConfigOptions config;
+  std::vector<std::string> architectures;
+  std::string archs_file;
+};
+
+struct PluginsOptions {
+  std::vector<std::string> paths;
+  bool json = false;
+  std::string show;  // plugin name for `plugins show`
+};
+
+int run_search_command(const SearchOptions& options);
+int run_validate_command(const ConfigOptions& options);
+int run_evaluate_command(const EvaluateOptions& options);
+int run_plugins_command(const PluginsOptions& options);
+int run_defaults_command();
+
+}  // namespace nasctl::cli
+
+namespace nasctl::runtime {
+struct RunConfig;
+}
+
+namespace nasctl::cli {
+// The config of -c (or the embedded default) with --set overrides applied.
+runtime::RunConfig load_config(const ConfigOptions& options);
+}  // namespace nasctl::cli

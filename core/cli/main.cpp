@@ -1,0 +1,80 @@
+// nasctl: hardware-aware neural architecture search from the command line.
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "commands.hpp"
+#include "nasctl/error.hpp"
+
+namespace {
+
+void add_config_options(CLI::App* command, nasctl::cli::ConfigOptions& options, bool config_required) {
+  auto* c = command->add_option("-c,--config", options.config_file, "TOML config file");
+  if (config_required) c->required();
+  command->add_option("--set", options.overrides, "Override a config key: dotted.key=value (repeatable)")
+      ->type_name("KEY=VALUE");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"nasctl: hardware-aware neural architecture search", "nasctl"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "nasctl " NASCTL_VERSION);
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+
+  nasctl::cli::SearchOptions search;
+  auto* search_cmd = app.add_subcommand("search", "Search a space; writes evaluations.csv, pareto.csv and run.json");
+  add_config_options(search_cmd, search.config, false);
+  search_cmd->add_option("-o,--out", search.out_dir, "Output folder (default: the config's `out`)");
+  search_cmd->add_option("--resume", search.resume_dir, "Continue the run in this folder to its budget");
+  search_cmd->add_flag("--no-progress", search.no_progress, "Log lines instead of a progress bar");
+
+  nasctl::cli::ConfigOptions validate;
+  auto* validate_cmd = app.add_subcommand("validate", "Check a config without running anything");
+  add_config_options(validate_cmd, validate, true);
+
+  nasctl::cli::EvaluateOptions evaluate;
+  auto* evaluate_cmd = app.add_subcommand("evaluate", "Print the metrics of given architectures as CSV");
+  add_config_options(evaluate_cmd, evaluate.config, false);
+  evaluate_cmd->add_option("architectures", evaluate.architectures, "Architecture strings");
+  evaluate_cmd->add_option("--archs", evaluate.archs_file, "File with one architecture per line");
+
+  nasctl::cli::PluginsOptions plugins;
+  auto* plugins_cmd = app.add_subcommand("plugins", "List the plugins nasctl finds");
+  plugins_cmd->add_option("--path", plugins.paths, "Extra plugin folder or file (repeatable)");
+  plugins_cmd->add_flag("--json", plugins.json, "Machine-readable output");
+  auto* show_cmd = plugins_cmd->add_subcommand("show", "Show one plugin's config keys");
+  show_cmd->add_option("name", plugins.show, "Plugin name")->required();
+  show_cmd->add_flag("--json", plugins.json, "Machine-readable output");
+  show_cmd->add_option("--path", plugins.paths, "Extra plugin folder or file (repeatable)");
+
+  app.add_subcommand("defaults", "Print the embedded default config");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::set_pattern("[%H:%M:%S] %^%l%$ %v");
+  for (int i = 0; i < argc; ++i) search.command_line += (i ? " " : "") + std::string(argv[i]);
+
+  try {
+    if (*search_cmd) return nasctl::cli::run_search_command(search);
+    if (*validate_cmd) return nasctl::cli::run_validate_command(validate);
+    if (*evaluate_cmd) return nasctl::cli::run_evaluate_command(evaluate);
+    if (*plugins_cmd) return nasctl::cli::run_plugins_command(plugins);
+    return nasctl::cli::run_defaults_command();
+  } catch (const nasctl::Error& e) {
+    std::fprintf(stderr, "nasctl: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nasctl: internal error: %s (please report this)\n", e.what());
+    return 3;
+  }
+}

@@ -1,0 +1,61 @@
+// The run configuration: one TOML file (or the embedded default) plus
+// `--set dotted.key=value` overrides, checked and resolved into RunConfig.
+// Every error names file:line:column (or the --set) and the fix.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nasctl/config.hpp"
+#include "nasctl/metrics.hpp"
+
+namespace nasctl::runtime {
+
+// A plugin selection: which plugin, under which instance name, and its table.
+struct PluginSection {
+  std::string plugin;
+  std::string instance;    // [[hardware]] name; "accuracy"; "space"; "search"
+  std::string key_path;    // "hardware[1]", "accuracy", ... for messages
+  std::string where;       // file:line:col of the table
+  PluginConfig raw;        // the user's keys, before validation (where filled)
+};
+
+struct RunConfig {
+  std::string file;        // the config file, or "<embedded default>"
+  std::string base_dir;    // relative paths resolve against it
+  uint64_t seed = 42;
+  std::string out = "runs/latest";
+  PluginSection space;
+  PluginSection search;
+  std::vector<PluginSection> hardware;
+  std::optional<PluginSection> accuracy;
+  std::vector<Objective> objectives;
+  std::vector<std::string> objective_where;
+  std::vector<Constraint> constraints;
+  std::vector<std::string> constraint_where;
+  std::size_t budget_evaluations = 0;  // 0: none
+  double budget_seconds = 0.0;         // 0: none
+  std::size_t threads = 0;             // 0: all cores
+  std::size_t batch = 0;               // 0: the strategy's preference
+  std::vector<std::string> plugin_paths;
+  std::string resolved_toml;           // the whole config after overrides, as TOML
+};
+
+// Parses and checks the structure (top-level keys, types, required tables).
+// Plugin tables are checked later against each plugin's declared keys.
+RunConfig load_config_file(const std::string& path, const std::vector<std::string>& overrides);
+RunConfig load_config_text(const std::string& text, const std::string& name, const std::string& base_dir,
+                           const std::vector<std::string>& overrides);
+
+// Fills a plugin's table from its declared keys: unknown keys (with a
+// did-you-mean), wrong types, out-of-range and missing required values are
+// ConfigErrors; absent keys get their defaults.
+PluginConfig validate_plugin_table(const PluginSection& section, const std::vector<ConfigKey>& keys);
+
+// The embedded default config (OFA MobileNetV3 + ImageNet predictor + CPU
+// latency + NSGA-II); `{data}` is replaced by nasctl's data folder.
+std::string default_config_text();
+
+}  // namespace nasctl::runtime

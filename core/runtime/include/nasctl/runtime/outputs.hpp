@@ -1,0 +1,35 @@
+// What a run leaves behind besides its journal: evaluations.csv, pareto.csv
+// (both rewritten atomically, so a reader never sees half a file) and the
+// scoring that turns metrics into objectives and constraint violations.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "nasctl/search_strategy.hpp"
+#include "nasctl/runtime/evaluator.hpp"
+
+namespace nasctl::runtime {
+
+struct Score {
+  std::vector<double> objectives;  // minimisation form; +inf where unknown
+  double violation = 0.0;          // +inf for failed evaluations
+  bool feasible() const { return violation <= 0.0; }
+};
+
+Score score(const EvaluationRecord& record, const Problem& problem);
+
+// Indices (into records) of the feasible non-dominated set, sorted by the
+// first objective.
+std::vector<std::size_t> pareto_indices(const std::vector<Score>& scores);
+
+// Writes `text` to `path` through a temporary file and rename(2).
+void write_file_atomically(const std::string& path, const std::string& text);
+
+// CSV of records in index order: index, arch, every metric, feasible,
+// violation, seconds, error.
+std::string evaluations_csv(const std::vector<EvaluationRecord>& records, const std::vector<Score>& scores,
+                            const std::vector<std::string>& metric_names,
+                            const std::vector<std::size_t>* only = nullptr);
+
+}  // namespace nasctl::runtime

@@ -1,0 +1,94 @@
+#include "nasctl/runtime/evaluator.hpp"
+
+#include <chrono>
+#include <mutex>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "nasctl/error.hpp"
+#include "nasctl/metric_provider.hpp"
+#include "nasctl/search_space.hpp"
+#include "nasctl/runtime/session.hpp"
+
+namespace nasctl::runtime {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Runs the providers selected by `exclusive` on one candidate, adding their
+// metrics under full names. Returns false (with record.error set) on failure.
+bool run_providers(const SearchSpace& space, const std::vector<ProviderInstance>& providers, bool exclusive,
+                   const NetworkSpec& network, EvaluationRecord& record) {
+  const Candidate candidate{space, record.arch, record.canonical, network};
+  for (const auto& p : providers) {
+    if (p.provider->needs_exclusive_machine() != exclusive) continue;
+    try {
+      const Metrics values = p.provider->provide(candidate);
+      for (const auto& info : p.metrics) {
+        auto it = values.find(info.name);
+        if (it == values.end()) {
+          record.error = "provider '" + p.instance + "' returned no value for metric '" + info.name + "'";
+          return false;
+        }
+        record.metrics[p.instance + "." + info.name] = it->second;
+      }
+    } catch (const std::exception& e) {
+      record.error = p.instance + ": " + e.what();
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+LocalEvaluator::LocalEvaluator(const SearchSpace& space, const std::vector<ProviderInstance>& providers,
+                               std::size_t threads)
+    : space_(space), providers_(providers), threads_(threads == 0 ? 1 : threads) {}
+
+void LocalEvaluator::evaluate(const std::vector<EvaluationRecord*>& jobs,
+                              const std::function<void(EvaluationRecord&)>& on_done) {
+  bool any_exclusive = false;
+  for (const auto& p : providers_) any_exclusive |= p.provider->needs_exclusive_machine();
+
+  std::vector<NetworkSpec> networks(jobs.size());
+  std::vector<double> seconds(jobs.size(), 0.0);
+  std::mutex done_mutex;
+  auto first_phase = [&](std::size_t i) {
+    EvaluationRecord& r = *jobs[i];
+    const auto start = Clock::now();
+    try {
+      networks[i] = space_.lower(r.arch);
+      run_providers(space_, providers_, false, networks[i], r);
+    } catch (const std::exception& e) {
+      r.error = std::string("lowering failed: ") + e.what();
+    }
+    seconds[i] = std::chrono::duration<double>(Clock::now() - start).count();
+    if (!any_exclusive || !r.error.empty()) {
+      r.seconds = seconds[i];
+      std::lock_guard<std::mutex> lock(done_mutex);
+      on_done(r);
+    }
+  };
+  if (threads_ <= 1 || jobs.size() <= 1) {
+    for (std::size_t i = 0; i < jobs.size(); ++i) first_phase(i);
+  } else {
+    boost::asio::thread_pool pool(std::min(threads_, jobs.size()));
+    for (std::size_t i = 0; i < jobs.size(); ++i) boost::asio::post(pool, [&, i] { first_phase(i); });
+    pool.join();
+  }
+  if (!any_exclusive) return;
+  // Measurements run alone: nothing else competes for the cores or caches.
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    EvaluationRecord& r = *jobs[i];
+    if (!r.error.empty()) continue;
+    const auto start = Clock::now();
+    run_providers(space_, providers_, true, networks[i], r);
+    r.seconds = seconds[i] + std::chrono::duration<double>(Clock::now() - start).count();
+    on_done(r);
+  }
+}
+
+}  // namespace nasctl::runtime

@@ -1,0 +1,116 @@
+#include "nasctl/runtime/journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "nasctl/error.hpp"
+
+namespace nasctl::runtime {
+
+namespace {
+
+void write_all(int fd, const std::string& text, const std::string& path) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(path + ": cannot append to the journal (" + std::strerror(errno) + "); fix: free disk space or check permissions; the run can be resumed");
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+nlohmann::json to_json(const EvaluationRecord& r) {
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const auto& [k, v] : r.metrics) metrics[k] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+  nlohmann::json j{{"index", r.index}, {"arch", r.canonical}, {"choices", r.arch}, {"metrics", metrics},
+                   {"seconds", r.seconds}, {"elapsed", r.elapsed}};
+  if (!r.error.empty()) j["error"] = r.error;
+  return j;
+}
+
+EvaluationRecord from_json(const nlohmann::json& j) {
+  EvaluationRecord r;
+  r.index = j.at("index").get<std::size_t>();
+  r.canonical = j.at("arch").get<std::string>();
+  r.arch = j.at("choices").get<std::vector<int>>();
+  for (const auto& [k, v] : j.at("metrics").items())
+    r.metrics[k] = v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>();
+  r.seconds = j.at("seconds").get<double>();
+  r.elapsed = j.at("elapsed").get<double>();
+  if (j.contains("error")) r.error = j.at("error").get<std::string>();
+  return r;
+}
+
+}  // namespace
+
+Journal::Journal(const std::string& path, const std::string& space_name) : path_(path) {
+  const bool exists = ::access(path.c_str(), F_OK) == 0;
+  fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error(path + ": cannot open the journal for writing (" + std::strerror(errno) + "); fix: choose a writable output folder with -o");
+  if (!exists) {
+    const nlohmann::json header{{"nasctl_journal", kJournalVersion}, {"space", space_name}};
+    write_all(fd_, header.dump() + "\n", path_);
+  }
+}
+
+Journal::~Journal() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void Journal::append(const EvaluationRecord& record) { write_all(fd_, to_json(record).dump() + "\n", path_); }
+
+std::vector<EvaluationRecord> Journal::read(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw DataError(path + ": cannot read the journal; fix: point --resume at a run folder");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  // A line without its newline is one a killed run was writing.
+  in.clear();
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<std::streamoff>(in.tellg());
+  bool last_complete = true;
+  if (size > 0) {
+    in.seekg(size - 1);
+    last_complete = in.get() == '\n';
+  }
+  std::vector<EvaluationRecord> records;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string where = path + ":" + std::to_string(i + 1);
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(lines[i]);
+    } catch (const nlohmann::json::exception&) {
+      if (i + 1 == lines.size() && (!last_complete || lines[i].empty())) {
+        spdlog::warn("{}: dropping the last journal line, cut short when the run stopped", where);
+        break;
+      }
+      throw DataError(where + ": corrupt journal line; fix: remove that line (the evaluation will be redone)");
+    }
+    if (i == 0) {
+      if (!j.is_object() || !j.contains("nasctl_journal"))
+        throw DataError(where + ": not a nasctl journal (no header); fix: point --resume at a folder written by nasctl search");
+      if (j["nasctl_journal"] != kJournalVersion)
+        throw DataError(where + ": journal version " + j["nasctl_journal"].dump() + " is not supported by this nasctl (" +
+                        std::to_string(kJournalVersion) + "); fix: resume with the nasctl version that wrote it");
+      continue;
+    }
+    try {
+      records.push_back(from_json(j));
+    } catch (const nlohmann::json::exception& e) {
+      throw DataError(where + ": journal record is missing fields (" + e.what() + "); fix: remove that line");
+    }
+  }
+  if (lines.empty()) throw DataError(path + ": empty journal; fix: start a new run instead of resuming");
+  return records;
+}
+
+}  // namespace nasctl::runtime

@@ -1,0 +1,60 @@
+#include "nasctl/runtime/progress.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+namespace nasctl::runtime {
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  const long s = std::lround(seconds);
+  char buf[32];
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
+  else if (s >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  else std::snprintf(buf, sizeof buf, "%lds", s);
+  return buf;
+}
+
+Progress::Progress(std::size_t budget_evaluations, double budget_seconds, bool terminal)
+    : budget_evaluations_(budget_evaluations), budget_seconds_(budget_seconds), terminal_(terminal) {}
+
+std::string Progress::line(std::size_t done, std::size_t feasible, double hv, double elapsed) const {
+  double fraction = 0.0;
+  if (budget_evaluations_ > 0) fraction = static_cast<double>(done) / static_cast<double>(budget_evaluations_);
+  if (budget_seconds_ > 0) fraction = std::max(fraction, elapsed / budget_seconds_);
+  fraction = std::min(1.0, fraction);
+  const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : NAN;
+  char hv_text[32] = "-";
+  if (std::isfinite(hv)) std::snprintf(hv_text, sizeof hv_text, "%.4g", hv);
+  char buf[256];
+  const std::string total = budget_evaluations_ ? std::to_string(budget_evaluations_) : std::string("?");
+  std::snprintf(buf, sizeof buf, "%zu/%s evaluations, %zu feasible, hypervolume %s, elapsed %s, ETA %s", done,
+                total.c_str(), feasible, hv_text, format_duration(elapsed).c_str(), format_duration(eta).c_str());
+  if (!terminal_) return buf;
+  const int width = 24;
+  const int filled = static_cast<int>(fraction * width);
+  std::string bar = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] ";
+  return bar + buf;
+}
+
+void Progress::update(std::size_t done, std::size_t feasible, double hypervolume, double elapsed) {
+  if (terminal_) {
+    std::fprintf(stderr, "\r\033[K%s", line(done, feasible, hypervolume, elapsed).c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+    return;
+  }
+  if (elapsed - last_log_ < 10.0) return;
+  last_log_ = elapsed;
+  spdlog::info("{}", line(done, feasible, hypervolume, elapsed));
+}
+
+void Progress::finish() {
+  if (terminal_ && drawn_) std::fprintf(stderr, "\n");
+  drawn_ = false;
+}
+
+}  // namespace nasctl::runtime

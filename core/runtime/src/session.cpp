@@ -1,0 +1,74 @@
+#include "nasctl/runtime/session.hpp"
+
+#include <algorithm>
+
+#include "nasctl/error.hpp"
+#include "nasctl/runtime/did_you_mean.hpp"
+
+namespace nasctl::runtime {
+
+std::vector<std::string> Session::metric_names() const {
+  std::vector<std::string> names;
+  for (const auto& p : providers) {
+    for (const auto& m : p.metrics) names.push_back(p.instance + "." + m.name);
+  }
+  return names;
+}
+
+namespace {
+
+template <typename T>
+std::shared_ptr<T> construct(Session& s, const PluginSection& section, PluginKind kind, const LoadedPlugin*& plugin) {
+  try {
+    plugin = &s.registry.find(kind, section.plugin);
+  } catch (const PluginError& e) {
+    throw PluginError(section.where + ": key '" + section.key_path + ".plugin': " + e.what());
+  }
+  const PluginConfig cfg = validate_plugin_table(section, plugin->descriptor.info.keys);
+  const PluginContext context{cfg, section.instance, s.config.seed};
+  return s.registry.create_as<T>(*plugin, context);
+}
+
+void check_metric(const Session& s, const std::string& metric, const std::string& where, const std::string& key) {
+  const auto names = s.metric_names();
+  if (std::find(names.begin(), names.end(), metric) != names.end()) return;
+  std::string all;
+  for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+  throw ConfigError(where + ": key '" + key + ".metric': no provider gives metric '" + metric + "'" +
+                    did_you_mean(metric, names) + " (available: " + all + ")");
+}
+
+}  // namespace
+
+std::unique_ptr<Session> open_session(RunConfig config, bool with_search) {
+  auto s = std::make_unique<Session>();
+  s->config = std::move(config);
+  s->registry.scan(default_plugin_dirs(), false);
+  s->registry.scan(s->config.plugin_paths, true);
+
+  s->space = construct<SearchSpace>(*s, s->config.space, PluginKind::Space, s->space_plugin);
+  auto add_provider = [&](const PluginSection& section, PluginKind kind) {
+    ProviderInstance p;
+    p.instance = section.instance;
+    p.provider = construct<MetricProvider>(*s, section, kind, p.plugin);
+    p.metrics = p.provider->metrics();
+    s->providers.push_back(std::move(p));
+  };
+  if (s->config.accuracy) add_provider(*s->config.accuracy, PluginKind::Accuracy);
+  for (const auto& hw : s->config.hardware) add_provider(hw, PluginKind::Hardware);
+
+  for (std::size_t i = 0; i < s->config.objectives.size(); ++i)
+    check_metric(*s, s->config.objectives[i].metric, s->config.objective_where[i], "objectives[" + std::to_string(i) + "]");
+  for (std::size_t i = 0; i < s->config.constraints.size(); ++i)
+    check_metric(*s, s->config.constraints[i].metric, s->config.constraint_where[i], "constraints[" + std::to_string(i) + "]");
+
+  s->problem.space = s->space.get();
+  s->problem.objectives = s->config.objectives;
+  s->problem.constraints = s->config.constraints;
+  s->problem.seed = s->config.seed;
+  s->problem.evaluation_budget = s->config.budget_evaluations;
+  if (with_search) s->search = construct<SearchStrategy>(*s, s->config.search, PluginKind::Search, s->search_plugin);
+  return s;
+}
+
+}  // namespace nasctl::runtime

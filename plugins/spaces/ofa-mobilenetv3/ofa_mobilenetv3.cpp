@@ -1,0 +1,177 @@
+// OFA MobileNetV3: configuration, structure and lowering. The network is the
+// one DyNAS-T evaluates (see DESIGN.md section 3); every width the lowering
+// needs is computed once in the constructor so lower() only appends layers.
+#include "ofa_mobilenetv3.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "nasctl/error.hpp"
+
+namespace nasctl::spaces {
+
+int64_t make_divisible(double value) {
+  // Python: max(8, int(v + 4) // 8 * 8), plus 8 when that lost over 10%.
+  int64_t n = std::max<int64_t>(8, static_cast<int64_t>(value + 4.0) / 8 * 8);
+  if (static_cast<double>(n) < 0.9 * value) n += 8;
+  return n;
+}
+
+namespace {
+
+constexpr std::array<int64_t, 9> kBaseWidths{16, 16, 24, 40, 80, 112, 160, 960, 1280};
+constexpr std::array<int, OfaMobileNetV3::kStages> kStrides{2, 2, 2, 1, 2};
+constexpr std::array<bool, OfaMobileNetV3::kStages> kSqueezeExcite{false, true, false, true, true};
+constexpr std::array<ActivationKind, OfaMobileNetV3::kStages> kActivations{
+    ActivationKind::ReLU, ActivationKind::ReLU, ActivationKind::HardSwish, ActivationKind::HardSwish,
+    ActivationKind::HardSwish};
+
+std::vector<double> as_doubles(const std::array<int, 3>& values) {
+  return {static_cast<double>(values[0]), static_cast<double>(values[1]), static_cast<double>(values[2])};
+}
+
+std::string number_text(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+}  // namespace
+
+std::vector<ConfigKey> OfaMobileNetV3::config_keys() {
+  return {
+      ConfigKey::real("width", 1.0, "Width multiplier of the super-network: 1.0 or 1.2"),
+      ConfigKey::list("resolutions", ConfigType::IntList, std::vector<int64_t>{224},
+                      "Input resolutions the search may choose (128..224, multiples of 4)")
+          .at_least(128)
+          .at_most(224),
+      ConfigKey::integer("classes", 1000, "Number of output classes of the classifier").at_least(1),
+  };
+}
+
+OfaMobileNetV3::OfaMobileNetV3(const PluginContext& context) {
+  const PluginConfig& config = context.config;
+  width_mult_ = config.get_double("width");
+  if (std::abs(width_mult_ - 1.0) > 1e-9 && std::abs(width_mult_ - 1.2) > 1e-9)
+    config.fail("width", "is " + number_text(width_mult_) +
+                             "; OFA MobileNetV3 super-networks exist for widths 1.0 and 1.2 only; fix: set width = 1.0 or 1.2");
+
+  const std::vector<int64_t>& resolutions = config.get_ints("resolutions");
+  if (resolutions.empty()) config.fail("resolutions", "is empty; fix: give at least one resolution, e.g. [224]");
+  std::set<int64_t> seen;
+  for (int64_t r : resolutions) {
+    if (r < 128 || r > 224 || r % 4 != 0)
+      config.fail("resolutions", "has " + std::to_string(r) +
+                                     "; OFA trains resolutions 128..224 in steps of 4; fix: use e.g. 160, 192 or 224");
+    if (!seen.insert(r).second)
+      config.fail("resolutions", "lists " + std::to_string(r) + " twice; fix: list each resolution once");
+  }
+  resolutions_ = resolutions;
+
+  classes_ = config.get_int("classes");
+  if (classes_ < 1) config.fail("classes", "is " + std::to_string(classes_) + "; fix: give at least 1 class");
+
+  for (std::size_t i = 0; i < widths_.size(); ++i)
+    widths_[i] = make_divisible(static_cast<double>(kBaseWidths[i]) * width_mult_);
+
+  int64_t cin = widths_[1];
+  for (int s = 0; s < kStages; ++s) {
+    Stage& st = stages_[s];
+    st.width = widths_[2 + s];
+    st.stride = kStrides[s];
+    st.se = kSqueezeExcite[s];
+    st.act = kActivations[s];
+    for (int c = 0; c < 3; ++c) {
+      st.mid_first[c] = make_divisible(static_cast<double>(cin * kExpands[c]));
+      st.mid_rest[c] = make_divisible(static_cast<double>(st.width * kExpands[c]));
+      st.se_first[c] = make_divisible(static_cast<double>(st.mid_first[c] / 4));
+      st.se_rest[c] = make_divisible(static_cast<double>(st.mid_rest[c] / 4));
+    }
+    cin = st.width;
+  }
+
+  variables_.reserve(kVariables);
+  for (int i = 0; i < kSlots; ++i) variables_.push_back(numeric_variable("ks" + std::to_string(i), as_doubles(kKernels)));
+  for (int i = 0; i < kSlots; ++i) variables_.push_back(numeric_variable("e" + std::to_string(i), as_doubles(kExpands)));
+  for (int i = 0; i < kStages; ++i) variables_.push_back(numeric_variable("d" + std::to_string(i), as_doubles(kDepths)));
+  variables_.push_back(numeric_variable("r", std::vector<double>(resolutions_.begin(), resolutions_.end())));
+}
+
+NetworkSpec OfaMobileNetV3::lower(const Architecture& arch) const {
+  check(arch);
+  const int64_t resolution = resolutions_[arch[kRIndex]];
+  NetworkBuilder b("ofa-mobilenetv3", TensorShape{3, resolution, resolution});
+
+  // Stem and the fixed first block (depthwise-separable, identity shortcut).
+  b.conv(widths_[0], 3, 2, 1, true, ActivationKind::HardSwish);
+  const int stem = b.current();
+  b.depthwise(3, 1, true, ActivationKind::ReLU);
+  b.conv(widths_[1], 1, 1, 1, true, ActivationKind::None);
+  if (widths_[0] == widths_[1]) b.add(stem, b.current());
+
+  int64_t cin = widths_[1];
+  for (int s = 0; s < kStages; ++s) {
+    const Stage& st = stages_[s];
+    const int blocks = depth(arch, s);
+    for (int blk = 0; blk < blocks; ++blk) {
+      const int slot = s * kSlotsPerStage + blk;
+      const int kernel = kKernels[arch[kKsBase + slot]];
+      const int e = arch[kEBase + slot];
+      const bool first = blk == 0;
+      const int stride = first ? st.stride : 1;
+      const int block_input = b.current();
+      // MBConv: expand 1x1, depthwise kxk, optional SE, project 1x1.
+      b.conv(first ? st.mid_first[e] : st.mid_rest[e], 1, 1, 1, true, st.act);
+      b.depthwise(kernel, stride, true, st.act);
+      if (st.se) b.squeeze_excite(first ? st.se_first[e] : st.se_rest[e]);
+      b.conv(st.width, 1, 1, 1, true, ActivationKind::None);
+      if (stride == 1 && cin == st.width) b.add(block_input, b.current());
+      cin = st.width;
+    }
+  }
+
+  // Head: final expand, pool, feature mix (a 1x1 conv on the pooled 1x1
+  // tensor, no BN, no bias), classifier.
+  b.conv(widths_[7], 1, 1, 1, true, ActivationKind::HardSwish);
+  b.global_avg_pool();
+  b.conv(widths_[8], 1, 1, 1, false, ActivationKind::HardSwish);
+  b.linear(classes_, true);
+  return std::move(b).finish();
+}
+
+Architecture OfaMobileNetV3::canonicalize(const Architecture& arch) const {
+  check(arch);
+  Architecture out = arch;
+  for (int slot = 0; slot < kSlots; ++slot) {
+    if (active(out, slot)) continue;
+    out[kKsBase + slot] = 0;
+    out[kEBase + slot] = 0;
+  }
+  return out;
+}
+
+// Encoding for predictors (ridge regression in particular): one-hot of ks and
+// e for the active slots only, all zeros for unused slots, then one-hot depth
+// per stage and one-hot resolution. The generic one-hot would also encode the
+// kernel/expand choices of unused slots, which do not change the network:
+// they are pure noise to a linear model and make equal networks look different.
+// Zeroing them keeps every feature meaningful, and the depth one-hot says
+// which slots are present. Same length as the generic encoding.
+std::vector<double> OfaMobileNetV3::encode(const Architecture& arch) const {
+  check(arch);
+  std::vector<double> x(encoding_size(), 0.0);
+  for (int slot = 0; slot < kSlots; ++slot) {
+    if (!active(arch, slot)) continue;
+    x[3 * slot + arch[kKsBase + slot]] = 1.0;
+    x[3 * (kSlots + slot) + arch[kEBase + slot]] = 1.0;
+  }
+  std::size_t offset = 3 * 2 * kSlots;
+  for (int s = 0; s < kStages; ++s, offset += 3) x[offset + arch[kDBase + s]] = 1.0;
+  x[offset + arch[kRIndex]] = 1.0;
+  return x;
+}
+
+}  // namespace nasctl::spaces
