@@ -1,6 +1,7 @@
 #include "nasctl/runtime/evaluator.hpp"
 
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 
 #include <boost/asio/post.hpp>
@@ -46,7 +47,13 @@ bool run_providers(const SearchSpace& space, const std::vector<ProviderInstance>
 
 LocalEvaluator::LocalEvaluator(const SearchSpace& space, const std::vector<ProviderInstance>& providers,
                                std::size_t threads)
-    : space_(space), providers_(providers), threads_(threads == 0 ? 1 : threads) {}
+    : space_(space), providers_(providers), threads_(threads == 0 ? 1 : threads) {
+  if (threads_ > 1) pool_ = std::make_unique<boost::asio::thread_pool>(threads_);
+}
+
+LocalEvaluator::~LocalEvaluator() {
+  if (pool_) pool_->join();
+}
 
 void LocalEvaluator::evaluate(const std::vector<EvaluationRecord*>& jobs,
                               const std::function<void(EvaluationRecord&)>& on_done) {
@@ -72,12 +79,21 @@ void LocalEvaluator::evaluate(const std::vector<EvaluationRecord*>& jobs,
       on_done(r);
     }
   };
-  if (threads_ <= 1 || jobs.size() <= 1) {
+  if (!pool_ || jobs.size() <= 1) {
     for (std::size_t i = 0; i < jobs.size(); ++i) first_phase(i);
   } else {
-    boost::asio::thread_pool pool(std::min(threads_, jobs.size()));
-    for (std::size_t i = 0; i < jobs.size(); ++i) boost::asio::post(pool, [&, i] { first_phase(i); });
-    pool.join();
+    std::mutex wait_mutex;
+    std::condition_variable all_done;
+    std::size_t remaining = jobs.size();
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      boost::asio::post(*pool_, [&, i] {
+        first_phase(i);
+        std::lock_guard<std::mutex> lock(wait_mutex);
+        if (--remaining == 0) all_done.notify_one();
+      });
+    }
+    std::unique_lock<std::mutex> lock(wait_mutex);
+    all_done.wait(lock, [&] { return remaining == 0; });
   }
   if (!any_exclusive) return;
   // Measurements run alone: nothing else competes for the cores or caches.

@@ -40,15 +40,19 @@ std::string Progress::line(std::size_t done, std::size_t feasible, double hv, do
   return bar + buf;
 }
 
+bool Progress::due(double elapsed) const {
+  // A terminal bar redraws 5 times a second; log lines every 10 seconds.
+  return elapsed - last_shown_ >= (terminal_ ? 0.2 : 10.0);
+}
+
 void Progress::update(std::size_t done, std::size_t feasible, double hypervolume, double elapsed) {
+  last_shown_ = elapsed;
   if (terminal_) {
     std::fprintf(stderr, "\r\033[K%s", line(done, feasible, hypervolume, elapsed).c_str());
     std::fflush(stderr);
     drawn_ = true;
     return;
   }
-  if (elapsed - last_log_ < 10.0) return;
-  last_log_ = elapsed;
   spdlog::info("{}", line(done, feasible, hypervolume, elapsed));
 }
 

@@ -70,28 +70,35 @@ std::string iso_now() {
 // the range), so the number only grows as the front improves.
 class HypervolumeTracker {
  public:
-  double update(const std::vector<Score>& scores) {
-    moo::Points front;
-    for (const auto& s : scores) {
-      if (s.feasible()) front.push_back(s.objectives);
-    }
-    if (front.size() < 2) return NAN;
-    if (reference_.empty()) {
-      const std::size_t m = front[0].size();
-      for (std::size_t k = 0; k < m; ++k) {
-        double lo = front[0][k], hi = front[0][k];
-        for (const auto& p : front) {
-          lo = std::min(lo, p[k]);
-          hi = std::max(hi, p[k]);
-        }
-        reference_.push_back(hi + 0.1 * (hi > lo ? hi - lo : std::max(1.0, std::abs(hi))));
+  // Fixes the reference from the first batch with two feasible results, so
+  // it depends on the results alone (never on when progress is drawn).
+  void observe(const std::vector<Score>& scores) {
+    if (!reference_.empty()) return;
+    const moo::Points front = feasible_points(scores);
+    if (front.size() < 2) return;
+    for (std::size_t k = 0; k < front[0].size(); ++k) {
+      double lo = front[0][k], hi = front[0][k];
+      for (const auto& p : front) {
+        lo = std::min(lo, p[k]);
+        hi = std::max(hi, p[k]);
       }
+      reference_.push_back(hi + 0.1 * (hi > lo ? hi - lo : std::max(1.0, std::abs(hi))));
     }
-    return moo::hypervolume(front, reference_);
+  }
+  double value(const std::vector<Score>& scores) const {
+    if (reference_.empty()) return NAN;
+    return moo::hypervolume(feasible_points(scores), reference_);
   }
   const std::vector<double>& reference() const { return reference_; }
 
  private:
+  static moo::Points feasible_points(const std::vector<Score>& scores) {
+    moo::Points points;
+    for (const auto& s : scores) {
+      if (s.feasible()) points.push_back(s.objectives);
+    }
+    return points;
+  }
   std::vector<double> reference_;
 };
 
@@ -263,7 +270,8 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
       summary.stop_reason = "the strategy proposed only known architectures 50 times in a row (space exhausted?)";
       break;
     }
-    progress.update(records.size(), feasible, hv.update(scores), elapsed());
+    hv.observe(scores);
+    if (const double now = elapsed(); progress.due(now)) progress.update(records.size(), feasible, hv.value(scores), now);
     if (std::chrono::duration<double>(Clock::now() - last_write).count() > 2.0) {
       write_outputs(false);
       last_write = Clock::now();
@@ -274,7 +282,7 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
   summary.feasible = 0;
   for (const auto& s : scores) summary.feasible += s.feasible() ? 1 : 0;
   if (!failure.empty()) summary.stop_reason = "evaluation failed: " + failure;
-  hv.update(scores);
+  hv.observe(scores);
   write_outputs(true);
   if (!failure.empty())
     throw EvaluationError(failure + " (" + std::to_string(summary.evaluations) + " evaluations kept in " + options.out_dir +

@@ -6,11 +6,16 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "nasctl/architecture.hpp"
 #include "nasctl/metrics.hpp"
+
+namespace boost::asio {
+class thread_pool;
+}
 
 namespace nasctl {
 class SearchSpace;
@@ -46,6 +51,7 @@ class Evaluator {
 class LocalEvaluator : public Evaluator {
  public:
   LocalEvaluator(const SearchSpace& space, const std::vector<ProviderInstance>& providers, std::size_t threads);
+  ~LocalEvaluator() override;
   void evaluate(const std::vector<EvaluationRecord*>& jobs,
                 const std::function<void(EvaluationRecord&)>& on_done) override;
 
@@ -53,6 +59,7 @@ class LocalEvaluator : public Evaluator {
   const SearchSpace& space_;
   const std::vector<ProviderInstance>& providers_;
   std::size_t threads_;
+  std::unique_ptr<boost::asio::thread_pool> pool_;  // lives as long as the evaluator
 };
 
 }  // namespace nasctl::runtime

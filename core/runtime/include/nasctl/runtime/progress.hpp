@@ -11,6 +11,8 @@ namespace nasctl::runtime {
 class Progress {
  public:
   Progress(std::size_t budget_evaluations, double budget_seconds, bool terminal);
+  // Whether an update now would be shown (so callers skip computing one).
+  bool due(double elapsed_seconds) const;
   // done: distinct evaluations so far; hypervolume: NaN when not yet known.
   void update(std::size_t done, std::size_t feasible, double hypervolume, double elapsed_seconds);
   void finish();
@@ -21,7 +23,7 @@ class Progress {
   double budget_seconds_;
   bool terminal_;
   bool drawn_ = false;
-  double last_log_ = -1e9;
+  double last_shown_ = -1e9;
 };
 
 std::string format_duration(double seconds);
