@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -11,6 +12,8 @@
 namespace nasctl::cli {
 
 namespace {
+
+std::string bound_text(double v);
 
 nlohmann::json key_json(const ConfigKey& k) {
   nlohmann::json j{{"name", k.name}, {"type", to_string(k.type)}, {"doc", k.doc}, {"required", k.required}};
@@ -48,10 +51,58 @@ int show_plugin(const runtime::PluginRegistry& registry, const PluginsOptions& o
     if (!k.allowed.empty()) {
       for (const auto& a : k.allowed) extra += (extra.empty() ? " one of: " : ", ") + a;
     }
-    if (k.min) extra += " min " + to_toml(*k.min);
-    if (k.max) extra += " max " + to_toml(*k.max);
+    if (k.min) extra += " min " + bound_text(*k.min);
+    if (k.max) extra += " max " + bound_text(*k.max);
     std::printf("  %-18s %-16s %s\n  %-18s %s%s\n", k.name.c_str(), to_string(k.type), def.c_str(), "", k.doc.c_str(),
                 extra.empty() ? "" : (" (" + extra.substr(1) + ")").c_str());
+  }
+  return 0;
+}
+
+std::string bound_text(double v) {
+  char buf[32];
+  if (v == static_cast<double>(static_cast<long long>(v))) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+  else std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+std::string markdown_cell(std::string text) {
+  for (std::size_t pos = text.find('|'); pos != std::string::npos; pos = text.find('|', pos + 2)) text.replace(pos, 1, "\\|");
+  return text;
+}
+
+// Generated from the descriptors, so docs/config.md cannot drift from what
+// the plugins accept (a test compares the two).
+int print_markdown(const runtime::PluginRegistry& registry) {
+  std::vector<const runtime::LoadedPlugin*> sorted;
+  for (const auto& p : registry.plugins()) sorted.push_back(&p);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) {
+    return std::make_pair(std::string(to_string(a->descriptor.kind)), a->descriptor.info.name) <
+           std::make_pair(std::string(to_string(b->descriptor.kind)), b->descriptor.info.name);
+  });
+  for (const auto* p : sorted) {
+    const auto& info = p->descriptor.info;
+    std::printf("### %s `%s` (%s)\n\n%s.\n\n", to_string(p->descriptor.kind), info.name.c_str(), info.version.c_str(),
+                info.description.c_str());
+    if (info.keys.empty()) {
+      std::printf("No keys.\n\n");
+      continue;
+    }
+    std::printf("| key | type | default | description |\n| --- | --- | --- | --- |\n");
+    for (const auto& k : info.keys) {
+      std::string def = k.required ? "required" : std::holds_alternative<std::monostate>(k.default_value) ? "(unset)" : "`" + to_toml(k.default_value) + "`";
+      std::string doc = k.doc;
+      if (!k.allowed.empty()) {
+        std::string options;
+        for (const auto& a : k.allowed) options += (options.empty() ? "" : ", ") + ("`" + a + "`");
+        doc += "; one of " + options;
+      }
+      if (k.min) doc += "; min " + bound_text(*k.min);
+      if (k.max) doc += "; max " + bound_text(*k.max);
+      std::printf("| `%s` | %s | %s | %s |\n", k.name.c_str(), to_string(k.type), markdown_cell(def).c_str(),
+                  markdown_cell(doc).c_str());
+    }
+    std::printf("\n");
   }
   return 0;
 }
@@ -63,6 +114,7 @@ int run_plugins_command(const PluginsOptions& options) {
   registry.scan(runtime::default_plugin_dirs(), false);
   registry.scan(options.paths, true);
   if (!options.show.empty()) return show_plugin(registry, options);
+  if (options.markdown) return print_markdown(registry);
   if (options.json) {
     nlohmann::json all = nlohmann::json::array();
     for (const auto& p : registry.plugins())

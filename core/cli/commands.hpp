@@ -28,6 +28,7 @@ struct EvaluateOptions {
 struct PluginsOptions {
   std::vector<std::string> paths;
   bool json = false;
+  bool markdown = false;  // the plugin reference section of docs/config.md
   std::string show;  // plugin name for `plugins show`
 };
 

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   auto* plugins_cmd = app.add_subcommand("plugins", "List the plugins nasctl finds");
   plugins_cmd->add_option("--path", plugins.paths, "Extra plugin folder or file (repeatable)");
   plugins_cmd->add_flag("--json", plugins.json, "Machine-readable output");
+  plugins_cmd->add_flag("--markdown", plugins.markdown, "Every plugin's config keys as Markdown (docs/config.md)");
   auto* show_cmd = plugins_cmd->add_subcommand("show", "Show one plugin's config keys");
   show_cmd->add_option("name", plugins.show, "Plugin name")->required();
   show_cmd->add_flag("--json", plugins.json, "Machine-readable output");

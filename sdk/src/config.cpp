@@ -34,9 +34,15 @@ std::string quoted(const std::string& s) {
 }
 
 std::string number_text(double v) {
+  // Shortest of 15 or 17 significant digits that reads back exactly.
   std::ostringstream os;
-  os.precision(17);
+  os.precision(15);
   os << v;
+  if (std::stod(os.str()) != v) {
+    os.str("");
+    os.precision(17);
+    os << v;
+  }
   std::string s = os.str();
   // TOML needs a float to look like one.
   if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
