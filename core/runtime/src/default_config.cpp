@@ -24,10 +24,10 @@ width = 1.0
 
 [search]
 plugin = "nsga2"
-population = 24
+population = 32
 
 [budget]
-evaluations = 192
+evaluations = 384
 
 [[hardware]]
 name = "cpu"

@@ -1,0 +1,46 @@
+# Finds nasctl's dependencies. On Debian 12 every one is a package (see
+# scripts/install-deps.sh). Machines without a package registry (the GPU
+# machine) can point NASCTL_EXTRA_PREFIX at a folder holding the header-only
+# libraries (TOML++, CLI11, nlohmann-json) and libcsv; they are then used
+# from there, TOML++ in its header-only mode.
+set(NASCTL_EXTRA_PREFIX "" CACHE PATH "Extra prefix with include/ (and lib/) for dependencies missing here")
+if(NASCTL_EXTRA_PREFIX)
+  list(APPEND CMAKE_PREFIX_PATH "${NASCTL_EXTRA_PREFIX}")
+endif()
+
+find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
+find_package(spdlog REQUIRED)
+find_package(Threads REQUIRED)
+find_package(Torch REQUIRED)
+
+find_package(tomlplusplus QUIET)
+if(NOT tomlplusplus_FOUND)
+  find_path(NASCTL_TOMLPP_INCLUDE toml++/toml.h PATHS "${NASCTL_EXTRA_PREFIX}/include" REQUIRED)
+  add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED)
+  target_include_directories(tomlplusplus::tomlplusplus INTERFACE "${NASCTL_TOMLPP_INCLUDE}")
+  target_compile_definitions(tomlplusplus::tomlplusplus INTERFACE TOML_HEADER_ONLY=1)
+  message(STATUS "TOML++: header-only from ${NASCTL_TOMLPP_INCLUDE}")
+endif()
+
+find_package(nlohmann_json QUIET)
+if(NOT nlohmann_json_FOUND)
+  find_path(NASCTL_JSON_INCLUDE nlohmann/json.hpp PATHS "${NASCTL_EXTRA_PREFIX}/include" REQUIRED)
+  add_library(nlohmann_json::nlohmann_json INTERFACE IMPORTED)
+  target_include_directories(nlohmann_json::nlohmann_json INTERFACE "${NASCTL_JSON_INCLUDE}")
+endif()
+
+find_package(CLI11 QUIET)
+if(NOT CLI11_FOUND)
+  find_path(NASCTL_CLI11_INCLUDE CLI/CLI.hpp PATHS "${NASCTL_EXTRA_PREFIX}/include" REQUIRED)
+  add_library(CLI11::CLI11 INTERFACE IMPORTED)
+  target_include_directories(CLI11::CLI11 INTERFACE "${NASCTL_CLI11_INCLUDE}")
+endif()
+
+# libcsv (C, RFC 4180 parsing) has no CMake package.
+find_path(NASCTL_CSV_INCLUDE csv.h PATHS "${NASCTL_EXTRA_PREFIX}/include" REQUIRED)
+find_library(NASCTL_CSV_LIBRARY NAMES csv PATHS "${NASCTL_EXTRA_PREFIX}/lib" REQUIRED)
+if(NOT TARGET nasctl_csv_dep)
+  add_library(nasctl_csv_dep INTERFACE)
+  target_include_directories(nasctl_csv_dep INTERFACE "${NASCTL_CSV_INCLUDE}")
+  target_link_libraries(nasctl_csv_dep INTERFACE "${NASCTL_CSV_LIBRARY}")
+endif()
