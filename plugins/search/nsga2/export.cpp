@@ -1,6 +1,6 @@
 // The nsga2 search plugin: configuration and the SearchStrategy adapter.
 #include "nasctl/export.hpp"
-#include "nsga2.hpp"
+#include "nasctl/evolve/nsga2.hpp"
 
 namespace {
 
@@ -14,8 +14,8 @@ class Nsga2Strategy : public nasctl::SearchStrategy {
   std::size_t preferred_batch() const override { return population_; }
 
  private:
-  nasctl::search::Nsga2Options options(const nasctl::PluginConfig& c) {
-    nasctl::search::Nsga2Options o;
+  nasctl::evolve::Nsga2Options options(const nasctl::PluginConfig& c) {
+    nasctl::evolve::Nsga2Options o;
     o.population = population_ = static_cast<std::size_t>(c.get_int("population"));
     o.crossover_prob = c.get_double("crossover_prob");
     if (c.has("mutation_prob")) o.mutation_prob = c.get_double("mutation_prob");
@@ -23,7 +23,7 @@ class Nsga2Strategy : public nasctl::SearchStrategy {
     return o;
   }
   std::size_t population_ = 0;
-  nasctl::search::Nsga2 nsga2_;
+  nasctl::evolve::Nsga2 nsga2_;
 };
 
 nasctl::PluginInfo describe() {

@@ -13,7 +13,7 @@
 #include "nasctl/search_space.hpp"
 #include "nasctl/search_strategy.hpp"
 
-namespace nasctl::search {
+namespace nasctl::evolve {
 
 struct Nsga2Options {
   std::size_t population = 50;
@@ -59,4 +59,4 @@ class Nsga2 {
   std::size_t generation_ = 0;
 };
 
-}  // namespace nasctl::search
+}  // namespace nasctl::evolve

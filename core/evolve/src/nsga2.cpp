@@ -1,4 +1,4 @@
-#include "nsga2.hpp"
+#include "nasctl/evolve/nsga2.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -6,7 +6,7 @@
 #include "nasctl/moo/crowding.hpp"
 #include "nasctl/moo/sorting.hpp"
 
-namespace nasctl::search {
+namespace nasctl::evolve {
 
 std::string Nsga2::key(const Architecture& arch) const { return space_->to_string(space_->canonicalize(arch)); }
 
@@ -112,4 +112,4 @@ void Nsga2::fill_queue() {
   }
 }
 
-}  // namespace nasctl::search
+}  // namespace nasctl::evolve
