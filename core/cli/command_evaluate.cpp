@@ -13,25 +13,31 @@ namespace nasctl::cli {
 
 namespace {
 
-std::vector<std::string> read_architecture_lines(const std::string& path) {
+// Each architecture with where it came from ("argument 2", "archs.txt:7"),
+// so an error points at the line to correct.
+struct ArchitectureText {
+  std::string text;
+  std::string where;
+};
+
+void read_architecture_lines(const std::string& path, std::vector<ArchitectureText>& out) {
   std::ifstream in(path);
   if (!in) throw Error(path + ": cannot read; fix: give a file with one architecture per line");
-  std::vector<std::string> lines;
+  std::size_t number = 0;
   for (std::string line; std::getline(in, line);) {
+    ++number;
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    if (!line.empty() && line[0] != '#') lines.push_back(line);
+    if (!line.empty() && line[0] != '#') out.push_back({line, path + ":" + std::to_string(number)});
   }
-  return lines;
 }
 
 }  // namespace
 
 int run_evaluate_command(const EvaluateOptions& options) {
-  std::vector<std::string> texts = options.architectures;
-  if (!options.archs_file.empty()) {
-    const auto more = read_architecture_lines(options.archs_file);
-    texts.insert(texts.end(), more.begin(), more.end());
-  }
+  std::vector<ArchitectureText> texts;
+  for (std::size_t i = 0; i < options.architectures.size(); ++i)
+    texts.push_back({options.architectures[i], "argument " + std::to_string(i + 1)});
+  if (!options.archs_file.empty()) read_architecture_lines(options.archs_file, texts);
   if (texts.empty()) throw Error("no architectures given; fix: pass architecture strings or --archs FILE");
   auto session = runtime::open_session(load_config(options.config), false);
 
@@ -39,10 +45,9 @@ int run_evaluate_command(const EvaluateOptions& options) {
   std::vector<runtime::EvaluationRecord> records(texts.size());
   for (std::size_t i = 0; i < texts.size(); ++i) {
     try {
-      records[i].arch = session->space->canonicalize(session->space->parse(texts[i]));
+      records[i].arch = session->space->canonicalize(session->space->parse(texts[i].text));
     } catch (const Error& e) {
-      const std::string where = options.archs_file.empty() ? "argument " + std::to_string(i + 1) : options.archs_file;
-      throw ArchitectureError(where + ": " + e.what());
+      throw ArchitectureError(texts[i].where + ": " + e.what());
     }
     records[i].canonical = session->space->to_string(records[i].arch);
     records[i].index = i;

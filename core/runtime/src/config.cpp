@@ -67,6 +67,7 @@ void apply_override(toml::table& root, const std::string& text, Origin& origin) 
       } catch (const std::exception&) {
         throw ConfigError("--set " + text + ": bad index in '" + part + "'; fix: use key[0]");
       }
+      if (index < 0) throw ConfigError("--set " + text + ": negative index in '" + part + "'; fix: use key[0], key[1], ...");
       part = part.substr(0, open);
     }
     if (part.empty()) throw ConfigError("--set " + text + ": empty key segment; fix: use dotted.key=value");
@@ -95,7 +96,10 @@ void apply_override(toml::table& root, const std::string& text, Origin& origin) 
         throw ConfigError("--set " + text + ": '" + part + "' has " + std::to_string(array->size()) + " elements; fix: use an index below that");
       key_path += "[" + std::to_string(index) + "]";
       table = array->get(index)->as_table();
-      if (!table) throw ConfigError("--set " + text + ": '" + key_path + "' is not a table");
+      if (!table) throw ConfigError("--set " + text + ": '" + key_path + "' is not a table; fix: set a key of a table");
+      // "hardware[0]=x" would otherwise end the loop having set nothing.
+      if (i + 1 == parts.size())
+        throw ConfigError("--set " + text + ": names a whole table; fix: name a key inside it, e.g. " + key_path + ".plugin=...");
       continue;
     }
     if (index >= 0) throw ConfigError("--set " + text + ": '" + part + "' is not a list; fix: drop the [index]");
@@ -120,9 +124,9 @@ ConfigValue to_config_value(const toml::node& node, const std::string& where, co
         ints.push_back(*i);
         doubles.push_back(static_cast<double>(*i));
       } else if (auto d = item.value_exact<double>()) doubles.push_back(*d);
-      else fail(where, key, "lists may hold strings or numbers only");
+      else fail(where, key, "lists may hold strings or numbers only; fix: write a list of strings or of numbers");
     }
-    if (!strings.empty() && strings.size() != array->size()) fail(where, key, "mixes strings and numbers in one list");
+    if (!strings.empty() && strings.size() != array->size()) fail(where, key, "mixes strings and numbers in one list; fix: make every element a string or every element a number");
     if (!strings.empty() || array->empty()) return strings;
     if (ints.size() == array->size()) return ints;
     return doubles;
@@ -131,12 +135,12 @@ ConfigValue to_config_value(const toml::node& node, const std::string& where, co
     StringTable out;
     for (const auto& [k, v] : *table) {
       auto s = v.value_exact<std::string>();
-      if (!s) fail(where, key + "." + std::string(k.str()), "expected a string");
+      if (!s) fail(where, key + "." + std::string(k.str()), "expected a string; fix: quote the value");
       out[std::string(k.str())] = *s;
     }
     return out;
   }
-  fail(where, key, "unsupported value type (use a bool, number, string, list or table of strings)");
+  fail(where, key, "unsupported value type; fix: use a bool, number, string, list or table of strings");
 }
 
 PluginSection read_plugin_section(const toml::table& table, const std::string& key_path, const std::string& instance,
@@ -148,7 +152,7 @@ PluginSection read_plugin_section(const toml::table& table, const std::string& k
   const toml::node* plugin = table.get("plugin");
   if (!plugin) fail(table_where, key_path + ".plugin", "is required; fix: name a plugin (`nasctl plugins` lists them)");
   auto name = plugin->value_exact<std::string>();
-  if (!name) fail(origin.where(*plugin, key_path + ".plugin"), key_path + ".plugin", "expected a string");
+  if (!name) fail(origin.where(*plugin, key_path + ".plugin"), key_path + ".plugin", "expected a string; fix: name a plugin, e.g. plugin = \"analytic\" (`nasctl plugins` lists them)");
   section.plugin = *name;
   std::map<std::string, PluginConfig::Entry> entries;
   for (const auto& [k, v] : table) {
@@ -167,7 +171,7 @@ const toml::table* table_at(const toml::table& root, const char* key, const Orig
     if (required) fail(origin.file, key, std::string("is required; fix: add a [") + key + "] table with plugin = \"...\"");
     return nullptr;
   }
-  if (!node->is_table()) fail(origin.where(*node, key), key, "expected a table");
+  if (!node->is_table()) fail(origin.where(*node, key), key, std::string("expected a table; fix: write it as a [") + key + "] table");
   return node->as_table();
 }
 
@@ -195,7 +199,7 @@ T get_value(const toml::table& table, const char* key, const std::string& prefix
     if (auto i = node->value_exact<int64_t>()) return static_cast<double>(*i);
   }
   auto v = node->value_exact<T>();
-  if (!v) fail(origin.where(*node, path), path, std::string("expected ") + expected);
+  if (!v) fail(origin.where(*node, path), path, std::string("expected ") + expected + "; fix: give " + expected + " there");
   return *v;
 }
 
@@ -212,7 +216,7 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
                    "", origin);
 
   const int64_t seed = get_value<int64_t>(root, "seed", "", origin, 42, "an integer");
-  if (seed < 0) fail(origin.where(*root.get("seed"), "seed"), "seed", "must be >= 0");
+  if (seed < 0) fail(origin.where(*root.get("seed"), "seed"), "seed", "must be >= 0; fix: use a non-negative integer");
   config.seed = static_cast<uint64_t>(seed);
   config.out = get_value<std::string>(root, "out", "", origin, config.out, "a string (the output folder)");
 
@@ -230,7 +234,7 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
   if (const toml::node* hw = root.get("hardware")) {
     const toml::array* array = hw->as_array();
     if (!array || !array->is_array_of_tables())
-      fail(origin.where(*hw, "hardware"), "hardware", "expected [[hardware]] tables");
+      fail(origin.where(*hw, "hardware"), "hardware", "expected [[hardware]] tables; fix: write each hardware model as a [[hardware]] table with name and plugin");
     for (std::size_t i = 0; i < array->size(); ++i) {
       const toml::table& t = *array->get(i)->as_table();
       const std::string path = "hardware[" + std::to_string(i) + "]";
@@ -239,7 +243,7 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
       if (!name_node) fail(where, path + ".name", "is required; fix: name the instance, e.g. name = \"cpu\"; metrics are then cpu.<metric>");
       auto instance = name_node->value_exact<std::string>();
       if (!instance || instance->empty() || instance->find('.') != std::string::npos)
-        fail(origin.where(*name_node, path + ".name"), path + ".name", "expected a non-empty string without '.'");
+        fail(origin.where(*name_node, path + ".name"), path + ".name", "expected a non-empty string without '.'; fix: use a short name such as \"cpu\"");
       if (std::find(instance_names.begin(), instance_names.end(), *instance) != instance_names.end())
         fail(origin.where(*name_node, path + ".name"), path + ".name", "instance name '" + *instance + "' is used twice; fix: give each instance its own name");
       instance_names.push_back(*instance);
@@ -253,18 +257,19 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
   if (!objectives) fail(name, "objectives", "is required; fix: add [[objectives]] with metric = \"<instance>.<metric>\" and goal = \"min\" or \"max\"");
   const toml::array* obj_array = objectives->as_array();
   if (!obj_array || !obj_array->is_array_of_tables() || obj_array->empty())
-    fail(origin.where(*objectives, "objectives"), "objectives", "expected one or more [[objectives]] tables");
+    fail(origin.where(*objectives, "objectives"), "objectives", "expected one or more [[objectives]] tables; fix: add [[objectives]] with metric = \"<instance>.<metric>\" and goal = \"min\" or \"max\"");
   for (std::size_t i = 0; i < obj_array->size(); ++i) {
     const toml::table& t = *obj_array->get(i)->as_table();
     const std::string path = "objectives[" + std::to_string(i) + "]";
     check_known_keys(t, {"metric", "goal"}, path, origin);
     Objective o;
     o.metric = get_value<std::string>(t, "metric", path, origin, "", "a string");
-    if (o.metric.empty()) fail(origin.where(t, path), path + ".metric", "is required, e.g. metric = \"cpu.latency_ms\"");
+    if (o.metric.empty()) fail(origin.where(t, path), path + ".metric", "is required; fix: add e.g. metric = \"cpu.latency_ms\"");
     const std::string goal = get_value<std::string>(t, "goal", path, origin, "", "a string");
     if (goal != "min" && goal != "max")
       fail(t.get("goal") ? origin.where(*t.get("goal"), path + ".goal") : origin.where(t, path), path + ".goal",
-           "must be \"min\" or \"max\"");
+           "must be \"min\" or \"max\"" + (goal.empty() ? std::string() : ", got \"" + goal + "\"") +
+               "; fix: write goal = \"min\" (smaller is better) or goal = \"max\"");
     o.goal = goal == "max" ? Goal::Maximize : Goal::Minimize;
     config.objectives.push_back(o);
     config.objective_where.push_back(origin.where(t, path));
@@ -273,16 +278,16 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
   if (const toml::node* constraints = root.get("constraints")) {
     const toml::array* array = constraints->as_array();
     if (!array || !array->is_array_of_tables())
-      fail(origin.where(*constraints, "constraints"), "constraints", "expected [[constraints]] tables");
+      fail(origin.where(*constraints, "constraints"), "constraints", "expected [[constraints]] tables; fix: write each constraint as a [[constraints]] table with metric and max or min");
     for (std::size_t i = 0; i < array->size(); ++i) {
       const toml::table& t = *array->get(i)->as_table();
       const std::string path = "constraints[" + std::to_string(i) + "]";
       check_known_keys(t, {"metric", "max", "min"}, path, origin);
       Constraint c;
       c.metric = get_value<std::string>(t, "metric", path, origin, "", "a string");
-      if (c.metric.empty()) fail(origin.where(t, path), path + ".metric", "is required, e.g. metric = \"cost.params\"");
+      if (c.metric.empty()) fail(origin.where(t, path), path + ".metric", "is required; fix: add e.g. metric = \"cost.params\"");
       const bool has_max = t.contains("max"), has_min = t.contains("min");
-      if (has_max == has_min) fail(origin.where(t, path), path, "give exactly one of max = <bound> or min = <bound>");
+      if (has_max == has_min) fail(origin.where(t, path), path, std::string(has_max ? "has both max and min" : "has neither max nor min") + "; fix: give exactly one of max = <bound> or min = <bound>");
       c.bound = has_max ? Bound::AtMost : Bound::AtLeast;
       c.limit = get_value<double>(t, has_max ? "max" : "min", path, origin, 0.0, "a number");
       config.constraints.push_back(c);
@@ -294,11 +299,11 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
     check_known_keys(*budget, {"evaluations", "seconds"}, "budget", origin);
     const int64_t evals = get_value<int64_t>(*budget, "evaluations", "budget", origin, 0, "an integer");
     if (evals < 0 || (budget->contains("evaluations") && evals == 0))
-      fail(origin.where(*budget->get("evaluations"), "budget.evaluations"), "budget.evaluations", "must be >= 1");
+      fail(origin.where(*budget->get("evaluations"), "budget.evaluations"), "budget.evaluations", "must be >= 1; fix: give the number of evaluations to run, or remove the key to stop on budget.seconds only");
     config.budget_evaluations = static_cast<std::size_t>(evals);
     config.budget_seconds = get_value<double>(*budget, "seconds", "budget", origin, 0.0, "a number of seconds");
     if (budget->contains("seconds") && !(config.budget_seconds > 0))
-      fail(origin.where(*budget->get("seconds"), "budget.seconds"), "budget.seconds", "must be > 0");
+      fail(origin.where(*budget->get("seconds"), "budget.seconds"), "budget.seconds", "must be > 0; fix: give a positive number of seconds, or remove the key");
   }
   if (config.budget_evaluations == 0 && config.budget_seconds == 0)
     fail(name, "budget", "no budget; fix: add [budget] with evaluations = N and/or seconds = S");
@@ -307,8 +312,8 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
     check_known_keys(*run, {"threads", "batch"}, "run", origin);
     const int64_t threads = get_value<int64_t>(*run, "threads", "run", origin, 0, "an integer");
     const int64_t batch = get_value<int64_t>(*run, "batch", "run", origin, 0, "an integer");
-    if (threads < 0) fail(origin.where(*run->get("threads"), "run.threads"), "run.threads", "must be >= 0 (0: all cores)");
-    if (batch < 0) fail(origin.where(*run->get("batch"), "run.batch"), "run.batch", "must be >= 0 (0: the strategy's choice)");
+    if (threads < 0) fail(origin.where(*run->get("threads"), "run.threads"), "run.threads", "must be >= 0; fix: give a thread count, or 0 for all cores");
+    if (batch < 0) fail(origin.where(*run->get("batch"), "run.batch"), "run.batch", "must be >= 0; fix: give a batch size, or 0 for the strategy's choice");
     config.threads = static_cast<std::size_t>(threads);
     config.batch = static_cast<std::size_t>(batch);
   }
@@ -316,10 +321,10 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
     check_known_keys(*plugins, {"paths"}, "plugins", origin);
     if (const toml::node* paths = plugins->get("paths")) {
       const toml::array* array = paths->as_array();
-      if (!array) fail(origin.where(*paths, "plugins.paths"), "plugins.paths", "expected a list of folder paths");
+      if (!array) fail(origin.where(*paths, "plugins.paths"), "plugins.paths", "expected a list of folder paths; fix: write paths = [\"folder\", ...]");
       for (const auto& p : *array) {
         auto s = p.value_exact<std::string>();
-        if (!s) fail(origin.where(p, "plugins.paths"), "plugins.paths", "expected strings");
+        if (!s) fail(origin.where(p, "plugins.paths"), "plugins.paths", "expected strings; fix: quote each folder path");
         config.plugin_paths.push_back(resolve_path(base_dir, *s));
       }
     }

@@ -1,7 +1,9 @@
 #include "nasctl/runtime/evaluator.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 
 #include <boost/asio/post.hpp>
@@ -63,7 +65,23 @@ void LocalEvaluator::evaluate(const std::vector<EvaluationRecord*>& jobs,
   std::vector<NetworkSpec> networks(jobs.size());
   std::vector<double> seconds(jobs.size(), 0.0);
   std::mutex done_mutex;
+  // on_done may throw (a journal that cannot be written). On a pool thread
+  // that would terminate the program, so the first exception is kept, the
+  // remaining jobs are skipped, and it is rethrown on the caller's thread.
+  std::exception_ptr callback_error;
+  std::atomic<bool> stopping{false};
+  auto report = [&](EvaluationRecord& r) {
+    std::lock_guard<std::mutex> lock(done_mutex);
+    if (callback_error) return;
+    try {
+      on_done(r);
+    } catch (...) {
+      callback_error = std::current_exception();
+      stopping = true;
+    }
+  };
   auto first_phase = [&](std::size_t i) {
+    if (stopping) return;
     EvaluationRecord& r = *jobs[i];
     const auto start = Clock::now();
     try {
@@ -75,8 +93,7 @@ void LocalEvaluator::evaluate(const std::vector<EvaluationRecord*>& jobs,
     seconds[i] = std::chrono::duration<double>(Clock::now() - start).count();
     if (!any_exclusive || !r.error.empty()) {
       r.seconds = seconds[i];
-      std::lock_guard<std::mutex> lock(done_mutex);
-      on_done(r);
+      report(r);
     }
   };
   if (!pool_ || jobs.size() <= 1) {
@@ -95,6 +112,7 @@ void LocalEvaluator::evaluate(const std::vector<EvaluationRecord*>& jobs,
     std::unique_lock<std::mutex> lock(wait_mutex);
     all_done.wait(lock, [&] { return remaining == 0; });
   }
+  if (callback_error) std::rethrow_exception(callback_error);
   if (!any_exclusive) return;
   // Measurements run alone: nothing else competes for the cores or caches.
   for (std::size_t i = 0; i < jobs.size(); ++i) {

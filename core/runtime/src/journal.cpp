@@ -50,13 +50,50 @@ EvaluationRecord from_json(const nlohmann::json& j) {
   return r;
 }
 
+// Offset just past the last '\n' of the file (0 when there is none).
+off_t end_of_last_line(int fd, off_t size, const std::string& path) {
+  char block[4096];
+  for (off_t end = size; end > 0;) {
+    const off_t start = end > static_cast<off_t>(sizeof block) ? end - static_cast<off_t>(sizeof block) : 0;
+    const ssize_t n = ::pread(fd, block, static_cast<std::size_t>(end - start), start);
+    if (n != end - start) throw Error(path + ": cannot read the journal (" + std::strerror(errno) + "); fix: check the file's permissions");
+    for (ssize_t i = n; i-- > 0;) {
+      if (block[i] == '\n') return start + i + 1;
+    }
+    end = start;
+  }
+  return 0;
+}
+
+// A run killed mid-write leaves a last line without its newline. Appending
+// after it would glue the next record onto the fragment and make a corrupt
+// line in the middle, which every later resume refuses. So the fragment is
+// cut off (read() dropped it too), or, when it is a whole record that only
+// lacks its newline (read() kept it), the newline is added.
+// Returns the journal's size afterwards.
+off_t finish_last_line(int fd, const std::string& path) {
+  const off_t size = ::lseek(fd, 0, SEEK_END);
+  if (size <= 0) return 0;
+  const off_t keep = end_of_last_line(fd, size, path);
+  if (keep == size) return size;
+  std::string fragment(static_cast<std::size_t>(size - keep), '\0');
+  if (::pread(fd, fragment.data(), fragment.size(), keep) != static_cast<ssize_t>(fragment.size()))
+    throw Error(path + ": cannot read the journal (" + std::strerror(errno) + "); fix: check the file's permissions");
+  if (nlohmann::json::accept(fragment)) {
+    write_all(fd, "\n", path);
+    return size + 1;
+  }
+  if (::ftruncate(fd, keep) != 0)
+    throw Error(path + ": cannot cut the unfinished last line (" + std::strerror(errno) + "); fix: remove that line by hand");
+  return keep;
+}
+
 }  // namespace
 
 Journal::Journal(const std::string& path, const std::string& space_name) : path_(path) {
-  const bool exists = ::access(path.c_str(), F_OK) == 0;
-  fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  fd_ = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) throw Error(path + ": cannot open the journal for writing (" + std::strerror(errno) + "); fix: choose a writable output folder with -o");
-  if (!exists) {
+  if (finish_last_line(fd_, path_) == 0) {
     const nlohmann::json header{{"nasctl_journal", kJournalVersion}, {"space", space_name}};
     write_all(fd_, header.dump() + "\n", path_);
   }

@@ -14,21 +14,30 @@ namespace {
   throw ConfigError(where + ": key '" + key + "': " + message);
 }
 
+// Integer keys show their bounds and values as integers ("1", not "1.0").
+std::string number(const ConfigKey& k, double v) {
+  const bool integral = k.type == ConfigType::Int || k.type == ConfigType::IntList;
+  return integral && std::isfinite(v) ? std::to_string(static_cast<int64_t>(v)) : to_toml(v);
+}
+
 std::string describe_range(const ConfigKey& k) {
-  if (k.min && k.max) return " in " + to_toml(*k.min) + ".." + to_toml(*k.max);
-  if (k.min) return " >= " + to_toml(*k.min);
-  if (k.max) return " <= " + to_toml(*k.max);
+  if (k.min && k.max) return " in " + number(k, *k.min) + ".." + number(k, *k.max);
+  if (k.min) return " >= " + number(k, *k.min);
+  if (k.max) return " <= " + number(k, *k.max);
   return "";
 }
 
 void check_range(const ConfigKey& k, double v, const std::string& where, const std::string& path) {
   if ((k.min && v < *k.min) || (k.max && v > *k.max) || std::isnan(v))
-    fail(where, path, "value " + to_toml(v) + " is out of range; fix: use a value" + describe_range(k));
+    fail(where, path, "value " + number(k, v) + " is out of range; fix: use a value" + describe_range(k));
 }
 
 // Converts the user's value to the declared type, or fails with what was expected.
 ConfigValue convert(const ConfigKey& k, const ConfigValue& v, const std::string& where, const std::string& path) {
-  auto expected = [&]() -> std::string { return std::string("expected ") + to_string(k.type) + ", got " + to_toml(v); };
+  auto expected = [&]() -> std::string {
+    const std::string example = std::holds_alternative<std::monostate>(k.default_value) ? "" : ", e.g. " + k.name + " = " + to_toml(k.default_value);
+    return std::string("expected ") + to_string(k.type) + ", got " + to_toml(v) + "; fix: give " + to_string(k.type) + example;
+  };
   switch (k.type) {
     case ConfigType::Bool:
       if (std::holds_alternative<bool>(v)) return v;
@@ -100,7 +109,8 @@ PluginConfig validate_plugin_table(const PluginSection& section, const std::vect
       std::string all;
       for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
       fail(entry.where, path, "unknown key for plugin '" + section.plugin + "'" + did_you_mean(key, names) +
-                                  " (its keys: " + (all.empty() ? "none" : all) + ")");
+                                  " (its keys: " + (all.empty() ? "none" : all) + "); fix: remove it or use one of its keys (`nasctl plugins show " +
+                                  section.plugin + "` documents them)");
     }
     entries[key] = PluginConfig::Entry{convert(*declared, entry.value, entry.where, path), entry.where};
   }

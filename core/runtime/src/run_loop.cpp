@@ -125,7 +125,16 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
     spdlog::info("resuming {}: {} evaluations in the journal", options.out_dir, journaled.size());
   }
   Journal journal((dir / "journal.jsonl").string(), session.space_plugin->descriptor.info.name);
-  auto elapsed = [&] { return elapsed_offset + std::chrono::duration<double>(Clock::now() - wall_start).count(); };
+  // While the journal answers every ask, the run's clock reads when those
+  // answers were first computed: a time budget then stops a resumed run where
+  // the first session stopped, not before replaying anything (which would
+  // rewrite the outputs empty).
+  bool replaying = !journaled.empty();
+  double replay_clock = 0.0;
+  auto elapsed = [&] {
+    if (replaying) return replay_clock;
+    return elapsed_offset + std::chrono::duration<double>(Clock::now() - wall_start).count();
+  };
 
   std::deque<EvaluationRecord> records;  // stable addresses for the evaluator
   std::vector<Score> scores;
@@ -221,9 +230,11 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
       if (auto j = journaled.find(text); j != journaled.end() && j->second.arch == canonical) {
         r = j->second;  // replayed: metrics as first measured
         r.index = index;
+        replay_clock = std::max(replay_clock, r.elapsed);
         ++summary.replayed;
         continue;
       }
+      replaying = false;
       r.canonical = std::move(text);
       r.arch = std::move(canonical);
       jobs.push_back(&r);

@@ -35,7 +35,8 @@ void check_metric(const Session& s, const std::string& metric, const std::string
   std::string all;
   for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
   throw ConfigError(where + ": key '" + key + ".metric': no provider gives metric '" + metric + "'" +
-                    did_you_mean(metric, names) + " (available: " + all + ")");
+                    did_you_mean(metric, names) + " (available: " + all +
+                    "); fix: use one of the available metrics, or add the provider that gives it");
 }
 
 }  // namespace
