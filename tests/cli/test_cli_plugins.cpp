@@ -120,7 +120,14 @@ TEST_CASE("a corrupt .so (random bytes) in a plugin folder: error naming the fil
   const auto by_path = run_nasctl({"plugins", "--path", dir / "plugins"});
   CHECK_USER_ERROR(by_path, bad + ": not a loadable shared library (", "fix:");
 
+  // A run loads only the plugins its config names: the broken file stops a
+  // run that selects it, and no other.
   write_text(dir / "cfg.toml", kAnalyticConfig + "\n[plugins]\npaths = [\"plugins\"]\n");
+  const auto unrelated = run_nasctl({"validate", "-c", dir / "cfg.toml"});
+  CHECK(unrelated.exit_code == 0);
+  std::string selecting = kAnalyticConfig + "\n[plugins]\npaths = [\"plugins\"]\n";
+  selecting.replace(selecting.find("plugin = \"nsga2\""), std::string("plugin = \"nsga2\"").size(), "plugin = \"bad\"");
+  write_text(dir / "cfg.toml", selecting);
   const auto by_config = run_nasctl({"search", "-c", dir / "cfg.toml", "-o", dir / "out", "--no-progress"});
   CHECK_USER_ERROR(by_config, bad + ": not a loadable shared library (", "fix:");
   CHECK_FALSE(fs::exists(dir / "out"));
@@ -179,8 +186,7 @@ TEST_CASE("a copy of a built-in plugin in an extra folder clashes with the built
   TempDir dir("cli-plugins");
   fs::create_directories(dir / "plugins");
   fs::copy_file(fs::path(NASCTL_PLUGIN_DIR) / "nasctl-hardware-analytic.so", dir / "plugins/nasctl-hardware-copy.so");
-  write_text(dir / "cfg.toml", kAnalyticConfig + "\n[plugins]\npaths = [\"plugins\"]\n");
-  const auto r = run_nasctl({"validate", "-c", dir / "cfg.toml"});
+  const auto r = run_nasctl({"plugins", "--path", dir / "plugins"});
   CHECK_USER_ERROR(r, dir / "plugins/nasctl-hardware-copy.so: a hardware plugin named 'analytic' is already loaded from",
                    "nasctl-hardware-analytic.so", "fix:");
 }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -105,7 +106,12 @@ Journal::~Journal() {
 
 void Journal::append(const EvaluationRecord& record) { write_all(fd_, to_json(record).dump() + "\n", path_); }
 
-std::vector<EvaluationRecord> Journal::read(const std::string& path) {
+void Journal::append_time_stop(double elapsed) {
+  write_all(fd_, nlohmann::json{{"time_stop", elapsed}}.dump() + "\n", path_);
+}
+
+std::vector<EvaluationRecord> Journal::read(const std::string& path, double* time_stop) {
+  if (time_stop) *time_stop = 0.0;
   std::ifstream in(path);
   if (!in) throw DataError(path + ": cannot read the journal; fix: point --resume at a run folder");
   std::vector<std::string> lines;
@@ -138,6 +144,10 @@ std::vector<EvaluationRecord> Journal::read(const std::string& path) {
       if (j["nasctl_journal"] != kJournalVersion)
         throw DataError(where + ": journal version " + j["nasctl_journal"].dump() + " is not supported by this nasctl (" +
                         std::to_string(kJournalVersion) + "); fix: resume with the nasctl version that wrote it");
+      continue;
+    }
+    if (j.is_object() && j.contains("time_stop")) {
+      if (time_stop) *time_stop = std::max(*time_stop, j["time_stop"].get<double>());
       continue;
     }
     try {

@@ -1,5 +1,7 @@
 #include "nasctl/runtime/plugin_loader.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -22,6 +24,19 @@ using CreateFn = Plugin*(const PluginContext&);
 bool is_plugin_file_name(const fs::path& p) {
   const std::string name = p.filename().string();
   return name.rfind("nasctl-", 0) == 0 && p.extension() == ".so" && name.rfind("nasctl-sdk", 0) != 0;
+}
+
+// Boost.DLL reports a failed load as an errno text ("Bad file descriptor");
+// the dynamic loader's own words (missing dependency, wrong ELF class) are
+// what a user can act on.
+std::string load_failure_reason(const std::string& path, const std::string& fallback) {
+  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle) {
+    ::dlclose(handle);
+    return fallback;
+  }
+  const char* why = ::dlerror();
+  return why ? why : fallback;
 }
 
 fs::path program_dir() { return fs::path(boost::dll::program_location().parent_path().string()); }
@@ -59,7 +74,7 @@ const LoadedPlugin& PluginRegistry::load_file(const std::string& path) {
   boost::dll::fs::error_code ec;
   library->load(path, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, ec);
   if (ec)
-    throw PluginError(path + ": not a loadable shared library (" + ec.message() +
+    throw PluginError(path + ": not a loadable shared library (" + load_failure_reason(path, ec.message()) +
                       "); fix: rebuild the plugin for this platform or remove the file");
   if (!library->has("nasctl_plugin_abi_version") || !library->has("nasctl_plugin_descriptor") ||
       !library->has("nasctl_plugin_create"))
@@ -104,6 +119,32 @@ void PluginRegistry::scan(const std::vector<std::string>& dirs, bool strict_dirs
     std::sort(files.begin(), files.end());  // deterministic load order
     for (const auto& f : files) load_file(f.string());
   }
+}
+
+const LoadedPlugin& PluginRegistry::find_for_run(PluginKind kind, const std::string& name,
+                                                 const std::vector<std::string>& dirs) {
+  for (const auto& p : plugins_) {
+    if (p.descriptor.kind == kind && p.descriptor.info.name == name) return p;
+  }
+  const std::string file_name = std::string("nasctl-") + to_string(kind) + "-" + name + ".so";
+  std::vector<fs::path> candidates;
+  for (const auto& dir : dirs) {
+    const fs::path candidate = fs::path(dir) / file_name;
+    if (fs::is_regular_file(candidate)) candidates.push_back(candidate);
+  }
+  if (!candidates.empty()) {
+    const LoadedPlugin& first = load_file(candidates.front().string());
+    // The same file name in two folders is a clash a user must resolve.
+    for (std::size_t i = 1; i < candidates.size(); ++i) {
+      if (!fs::equivalent(candidates[i], candidates.front())) load_file(candidates[i].string());
+    }
+    if (first.descriptor.kind == kind && first.descriptor.info.name == name) return first;
+  }
+  if (!scanned_) {
+    scan(dirs, false);
+    scanned_ = true;
+  }
+  return find(kind, name);
 }
 
 const LoadedPlugin* PluginRegistry::find_any(const std::string& name) const {

@@ -117,11 +117,13 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
   // Resume: what the journal holds, by canonical architecture.
   std::unordered_map<std::string, EvaluationRecord> journaled;
   double elapsed_offset = 0.0;
+  double time_stop = 0.0;
   if (options.resume) {
-    for (auto& r : Journal::read((dir / "journal.jsonl").string())) {
+    for (auto& r : Journal::read((dir / "journal.jsonl").string(), &time_stop)) {
       elapsed_offset = std::max(elapsed_offset, r.elapsed);
       journaled[r.canonical] = std::move(r);
     }
+    elapsed_offset = std::max(elapsed_offset, time_stop);
     spdlog::info("resuming {}: {} evaluations in the journal", options.out_dir, journaled.size());
   }
   Journal journal((dir / "journal.jsonl").string(), session.space_plugin->descriptor.info.name);
@@ -177,6 +179,7 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
     }
     if (config.budget_seconds > 0 && elapsed() >= config.budget_seconds) {
       summary.stop_reason = "time budget reached";
+      if (!replaying) journal.append_time_stop(elapsed());
       break;
     }
     if (options.stop_requested && options.stop_requested->load()) {
@@ -231,6 +234,8 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
         r = j->second;  // replayed: metrics as first measured
         r.index = index;
         replay_clock = std::max(replay_clock, r.elapsed);
+        // Everything replayed: the clock reads where the first session stopped.
+        if (summary.replayed + 1 == journaled.size()) replay_clock = std::max(replay_clock, time_stop);
         ++summary.replayed;
         continue;
       }

@@ -1,6 +1,7 @@
 #include "nasctl/runtime/session.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "nasctl/error.hpp"
 #include "nasctl/runtime/did_you_mean.hpp"
@@ -20,7 +21,7 @@ namespace {
 template <typename T>
 std::shared_ptr<T> construct(Session& s, const PluginSection& section, PluginKind kind, const LoadedPlugin*& plugin) {
   try {
-    plugin = &s.registry.find(kind, section.plugin);
+    plugin = &s.registry.find_for_run(kind, section.plugin, s.plugin_dirs);
   } catch (const PluginError& e) {
     throw PluginError(section.where + ": key '" + section.key_path + ".plugin': " + e.what());
   }
@@ -44,8 +45,12 @@ void check_metric(const Session& s, const std::string& metric, const std::string
 std::unique_ptr<Session> open_session(RunConfig config, bool with_search) {
   auto s = std::make_unique<Session>();
   s->config = std::move(config);
-  s->registry.scan(default_plugin_dirs(), false);
-  s->registry.scan(s->config.plugin_paths, true);
+  s->plugin_dirs = default_plugin_dirs();
+  for (const auto& dir : s->config.plugin_paths) {
+    if (!std::filesystem::exists(dir))
+      throw PluginError(dir + ": plugin folder does not exist (named in [plugins] paths); fix: correct the path (relative paths resolve against the config file's folder)");
+    s->plugin_dirs.push_back(dir);
+  }
 
   s->space = construct<SearchSpace>(*s, s->config.space, PluginKind::Space, s->space_plugin);
   auto add_provider = [&](const PluginSection& section, PluginKind kind) {

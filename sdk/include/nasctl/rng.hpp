@@ -14,7 +14,8 @@ using Rng = std::mt19937_64;
 inline int uniform_index(Rng& rng, int n) {
   // Lemire's multiply-shift rejection-free mapping is biased by < 2^-32 for
   // the small n we use; determinism across libraries matters more here.
-  return static_cast<int>((static_cast<unsigned __int128>(rng()) * static_cast<unsigned>(n)) >> 64);
+  __extension__ using u128 = unsigned __int128;  // GCC/Clang; silences -Wpedantic
+  return static_cast<int>((static_cast<u128>(rng()) * static_cast<unsigned>(n)) >> 64);
 }
 
 // Uniform double in [0, 1), identical on every standard library.

@@ -23,11 +23,16 @@ class Journal {
   Journal& operator=(const Journal&) = delete;
 
   void append(const EvaluationRecord& record);
+  // Marks that the run stopped on its time budget at run time `elapsed`, so a
+  // resumed run replays up to exactly that point (records alone cannot say
+  // whether the clock ran out after the last one was written).
+  void append_time_stop(double elapsed);
   const std::string& path() const { return path_; }
 
   // Reads all complete records. Throws DataError (file:line) for a corrupt
   // line other than a cut-short last line, or a header of another version.
-  static std::vector<EvaluationRecord> read(const std::string& path);
+  // `time_stop`, if given, receives the latest time-budget stop (0: none).
+  static std::vector<EvaluationRecord> read(const std::string& path, double* time_stop = nullptr);
 
  private:
   std::string path_;

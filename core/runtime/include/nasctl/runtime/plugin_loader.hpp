@@ -7,6 +7,7 @@
 // from it lives: objects hold a reference to their library.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,10 +34,18 @@ class PluginRegistry {
   // (`strict_dirs`). Throws PluginError for a broken plugin file or for two
   // plugins of one kind with one name.
   void scan(const std::vector<std::string>& dirs, bool strict_dirs);
+  // Finds a plugin for a run without loading every plugin file: the file
+  // named by convention (nasctl-<kind>-<name>.so) in the first folder that
+  // has one, else a full scan of `dirs` then find(). Loading only what a run
+  // uses keeps start-up fast (LibTorch plugins take ~0.5 s to load) and a
+  // broken unrelated plugin cannot stop a run; `nasctl plugins` still scans
+  // everything and reports every clash.
+  const LoadedPlugin& find_for_run(PluginKind kind, const std::string& name, const std::vector<std::string>& dirs);
   // Loads one file; throws PluginError naming the file and the fix.
   const LoadedPlugin& load_file(const std::string& path);
 
-  const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
+  // Stable addresses: LoadedPlugin pointers handed out stay valid.
+  const std::deque<LoadedPlugin>& plugins() const { return plugins_; }
   // Finds a plugin by kind and name; throws PluginError with a did-you-mean.
   const LoadedPlugin& find(PluginKind kind, const std::string& name) const;
   const LoadedPlugin* find_any(const std::string& name) const;
@@ -56,7 +65,8 @@ class PluginRegistry {
 
  private:
   [[noreturn]] static void throw_wrong_type(const LoadedPlugin& p);
-  std::vector<LoadedPlugin> plugins_;
+  std::deque<LoadedPlugin> plugins_;
+  bool scanned_ = false;  // find_for_run fell back to a full scan
 };
 
 // Folders searched before the config's own: built-in folder, NAS_PLUGIN_PATH.

@@ -25,6 +25,7 @@ struct ProviderInstance {
 struct Session {
   RunConfig config;
   PluginRegistry registry;
+  std::vector<std::string> plugin_dirs;  // search order: built-in, NAS_PLUGIN_PATH, [plugins] paths
   const LoadedPlugin* space_plugin = nullptr;
   const LoadedPlugin* search_plugin = nullptr;
   std::shared_ptr<SearchSpace> space;
