@@ -32,11 +32,32 @@ struct PluginsOptions {
   std::string show;  // plugin name for `plugins show`
 };
 
+struct SpaceSelectOptions {
+  ConfigOptions config;
+  std::string hardware;  // [[hardware]] instance name
+  std::string metric;    // its latency metric; empty: the first named *latency*
+  std::size_t top = 4;
+  std::string capacity = "macs";
+  bool no_skip = false;
+  std::string out_file;
+};
+
 int run_search_command(const SearchOptions& options);
 int run_validate_command(const ConfigOptions& options);
 int run_evaluate_command(const EvaluateOptions& options);
 int run_plugins_command(const PluginsOptions& options);
 int run_defaults_command();
+int run_space_select_command(const SpaceSelectOptions& options);
+
+}  // namespace nasctl::cli
+
+namespace CLI {
+class App;
+}
+
+namespace nasctl::cli {
+// `nasctl space select` (command_space.cpp): registers the command and its options.
+CLI::App* add_space_command(CLI::App& app, SpaceSelectOptions& options);
 
 }  // namespace nasctl::cli
 

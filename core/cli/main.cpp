@@ -13,8 +13,11 @@ namespace {
 void add_config_options(CLI::App* command, nasctl::cli::ConfigOptions& options, bool config_required) {
   auto* c = command->add_option("-c,--config", options.config_file, "TOML config file");
   if (config_required) c->required();
+  // One value per --set (repeat the option for more), so the values do not
+  // swallow the positional architectures of `nasctl evaluate`.
   command->add_option("--set", options.overrides, "Override a config key: dotted.key=value (repeatable)")
-      ->type_name("KEY=VALUE");
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
 }
 
 }  // namespace
@@ -55,6 +58,8 @@ int main(int argc, char** argv) {
   show_cmd->add_option("--path", plugins.paths, "Extra plugin folder or file (repeatable)");
 
   app.add_subcommand("defaults", "Print the embedded default config");
+  nasctl::cli::SpaceSelectOptions space_select;
+  auto* space_cmd = nasctl::cli::add_space_command(app, space_select);
 
   try {
     app.parse(argc, argv);
@@ -70,6 +75,7 @@ int main(int argc, char** argv) {
     if (*validate_cmd) return nasctl::cli::run_validate_command(validate);
     if (*evaluate_cmd) return nasctl::cli::run_evaluate_command(evaluate);
     if (*plugins_cmd) return nasctl::cli::run_plugins_command(plugins);
+    if (*space_cmd) return nasctl::cli::run_space_select_command(space_select);
     return nasctl::cli::run_defaults_command();
   } catch (const nasctl::Error& e) {
     std::fprintf(stderr, "nasctl: error: %s\n", e.what());

@@ -38,6 +38,12 @@ function(nas_add_plugin NAME)
     # Libraries outside the install prefix (a LibTorch unpacked in /opt, the
     # nasctl prefix itself when building out of tree) stay reachable.
     INSTALL_RPATH_USE_LINK_PATH ON)
+  # Never unmapped once loaded: an exception thrown by plugin code (or by a
+  # library only the plugin pulls in, such as nasctl-predict) must stay
+  # printable after the objects that owned the library are gone, which is
+  # exactly when a CLI reports it. A command-line process loses nothing by
+  # keeping a few libraries mapped until exit.
+  target_link_options(${target} PRIVATE -Wl,-z,nodelete)
 
   # nasctl_sdk is the SDK's real target: it exists only inside the nasctl tree.
   if(TARGET nasctl_sdk)

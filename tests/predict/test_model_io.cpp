@@ -99,7 +99,7 @@ TEST_CASE("only fitted models are saved and only known models are made by name")
   CHECK_THROWS_WITH_AS(to_model_text(Ridge()), nasctl::test::contains("ridge: cannot save a model that is not fitted"),
                        PredictError);
   CHECK(make_regressor("ridge_cv")->name() == "ridge_cv");
-  CHECK_THROWS_WITH_AS(make_regressor("gp"),
-                       nasctl::test::contains("regressor 'gp' is unknown; fix: use one of ridge, ridge_cv"),
+  CHECK_THROWS_WITH_AS(make_regressor("forest"),
+                       nasctl::test::contains("regressor 'forest' is unknown; fix: use one of ridge, ridge_cv"),
                        PredictError);
 }

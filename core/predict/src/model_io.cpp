@@ -9,6 +9,9 @@
 
 #include "nasctl/error.hpp"
 #include "nasctl/predict/error.hpp"
+#include "nasctl/predict/gaussian_process.hpp"
+#include "nasctl/predict/kernel_ridge.hpp"
+#include "nasctl/predict/model_selection.hpp"
 #include "nasctl/predict/ridge.hpp"
 
 namespace nasctl::predict {
@@ -29,11 +32,15 @@ std::string names_text() {
 
 }  // namespace
 
-std::vector<std::string> regressor_names() { return {"ridge", "ridge_cv"}; }
+std::vector<std::string> regressor_names() { return {"ridge", "ridge_cv", "gp", "kernel_ridge", "kernel_ridge_cv", "auto"}; }
 
 std::unique_ptr<Regressor> make_regressor(const std::string& name) {
   if (name == "ridge") return std::make_unique<Ridge>();
   if (name == "ridge_cv") return std::make_unique<RidgeCV>();
+  if (name == "gp") return std::make_unique<GaussianProcess>();
+  if (name == "kernel_ridge") return std::make_unique<KernelRidge>();
+  if (name == "kernel_ridge_cv") return std::make_unique<KernelRidgeCV>();
+  if (name == "auto") return std::make_unique<AutoRegressor>();
   throw PredictError("regressor '" + name + "' is unknown; fix: use one of " + names_text());
 }
 

@@ -10,6 +10,7 @@
 #include "nasctl/predict/error.hpp"
 #include "nasctl/predict/ridge.hpp"
 #include "ridge_solver.hpp"
+#include "statistics_json.hpp"
 
 namespace nasctl::predict {
 
@@ -24,32 +25,6 @@ void check_options(const RidgeCvOptions& options) {
   }
   if (options.folds < 2)
     throw PredictError("ridge_cv: " + std::to_string(options.folds) + " folds; fix: use at least 2 (default 5)");
-}
-
-nlohmann::json statistics_json(const Statistics& s) {
-  // NaN is not JSON; an undefined figure is written as null.
-  auto finite = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
-  return {{"n", s.n},
-          {"kendall_tau", finite(s.kendall_tau)},
-          {"rmse", finite(s.rmse)},
-          {"mape", finite(s.mape)},
-          {"within_10", finite(s.within_10)},
-          {"r_squared", finite(s.r_squared)}};
-}
-
-Statistics statistics_from_json(const nlohmann::json& j) {
-  auto number = [&](const char* key) {
-    const auto& v = j.at(key);
-    return v.is_null() ? std::nan("") : v.get<double>();
-  };
-  Statistics s;
-  s.n = j.at("n").get<std::size_t>();
-  s.kendall_tau = number("kendall_tau");
-  s.rmse = number("rmse");
-  s.mape = number("mape");
-  s.within_10 = number("within_10");
-  s.r_squared = number("r_squared");
-  return s;
 }
 
 }  // namespace
@@ -110,7 +85,7 @@ nlohmann::json RidgeCV::state() const {
             {"on_grid_edge", report_.on_grid_edge},
             {"lambdas", report_.lambdas},
             {"cv_rmse", report_.cv_rmse},
-            {"cv_statistics", statistics_json(report_.cv.statistics)}}},
+            {"cv_statistics", detail::statistics_json(report_.cv.statistics)}}},
           {"model", model_.state()}};
 }
 
@@ -134,7 +109,7 @@ void RidgeCV::restore(const nlohmann::json& state) {
   report.cv_rmse = r.at("cv_rmse").get<std::vector<double>>();
   report.cv.folds = options.folds;
   report.cv.seed = options.seed;
-  report.cv.statistics = statistics_from_json(r.at("cv_statistics"));
+  report.cv.statistics = detail::statistics_from_json(r.at("cv_statistics"));
   model_.restore(state.at("model"));  // parses fully before it changes anything
   options_ = std::move(options);
   report_ = std::move(report);

@@ -17,7 +17,7 @@ namespace nasctl::predict {
 constexpr const char* kModelFormat = "nasctl-regressor";
 constexpr int kModelFormatVersion = 1;
 
-// A fresh model by name() ("ridge", "ridge_cv"); PredictError lists the names.
+// A fresh model by name() (one of regressor_names()); PredictError lists the names.
 std::unique_ptr<Regressor> make_regressor(const std::string& name);
 std::vector<std::string> regressor_names();
 

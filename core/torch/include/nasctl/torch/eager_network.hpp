@@ -1,0 +1,65 @@
+// NetworkSpec -> eager torch::nn::Module.
+//
+// Each spec layer owns its tensors, registered on this one module under
+// "l<index>_<role>" (l3_weight, l3_bn_mean, l7_se_w1, ...). The forward pass
+// calls the same ATen functions nn::Conv2d, nn::BatchNorm2d, ... call, so it
+// is the eager network op for op; the flat naming lets the TorchScript
+// builder (script_network.hpp) register the very same tensors.
+//
+// Namespace nasctl::libtorch, not nasctl::torch: inside namespace nasctl a
+// nested `torch` would shadow LibTorch's ::torch for every unqualified use.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <torch/nn/module.h>
+
+#include "nasctl/network_spec.hpp"
+
+namespace nasctl::libtorch {
+
+// Tensors of one layer; undefined where the layer has none.
+struct LayerTensors {
+  at::Tensor weight, bias;                          // Conv2d, Linear
+  at::Tensor bn_weight, bn_bias, bn_mean, bn_var;   // Conv2d with BN, BatchNorm2d
+  at::Tensor se_w1, se_b1, se_w2, se_b2;            // SqueezeExcite
+};
+
+class EagerNetwork : public torch::nn::Module {
+ public:
+  // Checks the spec (nasctl::check_network) and initialises every tensor
+  // from `seed` on the CPU: Kaiming-normal weights, small biases, batch-norm
+  // affine and running statistics drawn around (1, 0) so folding BN is not a
+  // no-op. Same spec + same seed -> bit-identical tensors. The module is in
+  // eval mode (BN uses running statistics).
+  EagerNetwork(NetworkSpec spec, uint64_t seed);
+
+  // input: [batch, C, H, W] matching spec().input; returns the last layer's
+  // output ([batch, C, H, W], or [batch, features] after a Linear).
+  at::Tensor forward(const at::Tensor& input);
+
+  const NetworkSpec& spec() const { return spec_; }
+  const LayerTensors& layer_tensors(int layer) const { return tensors_.at(layer); }
+
+  // Batch-norm eps, as nn::BatchNorm2d's default.
+  static constexpr double kBatchNormEps = 1e-5;
+
+ private:
+  void init_layer(int index, at::Generator& gen);
+  at::Tensor run_layer(int index, const std::vector<at::Tensor>& values, const at::Tensor& input) const;
+
+  NetworkSpec spec_;
+  std::vector<LayerTensors> tensors_;
+  // last_use_[i]: index of the last layer reading layer i's output.
+  std::vector<int> last_use_;
+};
+
+// Multiplies out the element counts of parameters (not buffers): the number
+// nasctl::count_cost(spec).params must equal.
+int64_t parameter_count(const torch::nn::Module& module);
+
+// A [batch, C, H, W] float input for `spec`, standard normal, from `seed`.
+at::Tensor random_input(const NetworkSpec& spec, int64_t batch, uint64_t seed);
+
+}  // namespace nasctl::libtorch

@@ -1,0 +1,117 @@
+// Measuring the real latency of a NetworkSpec with LibTorch. This header pulls
+// in no LibTorch header: the measure plugin and the CLI include it cheaply.
+//
+// What is measured (see docs/architecture.md, "Measuring latency"):
+// - "optimized" (default): the network as a frozen TorchScript module passed
+//   through optimize_for_inference (BN folded, oneDNN convolutions on CPU),
+//   i.e. what a deployment runtime executes;
+// - "eager": the plain module, op by op, as a training framework runs it.
+// On CUDA the forward pass is captured once in a CUDA graph and the replay is
+// timed (default): batch-1 eager GPU latency is kernel-launch overhead and
+// mis-ranks networks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "nasctl/metrics.hpp"
+#include "nasctl/network_spec.hpp"
+
+namespace nasctl::libtorch {
+
+enum class Device { Cpu, Cuda };
+enum class ExecutionMode { Optimized, Eager };
+
+const char* to_string(Device device);
+const char* to_string(ExecutionMode mode);
+
+struct LatencyOptions {
+  Device device = Device::Cpu;
+  ExecutionMode mode = ExecutionMode::Optimized;
+  int threads = 1;          // intra-op threads (at::set_num_threads and OpenBLAS)
+  int batch = 1;            // samples per forward pass
+  int warmup = 10;          // untimed forward passes first
+  int repeats = 30;         // timed forward passes (>= 3)
+  bool cuda_graph = true;   // CUDA only: time CUDA-graph replays
+  uint64_t seed = 0;        // weights and input
+};
+
+// Throws nasctl::Error "latency options: ...; fix: ..." for values that cannot
+// be measured (threads < 1, repeats < 3, CUDA without a CUDA build or GPU).
+void check_options(const LatencyOptions& options);
+
+// Order statistics of the timed runs, milliseconds per forward pass.
+struct LatencyStats {
+  std::vector<double> samples_ms;  // in the order measured
+  double median_ms = 0;
+  double mean_ms = 0;
+  double min_ms = 0;
+  double max_ms = 0;
+  double p10_ms = 0;
+  double p90_ms = 0;
+  // (p90 - p10) / median: the width of the central 80% of the runs relative
+  // to the median. Robust to a single outlier, unlike (max - min) / median.
+  double relative_spread = 0;
+  // CPU time the whole process spent per timed run (all threads), median.
+  // On an idle machine with one thread it equals median_ms; when other
+  // processes compete for the cores the wall-clock figures grow and this
+  // one does not, so it is the steadier figure on shared machines. With
+  // CUDA it is the host's time (launching, waiting).
+  std::vector<double> cpu_samples_ms;
+  double cpu_median_ms = 0;
+};
+
+// Sorts a copy of the samples and fills the statistics (linear interpolation
+// between order statistics for percentiles). Throws nasctl::Error when empty.
+// cpu_samples_ms (optional, same length) fills cpu_median_ms.
+LatencyStats summarize_latency(std::vector<double> samples_ms, std::vector<double> cpu_samples_ms = {});
+
+// CPU time consumed by this process so far, all threads (ms).
+double process_cpu_ms();
+
+// Builds the network described by `spec` (weights from options.seed), in the
+// requested mode on the requested device, and times it. Sets the process's
+// intra-op thread count to options.threads (global state: callers measure one
+// network at a time). Throws nasctl::Error for bad options; LibTorch errors
+// propagate as std::exception.
+LatencyStats measure_latency(const NetworkSpec& spec, const LatencyOptions& options);
+
+// Times `step` on the CPU with std::chrono::steady_clock (and the process's
+// CPU time alongside): `warmup` untimed calls, then `repeats` timed ones.
+// For any callable (the bench times hand-built modules with it).
+LatencyStats time_cpu(const std::function<void()>& step, int warmup, int repeats);
+
+// --- the machine --------------------------------------------------------
+
+// Whether this nasctl_torch was compiled against a LibTorch with CUDA.
+bool built_with_cuda();
+// Number of CUDA devices LibTorch sees (0 in a CPU-only build).
+int cuda_device_count();
+// Empty when CUDA latency can be measured here; otherwise why not and the
+// fix, as one line ("...; fix: ...").
+std::string cuda_unavailable_reason();
+// LibTorch's version, e.g. "1.13.1".
+std::string torch_version();
+
+// Sets LibTorch's intra-op threads and, when OpenBLAS is the BLAS in use,
+// OpenBLAS's own thread pool (LibTorch does not size it, and eager 1x1
+// convolutions on CPU go through BLAS gemm).
+void set_threads(int threads);
+
+// The BLAS LibTorch calls: OpenBLAS's own description (openblas_get_config)
+// when OpenBLAS is loaded, plus LibTorch's BLAS_INFO build setting.
+std::string blas_in_use();
+
+// A value from at::show_config(): a build setting ("BLAS_INFO") or a line
+// label ("CPU capability usage"); "unknown" when absent.
+std::string torch_build_setting(const std::string& name);
+
+// Everything needed to reproduce a measurement, for run.json: cpu (model
+// name), cpu_capability (ATen's vector ISA), governor, threads, batch,
+// warmup, repeats, dtype, mode, device, seed, cuda_graph (CUDA only), torch,
+// blas, gpu (CUDA only), statistic, timer.
+Conditions measurement_conditions(const LatencyOptions& options);
+
+}  // namespace nasctl::libtorch

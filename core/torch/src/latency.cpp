@@ -1,0 +1,59 @@
+// measure_latency: build the network in the requested mode and time it.
+#include "nasctl/torch/latency.hpp"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include <memory>
+#include <string>
+
+#include "cuda_timer.hpp"
+#include "nasctl/error.hpp"
+#include "nasctl/torch/eager_network.hpp"
+#include "nasctl/torch/script_network.hpp"
+#include "nasctl/torch/resize_warning_filter.hpp"
+
+namespace nasctl::libtorch {
+
+const char* to_string(Device device) { return device == Device::Cuda ? "cuda" : "cpu"; }
+const char* to_string(ExecutionMode mode) { return mode == ExecutionMode::Eager ? "eager" : "optimized"; }
+
+void check_options(const LatencyOptions& o) {
+  auto fail = [](const std::string& what) { throw Error("latency options: " + what); };
+  if (o.threads < 1) fail("threads " + std::to_string(o.threads) + " < 1; fix: use at least one thread");
+  if (o.batch < 1) fail("batch " + std::to_string(o.batch) + " < 1; fix: use a batch of at least 1");
+  if (o.warmup < 0) fail("warmup " + std::to_string(o.warmup) + " < 0; fix: use 0 or more warm-up runs");
+  if (o.repeats < 3)
+    fail("repeats " + std::to_string(o.repeats) + " < 3; fix: time at least 3 runs (percentiles need them)");
+  if (o.device != Device::Cuda) return;
+  const std::string why = cuda_unavailable_reason();
+  if (!why.empty()) fail("device cuda: " + why);
+}
+
+LatencyStats measure_latency(const NetworkSpec& spec, const LatencyOptions& o) {
+  check_options(o);
+  set_threads(o.threads);
+  auto network = std::make_shared<EagerNetwork>(spec, o.seed);
+  at::Tensor input = random_input(spec, o.batch, o.seed + 1);
+  if (o.device == Device::Cuda) {
+    network->to(at::Device(at::kCUDA));
+    input = input.to(at::Device(at::kCUDA));
+  }
+
+  torch::jit::Module optimized;
+  std::function<at::Tensor()> forward = [&] { return network->forward(input); };
+  if (o.mode == ExecutionMode::Optimized) {
+    optimized = optimize_for_deployment(to_script(*network));
+    forward = [&] { return optimized.forward({input}).toTensor(); };
+  }
+
+  // No autograd bookkeeping: inference is what is measured.
+  c10::InferenceMode inference;
+  ScopedResizeWarningFilter quiet;  // see resize_warning_filter.hpp
+#ifdef NASCTL_WITH_CUDA
+  if (o.device == Device::Cuda) return time_cuda(forward, o.warmup, o.repeats, o.cuda_graph);
+#endif
+  return time_cpu([&] { forward(); }, o.warmup, o.repeats);
+}
+
+}  // namespace nasctl::libtorch

@@ -1,0 +1,16 @@
+// Plugin entry point: the descriptor and factory of HURRICANE's two-stage search.
+#include "nasctl/export.hpp"
+#include "two_stage.hpp"
+
+namespace {
+
+nasctl::PluginInfo describe() {
+  return {"hurricane", "1.0.0",
+          "HURRICANE two-stage search: SPOS evolution over the early (or late) layers with the rest fixed, then over "
+          "the others with stage 1's best fixed; budget split between the stages",
+          nasctl::search::TwoStageSearch::config_keys()};
+}
+
+}  // namespace
+
+NASCTL_EXPORT_SEARCH(nasctl::search::TwoStageSearch, describe)
