@@ -8,7 +8,7 @@ if(NASCTL_EXTRA_PREFIX)
   list(APPEND CMAKE_PREFIX_PATH "${NASCTL_EXTRA_PREFIX}")
 endif()
 
-find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
+find_package(Boost 1.74 REQUIRED CONFIG)
 find_package(spdlog REQUIRED)
 find_package(Threads REQUIRED)
 find_package(Torch REQUIRED)
