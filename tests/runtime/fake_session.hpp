@@ -60,11 +60,15 @@ class ScriptedStrategy : public SearchStrategy {
     if (out.size() > n && !overask) out.resize(n);
     return out;
   }
-  void tell(const std::vector<Evaluation>& results) override { told.push_back(results); }
+  void tell(const std::vector<Evaluation>& results) override {
+    told.push_back(results);
+    if (throw_on_tell && told.size() == throw_on_tell) throw ConfigError("scripted strategy gives up");
+  }
   std::size_t preferred_batch() const override { return batch_; }
 
   std::vector<std::vector<Evaluation>> told;
   bool overask = false;
+  std::size_t throw_on_tell = 0;  // throw from the n-th tell (1-based); 0: never
 
  private:
   std::vector<std::vector<Architecture>> batches_;

@@ -2,6 +2,7 @@
 // resume by replay, failures, and what the outputs hold.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -190,4 +191,16 @@ TEST_CASE("run.json names the plugins with versions, the providers' conditions a
   CHECK(j["pareto_size"].get<std::size_t>() >= 1);
   CHECK(j.contains("hypervolume"));
   CHECK_FALSE(j.contains("least_violating"));
+}
+
+TEST_CASE("a strategy error ends the run but the evaluations so far are written and journaled") {
+  TempDir dir("loop");
+  auto strategy = std::make_shared<ScriptedStrategy>(std::vector<std::vector<Architecture>>{
+      {{0, 0, 0, 0}, {1, 0, 0, 0}}, {{2, 0, 0, 0}, {3, 0, 0, 0}}, {{0, 1, 0, 0}}});
+  strategy->throw_on_tell = 2;
+  FakeRun fake(strategy, 10);
+  CHECK(error_of(fake, dir.path().string()) == "scripted strategy gives up");
+  CHECK(read_csv((dir.path() / "evaluations.csv").string()).rows.size() == 4);
+  CHECK(Journal::read((dir.path() / "journal.jsonl").string()).size() == 4);
+  CHECK(nlohmann::json::parse(std::ifstream(dir.path() / "run.json"))["stop_reason"] == "stopped by an error");
 }

@@ -171,127 +171,147 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
   const std::size_t batch = config.batch ? config.batch : (strategy.preferred_batch() ? strategy.preferred_batch() : 16);
   std::string failure;
 
-  while (true) {
-    const std::size_t done = records.size();
-    if (config.budget_evaluations && done >= config.budget_evaluations) {
-      summary.stop_reason = "evaluation budget reached";
-      break;
-    }
-    if (config.budget_seconds > 0 && elapsed() >= config.budget_seconds) {
-      summary.stop_reason = "time budget reached";
-      if (!replaying) journal.append_time_stop(elapsed());
-      break;
-    }
-    if (options.stop_requested && options.stop_requested->load()) {
-      summary.stop_reason = "interrupted (resume with --resume)";
-      break;
-    }
-    if (strategy.exhausted()) {
-      summary.stop_reason = "the strategy has nothing more to propose";
-      break;
-    }
-    std::size_t n = batch;
-    if (config.budget_evaluations) n = std::min(n, config.budget_evaluations - done);
-
-    auto t = Clock::now();
-    std::vector<Architecture> asks = strategy.ask(n);
-    strategy_seconds += std::chrono::duration<double>(Clock::now() - t).count();
-    if (asks.empty()) {
-      summary.stop_reason = "the strategy proposed nothing";
-      break;
-    }
-    if (asks.size() > n)
-      throw Error("search plugin '" + session.search_plugin->descriptor.info.name + "' proposed " + std::to_string(asks.size()) +
-                  " architectures when asked for at most " + std::to_string(n) + "; fix: the plugin must honour ask(n)");
-
-    // Dedup: each distinct new architecture becomes one record; repeats (in
-    // this batch or earlier ones) are answered from it.
-    std::vector<std::size_t> ask_record(asks.size());
-    std::vector<bool> ask_known(asks.size(), false);
-    std::vector<EvaluationRecord*> jobs;
-    const std::size_t first_new = records.size();
-    for (std::size_t i = 0; i < asks.size(); ++i) {
-      try {
-        space.check(asks[i]);
-      } catch (const Error& e) {
-        throw Error("search plugin '" + session.search_plugin->descriptor.info.name + "' proposed an invalid architecture: " +
-                    e.what());
+  // A plugin error (strategy or provider) ends the run, but what was measured
+  // is kept: the outputs are written from the complete records before the
+  // error propagates, and the journal already has them for --resume.
+  try {
+    while (true) {
+      const std::size_t done = records.size();
+      if (config.budget_evaluations && done >= config.budget_evaluations) {
+        summary.stop_reason = "evaluation budget reached";
+        break;
       }
-      Architecture canonical = space.canonicalize(asks[i]);
-      std::string text = space.to_string(canonical);
-      if (auto it = index_of.find(text); it != index_of.end()) {
-        ask_record[i] = it->second;
-        ask_known[i] = it->second < first_new;
-        continue;
+      if (config.budget_seconds > 0 && elapsed() >= config.budget_seconds) {
+        summary.stop_reason = "time budget reached";
+        if (!replaying) journal.append_time_stop(elapsed());
+        break;
       }
-      const std::size_t index = records.size();
-      index_of.emplace(text, index);
-      ask_record[i] = index;
-      EvaluationRecord& r = records.emplace_back();
-      scores.emplace_back();
-      r.index = index;
-      if (auto j = journaled.find(text); j != journaled.end() && j->second.arch == canonical) {
-        r = j->second;  // replayed: metrics as first measured
+      if (options.stop_requested && options.stop_requested->load()) {
+        summary.stop_reason = "interrupted (resume with --resume)";
+        break;
+      }
+      if (strategy.exhausted()) {
+        summary.stop_reason = "the strategy has nothing more to propose";
+        break;
+      }
+      std::size_t n = batch;
+      if (config.budget_evaluations) n = std::min(n, config.budget_evaluations - done);
+
+      auto t = Clock::now();
+      std::vector<Architecture> asks = strategy.ask(n);
+      strategy_seconds += std::chrono::duration<double>(Clock::now() - t).count();
+      if (asks.empty()) {
+        summary.stop_reason = "the strategy proposed nothing";
+        break;
+      }
+      if (asks.size() > n)
+        throw Error("search plugin '" + session.search_plugin->descriptor.info.name + "' proposed " + std::to_string(asks.size()) +
+                    " architectures when asked for at most " + std::to_string(n) + "; fix: the plugin must honour ask(n)");
+
+      // Dedup: each distinct new architecture becomes one record; repeats (in
+      // this batch or earlier ones) are answered from it.
+      std::vector<std::size_t> ask_record(asks.size());
+      std::vector<bool> ask_known(asks.size(), false);
+      std::vector<EvaluationRecord*> jobs;
+      const std::size_t first_new = records.size();
+      for (std::size_t i = 0; i < asks.size(); ++i) {
+        try {
+          space.check(asks[i]);
+        } catch (const Error& e) {
+          throw Error("search plugin '" + session.search_plugin->descriptor.info.name + "' proposed an invalid architecture: " +
+                      e.what());
+        }
+        Architecture canonical = space.canonicalize(asks[i]);
+        std::string text = space.to_string(canonical);
+        if (auto it = index_of.find(text); it != index_of.end()) {
+          ask_record[i] = it->second;
+          ask_known[i] = it->second < first_new;
+          continue;
+        }
+        const std::size_t index = records.size();
+        index_of.emplace(text, index);
+        ask_record[i] = index;
+        EvaluationRecord& r = records.emplace_back();
+        scores.emplace_back();
         r.index = index;
-        replay_clock = std::max(replay_clock, r.elapsed);
-        // Everything replayed: the clock reads where the first session stopped.
-        if (summary.replayed + 1 == journaled.size()) replay_clock = std::max(replay_clock, time_stop);
-        ++summary.replayed;
-        continue;
+        if (auto j = journaled.find(text); j != journaled.end() && j->second.arch == canonical) {
+          r = j->second;  // replayed: metrics as first measured
+          r.index = index;
+          replay_clock = std::max(replay_clock, r.elapsed);
+          // Everything replayed: the clock reads where the first session stopped.
+          if (summary.replayed + 1 == journaled.size()) replay_clock = std::max(replay_clock, time_stop);
+          ++summary.replayed;
+          continue;
+        }
+        replaying = false;
+        r.canonical = std::move(text);
+        r.arch = std::move(canonical);
+        jobs.push_back(&r);
       }
-      replaying = false;
-      r.canonical = std::move(text);
-      r.arch = std::move(canonical);
-      jobs.push_back(&r);
-    }
 
-    evaluator.evaluate(jobs, [&](EvaluationRecord& r) {
-      r.elapsed = elapsed();
-      if (!r.error.empty()) {
-        if (failure.empty()) failure = r.canonical + ": " + r.error;
-        return;  // not journaled: a resumed run evaluates it again
+      evaluator.evaluate(jobs, [&](EvaluationRecord& r) {
+        r.elapsed = elapsed();
+        if (!r.error.empty()) {
+          if (failure.empty()) failure = r.canonical + ": " + r.error;
+          return;  // not journaled: a resumed run evaluates it again
+        }
+        journal.append(r);
+      });
+      if (!failure.empty()) {
+        // Keep only what completed; the journal already has it.
+        for (std::size_t i = records.size(); i-- > first_new;) {
+          if (records[i].error.empty()) continue;
+          records.erase(records.begin() + static_cast<std::ptrdiff_t>(i));
+          scores.erase(scores.begin() + static_cast<std::ptrdiff_t>(i));
+        }
+        for (std::size_t i = first_new; i < records.size(); ++i) scores[i] = score(records[i], problem);
+        break;
       }
-      journal.append(r);
-    });
-    if (!failure.empty()) {
-      // Keep only what completed; the journal already has it.
-      for (std::size_t i = records.size(); i-- > first_new;) {
-        if (records[i].error.empty()) continue;
-        records.erase(records.begin() + static_cast<std::ptrdiff_t>(i));
-        scores.erase(scores.begin() + static_cast<std::ptrdiff_t>(i));
+
+      std::vector<Evaluation> results(asks.size());
+      for (std::size_t i = first_new; i < records.size(); ++i) {
+        scores[i] = score(records[i], problem);
+        if (scores[i].feasible()) ++feasible;
       }
-      for (std::size_t i = first_new; i < records.size(); ++i) scores[i] = score(records[i], problem);
-      break;
-    }
+      for (std::size_t i = 0; i < asks.size(); ++i) {
+        const std::size_t k = ask_record[i];
+        results[i].arch = std::move(asks[i]);
+        results[i].metrics = records[k].metrics;
+        results[i].objectives = scores[k].objectives;
+        results[i].violation = scores[k].violation;
+        results[i].known = ask_known[i];
+      }
+      t = Clock::now();
+      strategy.tell(results);
+      strategy_seconds += std::chrono::duration<double>(Clock::now() - t).count();
 
-    std::vector<Evaluation> results(asks.size());
-    for (std::size_t i = first_new; i < records.size(); ++i) {
-      scores[i] = score(records[i], problem);
-      if (scores[i].feasible()) ++feasible;
+      stalled_batches = records.size() == first_new ? stalled_batches + 1 : 0;
+      if (stalled_batches >= 50) {
+        summary.stop_reason = "the strategy proposed only known architectures 50 times in a row (space exhausted?)";
+        break;
+      }
+      hv.observe(scores);
+      if (const double now = elapsed(); progress.due(now)) progress.update(records.size(), feasible, hv.value(scores), now);
+      if (std::chrono::duration<double>(Clock::now() - last_write).count() > 2.0) {
+        write_outputs(false);
+        last_write = Clock::now();
+      }
     }
-    for (std::size_t i = 0; i < asks.size(); ++i) {
-      const std::size_t k = ask_record[i];
-      results[i].arch = std::move(asks[i]);
-      results[i].metrics = records[k].metrics;
-      results[i].objectives = scores[k].objectives;
-      results[i].violation = scores[k].violation;
-      results[i].known = ask_known[i];
+  } catch (...) {
+    progress.finish();
+    for (std::size_t i = records.size(); i-- > 0;) {
+      if (!records[i].metrics.empty() || !records[i].error.empty()) continue;
+      records.erase(records.begin() + static_cast<std::ptrdiff_t>(i));  // asked, never evaluated
+      scores.erase(scores.begin() + static_cast<std::ptrdiff_t>(i));
     }
-    t = Clock::now();
-    strategy.tell(results);
-    strategy_seconds += std::chrono::duration<double>(Clock::now() - t).count();
-
-    stalled_batches = records.size() == first_new ? stalled_batches + 1 : 0;
-    if (stalled_batches >= 50) {
-      summary.stop_reason = "the strategy proposed only known architectures 50 times in a row (space exhausted?)";
-      break;
+    summary.evaluations = records.size();
+    summary.stop_reason = "stopped by an error";
+    try {
+      write_outputs(true);
+    } catch (const std::exception& e) {
+      spdlog::warn("could not write the outputs after the error: {}", e.what());
     }
-    hv.observe(scores);
-    if (const double now = elapsed(); progress.due(now)) progress.update(records.size(), feasible, hv.value(scores), now);
-    if (std::chrono::duration<double>(Clock::now() - last_write).count() > 2.0) {
-      write_outputs(false);
-      last_write = Clock::now();
-    }
+    throw;
   }
   progress.finish();
   summary.evaluations = records.size();
