@@ -24,14 +24,36 @@ nlohmann::json key_json(const ConfigKey& k) {
   return j;
 }
 
-int show_plugin(const runtime::PluginRegistry& registry, const PluginsOptions& options) {
-  const runtime::LoadedPlugin* p = registry.find_any(options.show);
-  if (!p) {
-    std::vector<std::string> names;
-    for (const auto& q : registry.plugins()) names.push_back(q.descriptor.info.name);
-    throw PluginError("no plugin named '" + options.show + "'" + runtime::did_you_mean(options.show, names) +
-                      "; fix: run `nasctl plugins` to list them");
+// "name" or "kind/name": a space and a search plugin may share a name
+// (hurricane), so a plain name shows every plugin that has it.
+std::vector<const runtime::LoadedPlugin*> plugins_named(const runtime::PluginRegistry& registry, const std::string& wanted) {
+  const std::size_t slash = wanted.find('/');
+  const std::string kind = slash == std::string::npos ? "" : wanted.substr(0, slash);
+  const std::string name = slash == std::string::npos ? wanted : wanted.substr(slash + 1);
+  std::vector<const runtime::LoadedPlugin*> found;
+  std::vector<std::string> names;
+  for (const auto& q : registry.plugins()) {
+    names.push_back(q.descriptor.info.name);
+    if (q.descriptor.info.name == name && (kind.empty() || kind == to_string(q.descriptor.kind))) found.push_back(&q);
   }
+  if (found.empty())
+    throw PluginError("no plugin named '" + wanted + "'" + runtime::did_you_mean(name, names) +
+                      "; fix: run `nasctl plugins` to list them");
+  return found;
+}
+
+void show_one(const runtime::LoadedPlugin* p, const PluginsOptions& options);
+
+int show_plugin(const runtime::PluginRegistry& registry, const PluginsOptions& options) {
+  const auto found = plugins_named(registry, options.show);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (i && !options.json) std::printf("\n");
+    show_one(found[i], options);
+  }
+  return 0;
+}
+
+void show_one(const runtime::LoadedPlugin* p, const PluginsOptions& options) {
   const auto& info = p->descriptor.info;
   if (options.json) {
     nlohmann::json keys = nlohmann::json::array();
@@ -40,7 +62,7 @@ int show_plugin(const runtime::PluginRegistry& registry, const PluginsOptions& o
                                 {"description", info.description}, {"file", p->file}, {"keys", keys}}
                      .dump(2)
               << "\n";
-    return 0;
+    return;
   }
   std::printf("%s plugin '%s' %s\n  %s\n  file: %s\n\nconfig keys:\n", to_string(p->descriptor.kind), info.name.c_str(),
               info.version.c_str(), info.description.c_str(), p->file.c_str());
@@ -56,7 +78,7 @@ int show_plugin(const runtime::PluginRegistry& registry, const PluginsOptions& o
     std::printf("  %-18s %-16s %s\n  %-18s %s%s\n", k.name.c_str(), to_string(k.type), def.c_str(), "", k.doc.c_str(),
                 extra.empty() ? "" : (" (" + extra.substr(1) + ")").c_str());
   }
-  return 0;
+  return;
 }
 
 std::string bound_text(double v) {

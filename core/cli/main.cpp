@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
+#include "command_lut.hpp"
 #include "nasctl/error.hpp"
 
 namespace {
@@ -53,13 +54,15 @@ int main(int argc, char** argv) {
   plugins_cmd->add_flag("--json", plugins.json, "Machine-readable output");
   plugins_cmd->add_flag("--markdown", plugins.markdown, "Every plugin's config keys as Markdown (docs/config.md)");
   auto* show_cmd = plugins_cmd->add_subcommand("show", "Show one plugin's config keys");
-  show_cmd->add_option("name", plugins.show, "Plugin name")->required();
+  show_cmd->add_option("name", plugins.show, "Plugin name, or kind/name (e.g. search/hurricane)")->required();
   show_cmd->add_flag("--json", plugins.json, "Machine-readable output");
   show_cmd->add_option("--path", plugins.paths, "Extra plugin folder or file (repeatable)");
 
   app.add_subcommand("defaults", "Print the embedded default config");
   nasctl::cli::SpaceSelectOptions space_select;
   auto* space_cmd = nasctl::cli::add_space_command(app, space_select);
+  nasctl::cli::LutOptions lut;
+  auto* lut_cmd = nasctl::cli::add_lut_command(app, lut);
 
   try {
     app.parse(argc, argv);
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
     if (*evaluate_cmd) return nasctl::cli::run_evaluate_command(evaluate);
     if (*plugins_cmd) return nasctl::cli::run_plugins_command(plugins);
     if (*space_cmd) return nasctl::cli::run_space_select_command(space_select);
+    if (*lut_cmd) return nasctl::cli::run_lut_command(lut);
     return nasctl::cli::run_defaults_command();
   } catch (const nasctl::Error& e) {
     std::fprintf(stderr, "nasctl: error: %s\n", e.what());

@@ -190,3 +190,14 @@ TEST_CASE("a copy of a built-in plugin in an extra folder clashes with the built
   CHECK_USER_ERROR(r, dir / "plugins/nasctl-hardware-copy.so: a hardware plugin named 'analytic' is already loaded from",
                    "nasctl-hardware-analytic.so", "fix:");
 }
+
+TEST_CASE("plugins show of a name two kinds share shows both, and kind/name picks one") {
+  const auto both = run_nasctl({"plugins", "show", "hurricane"});
+  REQUIRE(both.exit_code == 0);
+  CHECK(both.out.find("space plugin 'hurricane'") != std::string::npos);
+  CHECK(both.out.find("search plugin 'hurricane'") != std::string::npos);
+  const auto one = run_nasctl({"plugins", "show", "space/hurricane"});
+  REQUIRE(one.exit_code == 0);
+  CHECK(one.out.find("space plugin 'hurricane'") != std::string::npos);
+  CHECK(one.out.find("search plugin") == std::string::npos);
+}

@@ -1,0 +1,215 @@
+// `nasctl lut`: registration, the session both subcommands open, and
+// `nasctl lut build` (command_lut_check.cpp has `nasctl lut check`).
+#include "command_lut.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "nasctl/error.hpp"
+#include "nasctl/lut/layer_network.hpp"
+#include "nasctl/lut/lut_build.hpp"
+#include "nasctl/lut/lut_file.hpp"
+#include "nasctl/runtime/progress.hpp"
+
+namespace nasctl::cli {
+
+namespace lut_detail {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+  return s;
+}
+
+// Comment lines hold one line of text.
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  std::replace(text.begin(), text.end(), '\r', ' ');
+  return text;
+}
+
+}  // namespace
+
+LutSession open_lut_session(const LutOptions& options) {
+  runtime::RunConfig config = load_config(options.config);
+  std::vector<std::string> names;
+  const runtime::PluginSection* chosen = nullptr;
+  for (const auto& hw : config.hardware) {
+    names.push_back(hw.instance);
+    if (hw.instance == options.hardware) chosen = &hw;
+  }
+  if (!chosen)
+    throw ConfigError("--hardware '" + options.hardware + "': " + config.file +
+                      " has no [[hardware]] instance of that name" +
+                      (names.empty() ? " (it has none)" : " (it has: " + joined(names) + ")") +
+                      "; fix: name one of its [[hardware]] instances, or add one that measures latency");
+  const runtime::PluginSection hw = *chosen;
+  config.hardware = {hw};
+  config.accuracy.reset();
+  config.objectives.clear();
+  config.objective_where.clear();
+  config.constraints.clear();
+  config.constraint_where.clear();
+
+  LutSession s;
+  s.session = runtime::open_session(std::move(config), false);
+  s.hardware = &s.session->providers.front();
+  s.model = dynamic_cast<HardwareModel*>(s.hardware->provider.get());
+  const std::string& plugin = s.hardware->plugin->descriptor.info.name;
+  if (!s.model)
+    throw ConfigError(hw.where + ": --hardware '" + hw.instance + "' (plugin " + plugin +
+                      ") does not evaluate network specs (it is no nasctl::HardwareModel); fix: name a hardware "
+                      "instance that measures networks, e.g. plugin = \"measure\"");
+  std::vector<std::string> metrics;
+  for (const auto& m : s.hardware->metrics) {
+    metrics.push_back(m.name);
+    if (m.name == "energy_mj") s.energy = true;
+  }
+  if (std::find(metrics.begin(), metrics.end(), options.metric) == metrics.end())
+    throw ConfigError(hw.where + ": --hardware '" + hw.instance + "' (plugin " + plugin + ") gives no metric '" +
+                      options.metric + "' (it gives: " + joined(metrics) +
+                      "); fix: name one of them with --metric, or use a hardware instance that measures latency");
+  return s;
+}
+
+std::string hardware_line(const LutSession& s, const std::string& metric) {
+  const auto& info = s.hardware->plugin->descriptor.info;
+  return "# hardware: " + s.hardware->instance + " (plugin " + info.name + " " + info.version + "), metric " + metric;
+}
+
+std::string conditions_line(const LutSession& s) {
+  std::string line = "# conditions:";
+  for (const auto& [key, value] : s.model->conditions()) line += " " + key + "=" + one_line(value) + ";";
+  if (line.back() == ';') line.pop_back();
+  return line;
+}
+
+double metric_value(const Metrics& metrics, const std::string& metric, const std::string& instance) {
+  const auto it = metrics.find(metric);
+  if (it != metrics.end()) return it->second;
+  std::vector<std::string> names;
+  for (const auto& [name, value] : metrics) names.push_back(name);
+  throw EvaluationError("hardware '" + instance + "' returned no '" + metric + "' (it returned: " + joined(names) +
+                        "); fix: the plugin must return every metric it declares");
+}
+
+namespace {
+
+int run_lut_build(const LutOptions& options) {
+  // Measuring takes a while: refuse an unusable -o before, not after.
+  const std::filesystem::path folder = std::filesystem::absolute(options.out_file).parent_path();
+  if (!std::filesystem::is_directory(folder))
+    throw ConfigError("-o " + options.out_file + ": folder " + folder.string() +
+                      " does not exist; fix: create it or write the table elsewhere");
+  const LutSession s = open_lut_session(options);
+  const SearchSpace& space = *s.session->space;
+  const auto& space_info = s.session->space_plugin->descriptor.info;
+
+  const lut::LayerEnumeration layers = lut::enumerate_layers(space, options.samples, s.session->config.seed);
+  if (!layers.exact)
+    spdlog::warn("lut build: space '{}' does not enumerate its layers (nasctl::LayerEnumerable), so {} random "
+                 "architectures were lowered: {} signatures found, {} of them in the last 10% of the samples; the "
+                 "table may miss signatures (the lut plugin then names them); fix: raise --samples, or implement "
+                 "nasctl::LayerEnumerable in the space",
+                 space_info.name, layers.samples, layers.layers.size(), layers.late_discoveries);
+
+  lut::BuildOptions build;
+  build.file = options.out_file;
+  build.energy = s.energy;
+  build.limit = options.limit;
+  build.header = {"# space: " + space_info.name + " " + space_info.version + " (" + s.session->config.file + ")",
+                  hardware_line(s, options.metric), conditions_line(s),
+                  "# isolation: each layer measured alone as a network holding only it (multi-input layers read "
+                  "the network input for every input)"};
+  build.identity = {"hardware", "conditions"};
+
+  lut::keep_freed_memory_mapped();  // see layer_network.hpp: isolated layers must not pay page faults
+  const std::string instance = s.hardware->instance;
+  const lut::MeasureLayer measure = [&](const Layer& layer) {
+    const Metrics m = s.model->evaluate(lut::isolated_network(layer));
+    lut::LayerMeasurement out;
+    out.latency_ms = metric_value(m, options.metric, instance);
+    if (s.energy) out.energy_mj = metric_value(m, "energy_mj", instance);
+    return out;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  std::unique_ptr<runtime::Progress> bar;
+  const lut::BuildProgress progress = [&](std::size_t done, std::size_t failed, std::size_t total) {
+    if (!bar) bar = std::make_unique<runtime::Progress>(total, 0.0, !options.no_progress && ::isatty(STDERR_FILENO));
+    if (bar->due(elapsed()) || done == total) bar->update(done, done - failed, std::nan(""), elapsed());
+  };
+  const lut::BuildReport r = lut::build_lut(layers.layers, measure, build, progress);
+  if (bar) bar->finish();
+
+  std::printf("lut build: %zu distinct layer signatures (%s); %zu already in %s, %zu measured now on '%s', %zu failed, "
+              "%zu left for a later run; %.1f s\n",
+              r.signatures, layers.exact ? "exact: enumerated by the space" : "sampled: may be incomplete", r.present,
+              options.out_file.c_str(), r.measured, instance.c_str(), r.failed, r.left, elapsed());
+  if (r.repaired) std::printf("lut build: dropped a partial last row left by an interrupted build\n");
+  if (r.retried) std::printf("lut build: retried %zu rows that had failed before\n", r.retried);
+  if (r.failed == 0) return 0;
+  std::fprintf(stderr,
+               "nasctl: lut build: %zu signatures failed to measure (first: %s); they are in %s with status failed; "
+               "fix: correct the cause and rerun the same command (it retries failed rows)\n",
+               r.failed, r.first_error.c_str(), options.out_file.c_str());
+  return 1;
+}
+
+}  // namespace
+
+}  // namespace lut_detail
+
+CLI::App* add_lut_command(CLI::App& app, LutOptions& options) {
+  auto* lut = app.add_subcommand("lut", "Latency lookup tables for the lut hardware plugin");
+  lut->require_subcommand(1);
+  auto common = [&options](CLI::App* cmd) {
+    cmd->add_option("-c,--config", options.config.config_file, "TOML config (its space and [[hardware]])")->required();
+    cmd->add_option("--set", options.config.overrides, "Override a config key: dotted.key=value (repeatable)")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
+    cmd->add_option("--hardware", options.hardware, "The [[hardware]] instance that measures (e.g. plugin measure)")
+        ->required();
+    cmd->add_option("--metric", options.metric, "Its metric the table holds (default latency_ms)");
+    cmd->add_flag("--no-progress", options.no_progress, "Log lines instead of a progress bar");
+  };
+  auto* build = lut->add_subcommand(
+      "build", "Measure every distinct layer signature of the config's space; resumable (appends, skips rows present)");
+  common(build);
+  build->add_option("-o,--out", options.out_file, "The table to write or extend (CSV)")->required();
+  build->add_option("--samples", options.samples,
+                    "Architectures sampled for spaces that cannot enumerate their layers (default 2000)")
+      ->check(CLI::Range(1, 100000000));
+  build->add_option("--limit", options.limit, "Measure at most N missing signatures now (0: all)");
+  build->callback([&options] { options.action = LutOptions::Action::Build; });
+
+  auto* check = lut->add_subcommand(
+      "check", "Compare the table's sums with end-to-end measurements of random sub-networks; fit the calibration");
+  common(check);
+  check->add_option("--lut", options.lut_file, "The table to check")->required();
+  check->add_option("-n,--networks", options.networks, "Random sub-networks to measure (default 50)")
+      ->check(CLI::Range(3, 1000000));
+  check->add_option("--seed", options.seed, "Seed of the sub-networks (default: the config's seed)");
+  check->add_flag("--write-calibration", options.write_calibration,
+                  "Write the fitted scale and overhead into the table (the lut plugin then uses them)");
+  check->add_option("--json", options.json_file, "Report file (default: <lut>.check.json)");
+  check->callback([&options] { options.action = LutOptions::Action::Check; });
+  return lut;
+}
+
+int run_lut_command(const LutOptions& options) {
+  if (options.action == LutOptions::Action::Check) return lut_detail::run_lut_check(options);
+  return lut_detail::run_lut_build(options);
+}
+
+}  // namespace nasctl::cli
