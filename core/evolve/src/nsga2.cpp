@@ -5,10 +5,11 @@
 
 #include "nasctl/moo/crowding.hpp"
 #include "nasctl/moo/sorting.hpp"
+#include "nasctl/evolve/network_key.hpp"
 
 namespace nasctl::evolve {
 
-std::string Nsga2::key(const Architecture& arch) const { return space_->to_string(space_->canonicalize(arch)); }
+std::string Nsga2::key(const Architecture& arch) const { return network_key(*space_, arch); }
 
 void Nsga2::start(const SearchSpace& space, uint64_t seed) {
   space_ = &space;

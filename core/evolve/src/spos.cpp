@@ -1,4 +1,5 @@
 #include "nasctl/evolve/spos.hpp"
+#include "nasctl/evolve/network_key.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -27,7 +28,7 @@ std::string describe(const Constraint& c) {
 Spos::Spos(SposOptions options) : options_(options) {}
 
 std::string Spos::key(const Architecture& arch) const {
-  return problem_.space->to_string(problem_.space->canonicalize(arch));
+  return network_key(*problem_.space, arch);
 }
 
 void Spos::start(SposProblem problem) {
