@@ -1,0 +1,226 @@
+#include "command_model.hpp"
+
+#include <spdlog/spdlog.h>
+#include <stdlib.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+#include <stdexcept>
+
+#include "model_export.hpp"
+#include "nasctl/error.hpp"
+
+namespace nasctl::command {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
+}
+
+// The expanded command as a line one can paste into a shell.
+std::string one_line(const std::vector<std::string>& argv, std::size_t max_chars = 240) {
+  std::string s;
+  for (const auto& a : argv) {
+    const bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,@%+") == std::string::npos;
+    s += (s.empty() ? "" : " ") + (plain ? a : shell_quote(a));
+  }
+  for (char& c : s) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return s.size() > max_chars ? s.substr(0, max_chars) + "..." : s;
+}
+
+CommandTemplate read_template(const PluginConfig& config) {
+  const bool argv = config.has("command");
+  const bool shell = config.has("shell_command");
+  if (argv && shell)
+    config.fail("shell_command", "is given together with 'command'; fix: keep one: command = [argv...] runs without "
+                                 "a shell, shell_command = \"...\" runs through /bin/sh");
+  if (!argv && !shell)
+    config.fail("command", "is missing; fix: set command = [\"my-bench\", \"--model\", \"{model}\"] (or shell_command "
+                           "= \"...\" for pipes and &&)");
+  if (shell) {
+    const std::string& line = config.get_string("shell_command");
+    if (line.find_first_not_of(" \t") == std::string::npos)
+      config.fail("shell_command", "is empty; fix: give the command line that benchmarks {model} on the device");
+    const std::string problem = template_problem(line);
+    if (!problem.empty()) config.fail("shell_command", problem + "; fix: use {model}, {arch} and {batch} only");
+    return CommandTemplate::from_shell(line);
+  }
+  const std::vector<std::string>& args = config.get_strings("command");
+  if (args.empty() || args.front().empty())
+    config.fail("command", "is empty or has an empty program name; fix: give the program first, e.g. [\"adb\", ...]");
+  for (const auto& arg : args) {
+    const std::string problem = template_problem(arg);
+    if (!problem.empty()) config.fail("command", "argument '" + arg + "': " + problem + "; fix: use {model}, {arch} and {batch} only");
+  }
+  return CommandTemplate::from_argv(args);
+}
+
+LatencyParser read_parser(const PluginConfig& config) {
+  const bool regex = config.has("regex");
+  const bool json = config.has("json_key");
+  if (regex && json) config.fail("json_key", "is given together with 'regex'; fix: keep one way to find the latency");
+  if (!regex && !json)
+    config.fail("regex", "is missing; fix: set regex = \"latency: ([0-9.]+) ms\" (first capture group) or json_key = "
+                         "\"stats.latency_ms\"");
+  if (json) {
+    const std::string& key = config.get_string("json_key");
+    if (key.empty() || key.front() == '.' || key.back() == '.' || key.find("..") != std::string::npos)
+      config.fail("json_key", "'" + key + "' is not a dotted key path; fix: e.g. \"latency_ms\" or \"stats.mean_ms\"");
+    return LatencyParser::from_json_key(key);
+  }
+  const std::string& pattern = config.get_string("regex");
+  try {
+    return LatencyParser::from_regex(pattern);
+  } catch (const std::regex_error& e) {
+    config.fail("regex", "'" + pattern + "' is not a valid ECMAScript regex (" + e.what() + "); fix: correct the pattern");
+  } catch (const std::invalid_argument&) {
+    config.fail("regex", "'" + pattern + "' has no capture group; fix: put the number in parentheses, e.g. "
+                         "\"latency: ([0-9.]+) ms\"");
+  }
+}
+
+std::string make_temp_dir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/nasctl-command-XXXXXX";
+  if (!::mkdtemp(pattern.data()))
+    throw Error(pattern + ": cannot create a temporary folder for exported models; fix: set TMPDIR to a writable folder");
+  return pattern;
+}
+
+}  // namespace
+
+std::vector<ConfigKey> CommandModel::config_keys() {
+  return {
+      ConfigKey::optional("command", ConfigType::StringList,
+                          "The benchmark command as an argv list, run without a shell; {model} (exported model "
+                          "file), {arch} (canonical architecture) and {batch} are replaced inside arguments"),
+      ConfigKey::optional("shell_command", ConfigType::String,
+                          "Instead of `command`: one line run by /bin/sh -c (for && and pipes); placeholders are "
+                          "replaced by single-quoted shell words"),
+      ConfigKey::optional("regex", ConfigType::String,
+                          "ECMAScript regex whose first capture group is the latency, e.g. \"latency: ([0-9.]+) ms\""),
+      ConfigKey::optional("json_key", ConfigType::String,
+                          "Instead of `regex`: dotted key path of the latency in JSON output (the whole output or its "
+                          "last line), e.g. \"stats.mean_ms\""),
+      ConfigKey::choice("unit", "ms", {"ms", "us", "s"}, "Unit of the number the command prints"),
+      ConfigKey::choice("output", "stdout", {"stdout", "stderr", "both"},
+                        "Which output holds the latency (\"both\": stdout then stderr)"),
+      ConfigKey::real("timeout_s", 120.0, "Seconds one run may take before its process group is killed")
+          .at_least(0.001),
+      ConfigKey::integer("retries", 1, "Extra runs after a failed one (non-zero exit, timeout, no number)")
+          .at_least(0),
+      ConfigKey::integer("batch", 1, "Batch size filled into {batch} (the exported model takes any batch)")
+          .at_least(1),
+      ConfigKey::integer("seed", 0, "Seed of the exported model's random weights").at_least(0),
+  };
+}
+
+CommandModel::CommandModel(const PluginContext& context)
+    : who_("command '" + context.instance + "'"),
+      template_(read_template(context.config)),
+      parser_(read_parser(context.config)),
+      output_(context.config.get_string("output")),
+      unit_(context.config.get_string("unit")),
+      retries_(static_cast<int>(context.config.get_int("retries"))),
+      batch_(static_cast<int>(context.config.get_int("batch"))),
+      seed_(static_cast<uint64_t>(context.config.get_int("seed"))) {
+  unit_to_ms_ = unit_ == "us" ? 1e-3 : unit_ == "s" ? 1e3 : 1.0;
+  process_.timeout_s = context.config.get_double("timeout_s");
+  temp_dir_ = make_temp_dir();
+}
+
+CommandModel::~CommandModel() {
+  std::error_code ec;
+  fs::remove_all(temp_dir_, ec);
+}
+
+std::vector<MetricInfo> CommandModel::metrics() const {
+  return {{"latency_ms", "ms", "Latency the device command reports for the exported sub-network"}};
+}
+
+std::optional<double> CommandModel::attempt(const std::vector<std::string>& argv, std::string& why,
+                                            ProcessResult& last) {
+  last = run_process(argv, process_);
+  if (!last.ok()) {
+    why = last.status_text();
+    return std::nullopt;
+  }
+  const std::string text = output_ == "stdout" ? last.out : output_ == "stderr" ? last.err : last.out + "\n" + last.err;
+  std::string parse_problem;
+  const std::optional<double> value = parser_->parse(text, parse_problem);
+  if (!value) {
+    why = "exit code 0 but " + parse_problem;
+    return std::nullopt;
+  }
+  const double ms = *value * unit_to_ms_;
+  if (!(ms > 0) || !std::isfinite(ms)) {
+    why = "exit code 0 but the latency read is " + number(*value) + " " + unit_ + ", not a positive number";
+    return std::nullopt;
+  }
+  return ms;
+}
+
+double CommandModel::measure(const NetworkSpec& network, const std::string& arch) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  const std::string model = (fs::path(temp_dir_) / "model.pt").string();
+  const bool needs_model = template_.uses("model");
+  if (needs_model) export_torchscript(network, seed_, model);
+  const std::vector<std::string> argv =
+      template_.expand({{"model", model}, {"arch", arch}, {"batch", std::to_string(batch_)}});
+
+  const int attempts = 1 + retries_;
+  std::string why;
+  ProcessResult last;
+  for (int i = 1; i <= attempts; ++i) {
+    const std::optional<double> ms = attempt(argv, why, last);
+    if (ms) {
+      std::error_code ec;
+      fs::remove(model, ec);
+      return *ms;
+    }
+    if (i < attempts) spdlog::warn("{}: {}: attempt {}/{} failed: {}; retrying", who_, arch, i, attempts, why);
+  }
+  std::error_code ec;
+  fs::remove(model, ec);
+
+  std::string output = last_lines(output_ == "stderr" ? last.err : last.out);
+  const std::string err = last_lines(last.err, 3);
+  if (output_ == "stdout" && !err.empty()) output += (output.empty() ? "" : " | ") + std::string("stderr: ") + err;
+  std::string fix;
+  if (!last.started)
+    fix = "check that the program exists and is executable (PATH is searched for a bare name)";
+  else if (last.timed_out)
+    fix = "raise timeout_s (now " + number(process_.timeout_s) + ") or check that the device answers";
+  else if (!last.ok())
+    fix = "run the command by hand to see why it fails: " + one_line(argv);
+  else
+    fix = "adjust " + parser_->describe() + " to the output shown, or choose output = \"stderr\"/\"both\"";
+  throw EvaluationError(who_ + ": " + arch + ": " + why + " (" + std::to_string(attempts) + " attempt" +
+                        (attempts == 1 ? "" : "s") + "); last output: \"" + output + "\"; fix: " + fix);
+}
+
+Metrics CommandModel::provide(const Candidate& candidate) {
+  return {{"latency_ms", measure(candidate.network, candidate.canonical)}};
+}
+
+Conditions CommandModel::conditions() const {
+  return {{"method", "external command on the target device"},
+          {"command", template_.text()},
+          {"extract", parser_->describe() + " in " + output_},
+          {"unit", unit_},
+          {"timeout_s", number(process_.timeout_s)},
+          {"retries", std::to_string(retries_)},
+          {"batch", std::to_string(batch_)},
+          {"model_format", "TorchScript archive (torch::jit::Module::save), eval mode, not frozen"}};
+}
+
+}  // namespace nasctl::command
