@@ -1,5 +1,6 @@
 // nasctl: hardware-aware neural architecture search from the command line.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include <CLI/CLI.hpp>
@@ -24,6 +25,16 @@ void add_config_options(CLI::App* command, nasctl::cli::ConfigOptions& options, 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Same seed, same results on any machine: LibTorch's and OpenBLAS's
+  // parallel reductions round differently with different thread counts, and
+  // predictor fits inside strategies (LINAS) would then propose different
+  // networks. Library-level threading is therefore off unless the user asks
+  // for it; set before any plugin (and so LibTorch/OpenBLAS) is loaded.
+  // nasctl parallelises across candidates instead (`[run] threads`), and
+  // `measure` sets its own thread count for the network it times.
+  setenv("OMP_NUM_THREADS", "1", 0);
+  setenv("OPENBLAS_NUM_THREADS", "1", 0);
+  setenv("MKL_NUM_THREADS", "1", 0);
   CLI::App app{"nasctl: hardware-aware neural architecture search", "nasctl"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "nasctl " NASCTL_VERSION);

@@ -2,6 +2,7 @@
 #include "nasctl/torch/latency.hpp"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
 #include <memory>
@@ -30,9 +31,27 @@ void check_options(const LatencyOptions& o) {
   if (!why.empty()) fail("device cuda: " + why);
 }
 
+namespace {
+
+// The measurement's thread count applies to the measurement only: the rest
+// of the process (predictor fits in strategies) keeps its own, so results do
+// not depend on a hardware instance's `threads`.
+class ScopedThreads {
+ public:
+  explicit ScopedThreads(int threads) : previous_(at::get_num_threads()) { set_threads(threads); }
+  ~ScopedThreads() { set_threads(previous_); }
+  ScopedThreads(const ScopedThreads&) = delete;
+  ScopedThreads& operator=(const ScopedThreads&) = delete;
+
+ private:
+  int previous_;
+};
+
+}  // namespace
+
 LatencyStats measure_latency(const NetworkSpec& spec, const LatencyOptions& o) {
   check_options(o);
-  set_threads(o.threads);
+  ScopedThreads threads(o.threads);
   auto network = std::make_shared<EagerNetwork>(spec, o.seed);
   at::Tensor input = random_input(spec, o.batch, o.seed + 1);
   if (o.device == Device::Cuda) {
