@@ -127,10 +127,11 @@ int run_lut_build(const LutOptions& options) {
   build.file = options.out_file;
   build.energy = s.energy;
   build.limit = options.limit;
+  build.passes = options.passes;
   build.header = {"# space: " + space_info.name + " " + space_info.version + " (" + s.session->config.file + ")",
                   hardware_line(s, options.metric), conditions_line(s),
                   "# isolation: each layer measured alone as a network holding only it (multi-input layers read "
-                  "the network input for every input)"};
+                  "the network input for every input); median of " + std::to_string(options.passes) + " pass(es)"};
   build.identity = {"hardware", "conditions"};
 
   lut::keep_freed_memory_mapped();  // see layer_network.hpp: isolated layers must not pay page faults
@@ -182,6 +183,10 @@ CLI::App* add_lut_command(CLI::App& app, LutOptions& options) {
         ->required();
     cmd->add_option("--metric", options.metric, "Its metric the table holds (default latency_ms)");
     cmd->add_flag("--no-progress", options.no_progress, "Log lines instead of a progress bar");
+    cmd->add_option("--passes", options.passes,
+                    "Measure everything N times in turn and keep the medians (on a shared machine, a drift in load "
+                    "then spreads over all measurements instead of biasing some); default 1")
+        ->check(CLI::Range(1, 1000));
   };
   auto* build = lut->add_subcommand(
       "build", "Measure every distinct layer signature of the config's space; resumable (appends, skips rows present)");

@@ -30,6 +30,7 @@ struct LutOptions {
   std::size_t samples = 2000;           // build --samples (spaces that cannot enumerate their layers)
   std::size_t limit = 0;                // build --limit (0: every missing signature)
   bool no_progress = false;
+  std::size_t passes = 1;               // --passes: measure everything N times in turn, keep medians
   std::string lut_file;                 // check --lut
   std::size_t networks = 50;            // check -n
   std::optional<uint64_t> seed;         // check --seed (default: the config's seed)

@@ -5,6 +5,7 @@
 // JSON beside the table and, when asked, the calibration into the table.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -31,6 +32,12 @@ std::string load_average() {
   std::string one, five, fifteen;
   if (!(in >> one >> five >> fifteen)) return "unknown";
   return one + " " + five + " " + fifteen;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 struct Network {
@@ -90,19 +97,28 @@ int run_lut_check(const LutOptions& options) {
       sample_networks(space, table, options.networks, seed, options.lut_file, s.session->config.file);
   const auto start = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-  runtime::Progress bar(networks.size(), 0.0, !options.no_progress && ::isatty(STDERR_FILENO));
-  std::vector<lut::CheckSample> samples;
-  for (const Network& net : networks) {
-    double measured = 0;
-    try {
-      measured = metric_value(s.model->evaluate(net.spec), options.metric, s.hardware->instance);
-    } catch (const Error& e) {
-      throw EvaluationError("lut check: measuring '" + net.arch + "' on '" + s.hardware->instance + "': " + e.what());
+  // Several passes measure every network once per pass, in turn; each
+  // network's figure is the median of its passes.
+  const std::size_t passes = options.passes, total = passes * networks.size();
+  runtime::Progress bar(total, 0.0, !options.no_progress && ::isatty(STDERR_FILENO));
+  std::vector<std::vector<double>> measured(networks.size());
+  std::size_t done = 0;
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    for (std::size_t i = 0; i < networks.size(); ++i) {
+      try {
+        measured[i].push_back(metric_value(s.model->evaluate(networks[i].spec), options.metric, s.hardware->instance));
+      } catch (const Error& e) {
+        throw EvaluationError("lut check: measuring '" + networks[i].arch + "' on '" + s.hardware->instance +
+                              "': " + e.what());
+      }
+      ++done;
+      if (bar.due(elapsed()) || done == total) bar.update(done, done, std::nan(""), elapsed());
     }
-    samples.push_back({net.arch, net.lut_ms, measured});
-    if (bar.due(elapsed()) || samples.size() == networks.size())
-      bar.update(samples.size(), samples.size(), std::nan(""), elapsed());
   }
+  std::vector<lut::CheckSample> samples;
+  for (std::size_t i = 0; i < networks.size(); ++i)
+    samples.push_back({networks[i].arch, networks[i].lut_ms, median(measured[i]),
+                       passes > 1 ? measured[i] : std::vector<double>{}});
   bar.finish();
 
   const lut::CheckReport report = lut::analyse_check(std::move(samples), current);
@@ -117,6 +133,7 @@ int run_lut_check(const LutOptions& options) {
                                           {"hardware_plugin", s.hardware->plugin->descriptor.info.name},
                                           {"metric", options.metric},
                                           {"seed", std::to_string(seed)},
+                                          {"passes", std::to_string(passes)},
                                           {"networks", std::to_string(report.samples.size())},
                                           {"seconds", lut::number_text(elapsed())},
                                           {"load_average_before", load_before},

@@ -3,6 +3,7 @@
 // a table measured elsewhere is never extended.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -172,4 +173,29 @@ TEST_CASE("energy is written when the hardware gives it and read back by the lut
   const Metrics m = model->evaluate(spec);
   CHECK(m.at("latency_ms") == doctest::Approx(0.5 * static_cast<double>(spec.layers.size())));
   CHECK(m.at("energy_mj") == doctest::Approx(2.0 * static_cast<double>(spec.layers.size())));
+}
+
+TEST_CASE("with several passes each layer is measured once per pass, in turn, and its row holds the median") {
+  TempDir dir("lut-build");
+  const auto all = ofa_space({128})->distinct_layers();
+  const std::vector<Layer> layers(all.begin(), all.begin() + 4);
+  std::vector<std::string> order;
+  std::map<std::string, int> calls;
+  const lut::MeasureLayer measure = [&](const Layer& l) {
+    order.push_back(l.key());
+    const int n = calls[l.key()]++;
+    return lut::LayerMeasurement{n == 1 ? 9.0 : 1.0 + n, 0.0};  // 1, 9, 3: median 3
+  };
+  lut::BuildOptions o = options(dir / "lut.csv");
+  o.passes = 3;
+  std::size_t last_total = 0;
+  const lut::BuildReport r = lut::build_lut(layers, measure, o, [&](std::size_t, std::size_t, std::size_t total) {
+    last_total = total;
+  });
+  CHECK(r.measured == 4);
+  CHECK(last_total == 12);
+  REQUIRE(order.size() == 12);
+  CHECK(order[0] == layers[0].key());
+  CHECK(order[4] == layers[0].key());  // in turn: the second pass starts after the first ends
+  for (const auto& e : lut::read_lut(dir / "lut.csv").entries) CHECK(e.latency_ms == 3.0);
 }

@@ -63,3 +63,19 @@ TEST_CASE("the check report: raw, table-calibrated and fitted figures from the s
   CHECK(json.find("\"fitted_calibration\"") != std::string::npos);
   CHECK(json.find("\"measured_ms\"") != std::string::npos);
 }
+
+TEST_CASE("with two passes the report gives the measurement's own repeatability, pass 2 against pass 1") {
+  std::vector<lut::CheckSample> samples;
+  for (int i = 0; i < 5; ++i) {
+    const double x = 10.0 + i;
+    // Pass 2 swaps the order of the two largest networks: tau 0.8.
+    const double second = i == 3 ? 2 * (x + 1) : i == 4 ? 2 * (x - 1) : 2 * x;
+    samples.push_back({"a", x, 2 * x, {2 * x, second}});
+  }
+  const lut::CheckReport r = lut::analyse_check(samples, std::nullopt);
+  REQUIRE(r.repeatability);
+  CHECK(r.repeatability->kendall_tau == doctest::Approx(0.8));
+  CHECK(lut::check_text(r).find("pass 2 vs pass 1") != std::string::npos);
+  samples[0].passes_ms.clear();
+  CHECK_FALSE(lut::analyse_check(samples, std::nullopt).repeatability);
+}

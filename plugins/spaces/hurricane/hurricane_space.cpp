@@ -2,6 +2,8 @@
 #include "hurricane_space.hpp"
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 #include "nasctl/error.hpp"
 #include "operators.hpp"
@@ -200,6 +202,31 @@ Architecture HurricaneSpace::parse(std::string_view text) const {
     arch[i] = static_cast<int>(it - labels.begin());
   }
   return canonicalize(arch);
+}
+
+}  // namespace nasctl::spaces::hurricane
+
+namespace nasctl::spaces::hurricane {
+
+// Why lowering max_i |choices_i| architectures is exact: every searchable
+// layer maps its position's fixed input shape to its fixed output shape, so
+// its layers depend only on its own operator; stem, first block and head are
+// the same in every network. Architecture j picks choice j mod |choices_i|
+// at layer i, so each (layer, operator) pair appears in some architecture
+// lowered, and every layer found is in a real network.
+std::vector<Layer> HurricaneSpace::distinct_layers() const {
+  std::size_t widest = 0;
+  for (const auto& ops : choices_) widest = std::max(widest, ops.size());
+  std::vector<Layer> layers;
+  std::set<std::string> seen;
+  for (std::size_t j = 0; j < widest; ++j) {
+    Architecture arch(choices_.size());
+    for (std::size_t i = 0; i < choices_.size(); ++i) arch[i] = static_cast<int>(j % choices_[i].size());
+    for (Layer& layer : lower(arch).layers) {
+      if (seen.insert(layer.key()).second) layers.push_back(std::move(layer));
+    }
+  }
+  return layers;
 }
 
 }  // namespace nasctl::spaces::hurricane

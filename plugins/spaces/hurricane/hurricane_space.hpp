@@ -24,12 +24,13 @@
 
 #include "nasctl/config.hpp"
 #include "nasctl/evolve/operator_space.hpp"
+#include "nasctl/layer_enumeration.hpp"
 #include "nasctl/plugin.hpp"
 #include "nasctl/search_space.hpp"
 
 namespace nasctl::spaces::hurricane {
 
-class HurricaneSpace : public SearchSpace, public evolve::OperatorSpace {
+class HurricaneSpace : public SearchSpace, public evolve::OperatorSpace, public LayerEnumerable {
  public:
   explicit HurricaneSpace(const PluginContext& context);
   static std::vector<ConfigKey> config_keys();
@@ -45,6 +46,10 @@ class HurricaneSpace : public SearchSpace, public evolve::OperatorSpace {
   std::vector<std::string> pool_at(std::size_t position) const override;
   NetworkSpec lower_operator(std::size_t position, const std::string& op) const override;
   std::string operators_file_space() const override { return "hurricane"; }
+
+  // LayerEnumerable (nasctl lut build): every distinct layer of the space
+  // (as restricted by operators_file, when given).
+  std::vector<Layer> distinct_layers() const override;
 
   // Pool indices of the operators a layer may choose, in choice order.
   const std::vector<int>& layer_operators(std::size_t layer) const { return choices_.at(layer); }

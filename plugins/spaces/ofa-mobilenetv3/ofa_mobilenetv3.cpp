@@ -175,3 +175,38 @@ std::vector<double> OfaMobileNetV3::encode(const Architecture& arch) const {
 }
 
 }  // namespace nasctl::spaces
+
+namespace nasctl::spaces {
+
+// Why lowering 9 architectures per resolution is exact: a block's layers
+// depend only on its stage, on whether it is the stage's first block (input
+// width, stride, shortcut), on its own (ks, e) and on the resolution; the
+// stem, first block and head depend on the resolution alone. Blocks 2..4 of
+// a stage are identical to block 1 given (ks, e) (same input, stride 1,
+// shortcut). So "every slot = (ks, e), every depth = 2, resolution r" holds,
+// for each stage, the first-block and the later-block variant of (ks, e) at
+// r; the 9 (ks, e) pairs per resolution cover every signature, and every
+// layer found is in a real network (the one lowered). tests/hardware checks
+// both directions against random sub-networks.
+std::vector<Layer> OfaMobileNetV3::distinct_layers() const {
+  std::vector<Layer> layers;
+  std::set<std::string> seen;
+  for (int r = 0; r < static_cast<int>(resolutions_.size()); ++r) {
+    for (int k = 0; k < static_cast<int>(kKernels.size()); ++k) {
+      for (int e = 0; e < static_cast<int>(kExpands.size()); ++e) {
+        Architecture arch(kVariables, 0);
+        for (int slot = 0; slot < kSlots; ++slot) {
+          arch[kKsBase + slot] = k;
+          arch[kEBase + slot] = e;
+        }
+        arch[kRIndex] = r;
+        for (Layer& layer : lower(arch).layers) {
+          if (seen.insert(layer.key()).second) layers.push_back(std::move(layer));
+        }
+      }
+    }
+  }
+  return layers;
+}
+
+}  // namespace nasctl::spaces

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nasctl/config.hpp"
+#include "nasctl/layer_enumeration.hpp"
 #include "nasctl/plugin.hpp"
 #include "nasctl/search_space.hpp"
 
@@ -20,7 +21,7 @@ namespace nasctl::spaces {
 // when rounding down lost more than 10%.
 int64_t make_divisible(double value);
 
-class OfaMobileNetV3 : public SearchSpace {
+class OfaMobileNetV3 : public SearchSpace, public LayerEnumerable {
  public:
   static constexpr int kStages = 5;
   static constexpr int kSlotsPerStage = 4;
@@ -45,6 +46,8 @@ class OfaMobileNetV3 : public SearchSpace {
   NetworkSpec lower(const Architecture& arch) const override;
   Architecture canonicalize(const Architecture& arch) const override;
   std::vector<double> encode(const Architecture& arch) const override;
+  // LayerEnumerable (nasctl lut build): every distinct layer of the space.
+  std::vector<Layer> distinct_layers() const override;
 
   // Canonical form "ks=5,7,-,...;e=4,3,-,...;d=2,3,2,4,3;r=224" ('-' marks
   // the slots a stage's depth leaves unused).

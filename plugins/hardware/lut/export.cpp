@@ -1,0 +1,15 @@
+// Plugin export of LutModel (kept apart so tests compile the class alone).
+#include "lut_model.hpp"
+#include "nasctl/export.hpp"
+
+namespace {
+
+nasctl::PluginInfo describe() {
+  return {"lut", "1.0.0",
+          "Latency as the calibrated sum of per-layer lookup-table entries measured on the device (nasctl lut build)",
+          nasctl::plugins::LutModel::config_keys()};
+}
+
+}  // namespace
+
+NASCTL_EXPORT_HARDWARE(nasctl::plugins::LutModel, describe)

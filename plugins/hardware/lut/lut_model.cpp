@@ -1,0 +1,106 @@
+// LutModel: config -> lookup table + calibration, and one sum per network.
+#include "lut_model.hpp"
+
+#include <cmath>
+#include <optional>
+
+#include "nasctl/error.hpp"
+#include "nasctl/lut/lut_file.hpp"
+
+namespace nasctl::plugins {
+
+std::vector<ConfigKey> LutModel::config_keys() {
+  return {
+      ConfigKey::path("file",
+                      "The lookup table: CSV with one row per layer signature (docs/hardware.md, \"lut\"), as "
+                      "written by `nasctl lut build`"),
+      ConfigKey::optional("fallback", ConfigType::Path,
+                          "A second table consulted for signatures `file` lacks or marks failed, e.g. one built "
+                          "from a roofline [[hardware]] instance with `nasctl lut build`; counted in the "
+                          "fallback_layers metric"),
+      ConfigKey::choice("missing", "error", {"error", "nan"},
+                        "A network with a layer priced by no table: \"error\" fails the candidate with the list of "
+                        "signatures; \"nan\" gives latency_ms = NaN (scored infeasible, the run goes on)"),
+      ConfigKey::optional("scale", ConfigType::Float,
+                          "Calibration: latency_ms = scale * sum + overhead_ms. Absent: the table's "
+                          "`# calibration:` line (nasctl lut check --write-calibration), else 1"),
+      ConfigKey::optional("overhead_ms", ConfigType::Float,
+                          "Calibration: per-network overhead in ms. Absent: the table's `# calibration:` line, else 0"),
+  };
+}
+
+LutModel::LutModel(const PluginContext& context) : instance_(context.instance) {
+  const PluginConfig& config = context.config;
+  lut::LutFile primary = lut::read_lut(config.get_path("file"));
+  energy_ = primary.has_energy;
+  std::optional<lut::LutFile> fallback;
+  if (config.has("fallback")) {
+    fallback = lut::read_lut(config.get_path("fallback"));
+    fallback_ = true;
+    if (energy_ && !fallback->has_energy)
+      config.fail("fallback", fallback->path + " has no energy_mj column while " + primary.path +
+                                  " has one, so energy_mj would be wrong for layers it prices; fix: use a fallback "
+                                  "table with energy, or remove the energy_mj column from " + primary.path);
+  }
+  missing_is_nan_ = config.get_string("missing") == "nan";
+
+  if (primary.calibration) {
+    calibration_ = *primary.calibration;
+    calibration_source_ = primary.path + ":" + std::to_string(primary.calibration_line);
+  } else {
+    calibration_source_ = "none (scale 1, overhead 0)";
+  }
+  if (config.has("scale") || config.has("overhead_ms")) {
+    if (config.has("scale")) calibration_.scale = config.get_double("scale");
+    if (config.has("overhead_ms")) calibration_.overhead_ms = config.get_double("overhead_ms");
+    calibration_source_ = "config";
+  }
+  if (!(calibration_.scale > 0) || !std::isfinite(calibration_.scale))
+    config.fail("scale", "is " + lut::number_text(calibration_.scale) +
+                             "; fix: use a positive scale (nasctl lut check fits one)");
+  if (!std::isfinite(calibration_.overhead_ms))
+    config.fail("overhead_ms", "is not finite; fix: use a number of milliseconds");
+  table_ = std::make_unique<lut::LookupTable>(std::move(primary), std::move(fallback));
+}
+
+std::vector<MetricInfo> LutModel::metrics() const {
+  std::vector<MetricInfo> m{
+      {"latency_ms", "ms", "scale * (sum of the layers' lookup-table latencies) + overhead_ms"}};
+  if (energy_) m.push_back({"energy_mj", "mJ", "Sum of the layers' lookup-table energies (not calibrated)"});
+  if (fallback_) m.push_back({"fallback_layers", "count", "Layers priced by the fallback table"});
+  return m;
+}
+
+Metrics LutModel::evaluate(const NetworkSpec& network) {
+  const lut::NetworkSum sum = table_->sum(network);
+  if (!sum.complete() && !missing_is_nan_)
+    throw EvaluationError("lut '" + instance_ + "': network '" + network.name + "': " +
+                          table_->unusable_report(network) +
+                          "; fix: run `nasctl lut build` with this space to measure them (it retries failed rows), or "
+                          "set fallback = \"other-lut.csv\" or missing = \"nan\"");
+  const double nan = std::nan("");
+  Metrics m{{"latency_ms", sum.complete() ? calibration_.scale * sum.latency_ms + calibration_.overhead_ms : nan}};
+  if (energy_) m["energy_mj"] = sum.complete() ? sum.energy_mj : nan;
+  if (fallback_) m["fallback_layers"] = static_cast<double>(sum.fallback_layers);
+  return m;
+}
+
+Conditions LutModel::conditions() const {
+  const lut::LutFile& file = table_->primary();
+  Conditions c{{"method", "sum of per-layer lookup-table entries, then scale * sum + overhead_ms"},
+               {"file", file.path},
+               {"entries", std::to_string(file.entries.size())},
+               {"scale", lut::number_text(calibration_.scale)},
+               {"overhead_ms", lut::number_text(calibration_.overhead_ms)},
+               {"calibration", calibration_source_},
+               {"missing", missing_is_nan_ ? "nan" : "error"}};
+  // Where the table was measured travels with it.
+  for (const char* name : {"space", "hardware", "conditions"}) {
+    const std::string value = file.comment_value(name);
+    if (!value.empty()) c[std::string("table_") + name] = value;
+  }
+  if (table_->fallback()) c["fallback"] = table_->fallback()->path;
+  return c;
+}
+
+}  // namespace nasctl::plugins
