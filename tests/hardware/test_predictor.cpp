@@ -159,7 +159,9 @@ TEST_CASE("a predictor needs training files unless its model file exists") {
 
 TEST_CASE("model files that do not fit are refused: other version, other features, other space") {
   TinyFixture fx;
-  auto fitted = make(fx.dir, {{"files", Strings{"train.csv"}}, {"model_file", std::string("pred.json")}});
+  // Fitted on architecture + network features: the file then depends on the space.
+  auto fitted = make(fx.dir, {{"files", Strings{"train.csv"}}, {"model_file", std::string("pred.json")},
+                              {"features", std::string("both")}});
   fitted->prepare(fx.space);
 
   std::ifstream in(fx.dir / "pred.json");
@@ -183,7 +185,7 @@ TEST_CASE("model files that do not fit are refused: other version, other feature
   // Same feature set, another space: the encoding differs in length.
   const PluginConfig ofa_config = test::hw_config(spaces::OfaMobileNetV3::config_keys(), {});
   const spaces::OfaMobileNetV3 ofa(PluginContext{ofa_config, "space", 42});
-  auto loaded = make(fx.dir, {{"model_file", std::string("pred.json")}});
+  auto loaded = make(fx.dir, {{"model_file", std::string("pred.json")}, {"features", std::string("both")}});
   CHECK_THROWS_WITH_AS(loaded->prepare(ofa), doctest::Contains("was fitted on"), DataError);
 
   // refit = true ignores the file and trains again.
