@@ -1,10 +1,13 @@
 #include "nasctl/plugin.hpp"
 
+#include "nasctl/layer_enumeration.hpp"
+
 namespace nasctl {
 
 // Defined here, in the SDK library, so that every plugin shares one vtable
 // and one type_info for Plugin: dynamic_cast across .so borders relies on it.
 Plugin::~Plugin() = default;
+LayerEnumerable::~LayerEnumerable() = default;
 
 const char* to_string(PluginKind kind) {
   switch (kind) {

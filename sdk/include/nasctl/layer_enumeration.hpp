@@ -18,7 +18,7 @@ namespace nasctl {
 
 class LayerEnumerable {
  public:
-  virtual ~LayerEnumerable() = default;
+  virtual ~LayerEnumerable();  // defined in the SDK library: one type_info for dynamic_cast
 
   // Exactly the layers that occur in lower(a) for some valid architecture a
   // of the space as configured: every signature present (a LUT built from it
