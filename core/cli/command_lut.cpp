@@ -147,7 +147,8 @@ int run_lut_build(const LutOptions& options) {
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   std::unique_ptr<runtime::Progress> bar;
   const lut::BuildProgress progress = [&](std::size_t done, std::size_t failed, std::size_t total) {
-    if (!bar) bar = std::make_unique<runtime::Progress>(total, 0.0, !options.no_progress && ::isatty(STDERR_FILENO));
+    if (!bar) bar = std::make_unique<runtime::Progress>(total, 0.0, !options.no_progress && ::isatty(STDERR_FILENO),
+                                                        "layer signatures", "measured");
     if (bar->due(elapsed()) || done == total) bar->update(done, done - failed, std::nan(""), elapsed());
   };
   const lut::BuildReport r = lut::build_lut(layers.layers, measure, build, progress);

@@ -100,7 +100,7 @@ int run_lut_check(const LutOptions& options) {
   // Several passes measure every network once per pass, in turn; each
   // network's figure is the median of its passes.
   const std::size_t passes = options.passes, total = passes * networks.size();
-  runtime::Progress bar(total, 0.0, !options.no_progress && ::isatty(STDERR_FILENO));
+  runtime::Progress bar(total, 0.0, !options.no_progress && ::isatty(STDERR_FILENO), "network measurements", "done");
   std::vector<std::vector<double>> measured(networks.size());
   std::size_t done = 0;
   for (std::size_t pass = 0; pass < passes; ++pass) {

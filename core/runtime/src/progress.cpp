@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <algorithm>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -18,8 +19,10 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
-Progress::Progress(std::size_t budget_evaluations, double budget_seconds, bool terminal)
-    : budget_evaluations_(budget_evaluations), budget_seconds_(budget_seconds), terminal_(terminal) {}
+Progress::Progress(std::size_t budget_evaluations, double budget_seconds, bool terminal, std::string unit,
+                   std::string ok_word)
+    : budget_evaluations_(budget_evaluations), budget_seconds_(budget_seconds), terminal_(terminal),
+      unit_(std::move(unit)), ok_word_(std::move(ok_word)) {}
 
 std::string Progress::line(std::size_t done, std::size_t feasible, double hv, double elapsed) const {
   double fraction = 0.0;
@@ -27,12 +30,16 @@ std::string Progress::line(std::size_t done, std::size_t feasible, double hv, do
   if (budget_seconds_ > 0) fraction = std::max(fraction, elapsed / budget_seconds_);
   fraction = std::min(1.0, fraction);
   const double eta = fraction > 0 ? elapsed * (1.0 - fraction) / fraction : NAN;
-  char hv_text[32] = "-";
-  if (std::isfinite(hv)) std::snprintf(hv_text, sizeof hv_text, "%.4g", hv);
-  char buf[256];
+  std::string hv_text;  // only once a front exists (searches)
+  if (std::isfinite(hv)) {
+    char text[48];
+    std::snprintf(text, sizeof text, ", hypervolume %.4g", hv);
+    hv_text = text;
+  }
+  char buf[320];
   const std::string total = budget_evaluations_ ? std::to_string(budget_evaluations_) : std::string("?");
-  std::snprintf(buf, sizeof buf, "%zu/%s evaluations, %zu feasible, hypervolume %s, elapsed %s, ETA %s", done,
-                total.c_str(), feasible, hv_text, format_duration(elapsed).c_str(), format_duration(eta).c_str());
+  std::snprintf(buf, sizeof buf, "%zu/%s %s, %zu %s%s, elapsed %s, ETA %s", done, total.c_str(), unit_.c_str(), feasible,
+                ok_word_.c_str(), hv_text.c_str(), format_duration(elapsed).c_str(), format_duration(eta).c_str());
   if (!terminal_) return buf;
   const int width = 24;
   const int filled = static_cast<int>(fraction * width);

@@ -10,7 +10,10 @@ namespace nasctl::runtime {
 
 class Progress {
  public:
-  Progress(std::size_t budget_evaluations, double budget_seconds, bool terminal);
+  // unit/ok_word name what is counted: "evaluations"/"feasible" for a search,
+  // e.g. "layers"/"measured" for a table build.
+  Progress(std::size_t budget_evaluations, double budget_seconds, bool terminal, std::string unit = "evaluations",
+           std::string ok_word = "feasible");
   // Whether an update now would be shown (so callers skip computing one).
   bool due(double elapsed_seconds) const;
   // done: distinct evaluations so far; hypervolume: NaN when not yet known.
@@ -22,6 +25,8 @@ class Progress {
   std::size_t budget_evaluations_;
   double budget_seconds_;
   bool terminal_;
+  std::string unit_;
+  std::string ok_word_;
   bool drawn_ = false;
   double last_shown_ = -1e9;
 };
