@@ -8,23 +8,15 @@
 #include "nasctl/error.hpp"
 #include "nasctl/predict/architecture_table.hpp"
 #include "nasctl/predict/table_config.hpp"
+#include "nasctl/predict/report_text.hpp"
 #include "nasctl/search_space.hpp"
 
 namespace nasctl::accuracy {
 
 namespace {
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& item : items) s += (s.empty() ? "" : ", ") + item;
-  return s;
-}
-
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", v);
-  return text;
-}
+using predict::join_list;
+using predict::report_number;
 
 }  // namespace
 
@@ -76,28 +68,28 @@ void PredictorSource::fit(const SearchSpace& space) {
     try {
       model->fit(x, table.values(m));
     } catch (const Error& e) {
-      throw DataError(who_ + ": metric '" + name + "' (column '" + columns_[m] + "' of " + joined(files_) +
+      throw DataError(who_ + ": metric '" + name + "' (column '" + columns_[m] + "' of " + join_list(files_) +
                       "): " + e.what());
     }
     const predict::RidgeCvReport& report = model->report();
     const predict::Statistics& cv = report.cv.statistics;
     spdlog::info("{}: {}: ridge lambda={} fitted on {} architectures x {} features; {}-fold CV: {}", who_, name,
-                 number(report.lambda), table.size(), x.front().size(), options_.folds, predict::summary(cv));
+                 report_number(report.lambda), table.size(), x.front().size(), options_.folds, predict::summary(cv));
     if (report.on_grid_edge)
       spdlog::warn(
           "{}: {}: the chosen lambda {} is at the edge of the searched grid; the best penalty may lie "
           "beyond it",
-          who_, name, number(report.lambda));
-    conditions[name + ".lambda"] = number(report.lambda);
-    conditions[name + ".cv_kendall_tau"] = number(cv.kendall_tau);
-    conditions[name + ".cv_mape_percent"] = number(cv.mape);
-    conditions[name + ".cv_rmse"] = number(cv.rmse);
-    conditions[name + ".cv_within_10_percent"] = number(100.0 * cv.within_10);
-    conditions[name + ".cv_r_squared"] = number(cv.r_squared);
+          who_, name, report_number(report.lambda));
+    conditions[name + ".lambda"] = report_number(report.lambda);
+    conditions[name + ".cv_kendall_tau"] = report_number(cv.kendall_tau);
+    conditions[name + ".cv_mape_percent"] = report_number(cv.mape);
+    conditions[name + ".cv_rmse"] = report_number(cv.rmse);
+    conditions[name + ".cv_within_10_percent"] = report_number(100.0 * cv.within_10);
+    conditions[name + ".cv_r_squared"] = report_number(cv.r_squared);
     models_.push_back(std::move(model));
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  conditions["fit_seconds"] = number(seconds);
+  conditions["fit_seconds"] = report_number(seconds);
   fit_conditions_ = std::move(conditions);
 }
 
@@ -117,7 +109,7 @@ Metrics PredictorSource::evaluate(const Candidate& candidate) {
 
 Conditions PredictorSource::conditions() const {
   Conditions c{{"model", "ridge_cv"},
-               {"files", joined(files_)},
+               {"files", join_list(files_)},
                {"folds", std::to_string(options_.folds)},
                {"seed", std::to_string(options_.seed)},
                {"standardize", options_.standardize ? "true" : "false"}};

@@ -12,6 +12,7 @@
 #include "nasctl/predict/error.hpp"
 #include "nasctl/predict/model_io.hpp"
 #include "nasctl/predict/table_config.hpp"
+#include "nasctl/predict/report_text.hpp"
 #include "nasctl/search_space.hpp"
 #include "network_features.hpp"
 
@@ -19,17 +20,8 @@ namespace nasctl::hw_predictor {
 
 namespace {
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& item : items) s += (s.empty() ? "" : ", ") + item;
-  return s;
-}
-
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", v);
-  return text;
-}
+using predict::join_list;
+using predict::report_number;
 
 std::string unit_of(const std::string& metric, const std::string& column) {
   const std::string unit = predict::unit_of_column(column);
@@ -46,10 +38,10 @@ std::string unit_of(const std::string& metric, const std::string& column) {
 
 void add_statistics(Conditions& c, const std::string& prefix, const predict::Statistics& s) {
   c[prefix + "_n"] = std::to_string(s.n);
-  c[prefix + "_mape_percent"] = number(s.mape);
-  c[prefix + "_within_10_percent"] = number(100.0 * s.within_10);
-  c[prefix + "_kendall_tau"] = number(s.kendall_tau);
-  c[prefix + "_rmse"] = number(s.rmse);
+  c[prefix + "_mape_percent"] = report_number(s.mape);
+  c[prefix + "_within_10_percent"] = report_number(100.0 * s.within_10);
+  c[prefix + "_kendall_tau"] = report_number(s.kendall_tau);
+  c[prefix + "_rmse"] = report_number(s.rmse);
 }
 
 }  // namespace
@@ -110,8 +102,8 @@ LatencyPredictor::LatencyPredictor(const PluginContext& context)
     for (const auto& [name, m] : model_.metrics) file_metrics.push_back(name);
     for (const auto& [name, column] : columns_.metrics) wanted.push_back(name);
     if (file_metrics != wanted)
-      config.fail("columns", "names metrics " + joined(wanted) + " but model_file " + model_file_ + " holds " +
-                                 joined(file_metrics) + "; fix: match the columns, or set refit = true");
+      config.fail("columns", "names metrics " + join_list(wanted) + " but model_file " + model_file_ + " holds " +
+                                 join_list(file_metrics) + "; fix: match the columns, or set refit = true");
     if (model_.features != feature_set_)
       config.fail("features", "is \"" + feature_set_ + "\" but model_file " + model_file_ + " was fitted on \"" +
                                   model_.features + "\"; fix: use \"" + model_.features + "\", or set refit = true");
@@ -177,7 +169,7 @@ void LatencyPredictor::fit(const SearchSpace& space) {
       model->fit(x, y);
       metric.model = std::move(model);
     } catch (const predict::PredictError& e) {
-      throw DataError(who_ + ": metric '" + name + "' (column '" + column + "' of " + joined(files_) + ", " +
+      throw DataError(who_ + ": metric '" + name + "' (column '" + column + "' of " + join_list(files_) + ", " +
                       std::to_string(table.size()) + " distinct architectures): " + e.what());
     }
     spdlog::info("{}: {}: {} fitted on {} samples x {} features ({}); {}-fold CV: {}", who_, name, regressor_,
@@ -189,7 +181,7 @@ void LatencyPredictor::fit(const SearchSpace& space) {
     spdlog::info("{}: wrote {}", who_, model_file_);
   }
   fit_conditions_["fit_seconds"] =
-      number(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      report_number(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
 void LatencyPredictor::check_loaded(const SearchSpace& space) const {
@@ -214,7 +206,7 @@ void LatencyPredictor::report_test(const SearchSpace& space) {
     const std::string& name = table.metrics()[m];
     const std::vector<double> predicted = model_.metrics.at(name).model->predict(x);
     const predict::Statistics s = predict::compute_statistics(table.values(m), predicted);
-    spdlog::info("{}: {}: held-out test ({}): {}", who_, name, joined(test_files_), predict::summary(s));
+    spdlog::info("{}: {}: held-out test ({}): {}", who_, name, join_list(test_files_), predict::summary(s));
     add_statistics(fit_conditions_, name + ".test", s);
   }
 }
@@ -253,8 +245,8 @@ Conditions LatencyPredictor::conditions() const {
                {"features", feature_set_},
                {"folds", std::to_string(folds_)},
                {"seed", std::to_string(seed_)}};
-  if (!files_.empty()) c["files"] = joined(files_);
-  if (!test_files_.empty()) c["test_files"] = joined(test_files_);
+  if (!files_.empty()) c["files"] = join_list(files_);
+  if (!test_files_.empty()) c["test_files"] = join_list(test_files_);
   if (!model_file_.empty()) c["model_file"] = model_file_ + (loaded_ ? " (loaded)" : " (written)");
   if (!first_use_.done()) return c;
   c["samples"] = std::to_string(model_.samples);

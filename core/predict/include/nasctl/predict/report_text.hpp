@@ -1,0 +1,25 @@
+// Text for predictor reports shared by the plugins that fit predictors:
+// run.json conditions and log lines want the same formatting everywhere.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace nasctl::predict {
+
+// "a, b, c"
+inline std::string join_list(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& item : items) s += (s.empty() ? "" : ", ") + item;
+  return s;
+}
+
+// Six significant digits: enough for statistics, short enough for run.json.
+inline std::string report_number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
+}
+
+}  // namespace nasctl::predict
