@@ -44,10 +44,25 @@ std::vector<const runtime::LoadedPlugin*> plugins_named(const runtime::PluginReg
 
 void show_one(const runtime::LoadedPlugin* p, const PluginsOptions& options);
 
+nlohmann::json plugin_json(const runtime::LoadedPlugin* p) {
+  const auto& info = p->descriptor.info;
+  nlohmann::json keys = nlohmann::json::array();
+  for (const auto& k : info.keys) keys.push_back(key_json(k));
+  return {{"kind", to_string(p->descriptor.kind)}, {"name", info.name},        {"version", info.version},
+          {"description", info.description},        {"file", p->file},          {"keys", keys}};
+}
+
 int show_plugin(const runtime::PluginRegistry& registry, const PluginsOptions& options) {
   const auto found = plugins_named(registry, options.show);
+  if (options.json) {
+    // One object for one plugin; an array when several kinds share the name.
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto* p : found) all.push_back(plugin_json(p));
+    std::cout << (found.size() == 1 ? all[0] : all).dump(2) << "\n";
+    return 0;
+  }
   for (std::size_t i = 0; i < found.size(); ++i) {
-    if (i && !options.json) std::printf("\n");
+    if (i) std::printf("\n");
     show_one(found[i], options);
   }
   return 0;
@@ -55,15 +70,6 @@ int show_plugin(const runtime::PluginRegistry& registry, const PluginsOptions& o
 
 void show_one(const runtime::LoadedPlugin* p, const PluginsOptions& options) {
   const auto& info = p->descriptor.info;
-  if (options.json) {
-    nlohmann::json keys = nlohmann::json::array();
-    for (const auto& k : info.keys) keys.push_back(key_json(k));
-    std::cout << nlohmann::json{{"kind", to_string(p->descriptor.kind)}, {"name", info.name}, {"version", info.version},
-                                {"description", info.description}, {"file", p->file}, {"keys", keys}}
-                     .dump(2)
-              << "\n";
-    return;
-  }
   std::printf("%s plugin '%s' %s\n  %s\n  file: %s\n\nconfig keys:\n", to_string(p->descriptor.kind), info.name.c_str(),
               info.version.c_str(), info.description.c_str(), p->file.c_str());
   if (info.keys.empty()) std::printf("  (none)\n");

@@ -201,3 +201,14 @@ TEST_CASE("plugins show of a name two kinds share shows both, and kind/name pick
   CHECK(one.out.find("space plugin 'hurricane'") != std::string::npos);
   CHECK(one.out.find("search plugin") == std::string::npos);
 }
+
+TEST_CASE("plugins show --json gives one object for one plugin and an array when two kinds share the name") {
+  const auto one = run_nasctl({"plugins", "show", "nsga2", "--json"});
+  REQUIRE(one.exit_code == 0);
+  CHECK(nlohmann::json::parse(one.out).is_object());
+  const auto both = run_nasctl({"plugins", "show", "hurricane", "--json"});
+  REQUIRE(both.exit_code == 0);
+  const auto j = nlohmann::json::parse(both.out);
+  REQUIRE(j.is_array());
+  CHECK(j.size() == 2);
+}
