@@ -134,7 +134,6 @@ int run_lut_build(const LutOptions& options) {
                   "the network input for every input); median of " + std::to_string(options.passes) + " pass(es)"};
   build.identity = {"hardware", "conditions"};
 
-  lut::keep_freed_memory_mapped();  // see layer_network.hpp: isolated layers must not pay page faults
   const std::string instance = s.hardware->instance;
   const lut::MeasureLayer measure = [&](const Layer& layer) {
     const Metrics m = s.model->evaluate(lut::isolated_network(layer));

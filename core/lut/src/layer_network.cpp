@@ -1,7 +1,5 @@
 #include "nasctl/lut/layer_network.hpp"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <unordered_set>
 
@@ -48,13 +46,6 @@ NetworkSpec isolated_network(const Layer& layer) {
   spec.layers.push_back(std::move(alone));
   check_network(spec);
   return spec;
-}
-
-void keep_freed_memory_mapped() {
-  // The largest mmap threshold glibc accepts on 64-bit (fixed, so it no
-  // longer adapts); a trim threshold no layer reaches.
-  ::mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-  ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
 LayerEnumeration enumerate_layers(const SearchSpace& space, std::size_t samples, uint64_t seed) {

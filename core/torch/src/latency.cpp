@@ -5,6 +5,8 @@
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
+#include <malloc.h>
+
 #include <memory>
 #include <string>
 
@@ -36,6 +38,22 @@ namespace {
 // The measurement's thread count applies to the measurement only: the rest
 // of the process (predictor fits in strategies) keeps its own, so results do
 // not depend on a hardware instance's `threads`.
+// Freed tensors of a forward pass are large; by default glibc hands them
+// back to the kernel after each pass (heap trimming, adaptive mmap
+// threshold), so every timed pass pays page faults a deployed runtime, with
+// its heap in steady state, does not. Measured on the CPU VM: a layer timed
+// alone went from 4.5 ms to 0.83 ms, and five separate measurements of the
+// smallest OFA network spread 5.8-8.4 ms before and 5.9-6.0 ms (one outlier)
+// after. Fixed thresholds keep freed memory mapped for the whole process.
+void keep_freed_memory_mapped() {
+  static const bool once = [] {
+    ::mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);  // the largest glibc accepts on 64-bit
+    ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    return true;
+  }();
+  (void)once;
+}
+
 class ScopedThreads {
  public:
   explicit ScopedThreads(int threads) : previous_(at::get_num_threads()) { set_threads(threads); }
@@ -51,6 +69,7 @@ class ScopedThreads {
 
 LatencyStats measure_latency(const NetworkSpec& spec, const LatencyOptions& o) {
   check_options(o);
+  keep_freed_memory_mapped();
   ScopedThreads threads(o.threads);
   auto network = std::make_shared<EagerNetwork>(spec, o.seed);
   at::Tensor input = random_input(spec, o.batch, o.seed + 1);

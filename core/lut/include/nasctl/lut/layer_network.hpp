@@ -20,15 +20,6 @@ namespace nasctl::lut {
 // Error when the layer cannot be isolated.
 NetworkSpec isolated_network(const Layer& layer);
 
-// Makes glibc keep freed memory mapped for the rest of the process. A layer
-// measured alone allocates and frees its few megabytes on every forward
-// pass, and glibc returns them to the kernel each time (heap trimming,
-// dynamic mmap threshold), so every pass pays page faults that the same
-// layer inside a network, with the heap in steady state, does not: measured
-// on this CPU, a 1x1 conv 48->48 at 112x112 (oneDNN) took 4.5 ms alone and
-// 0.83 ms with memory kept mapped; whole networks are unchanged. Call it
-// before measuring isolated layers.
-void keep_freed_memory_mapped();
 
 struct LayerEnumeration {
   std::vector<Layer> layers;  // distinct by key, deterministic order
