@@ -5,10 +5,12 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "nasctl/error.hpp"
 #include "nasctl/network_spec.hpp"
 #include "nasctl/search_space.hpp"
 #include "search_test_support.hpp"
@@ -69,6 +71,16 @@ inline double best_objective(const std::vector<Evaluation>& evaluated, std::size
     if (evaluated[i].feasible()) best = std::min(best, evaluated[i].objectives[objective]);
   }
   return best;
+}
+
+// The message of the nasctl::Error that f throws, or "no error".
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
 }
 
 }  // namespace nasctl::test

@@ -17,18 +17,10 @@
 
 using namespace nasctl;
 using search::EvolutionStrategy;
+using test::error_of;
 using test::make_strategy;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 int hamming(const Architecture& a, const Architecture& b) {
   int d = 0;

@@ -14,18 +14,10 @@
 
 using namespace nasctl;
 using search::TwoStageSearch;
+using test::error_of;
 using test::make_strategy;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 bool same_on(const Architecture& a, const Architecture& b, std::size_t from, std::size_t to) {
   for (std::size_t i = from; i < to; ++i) {
