@@ -20,11 +20,14 @@
 #include "nasctl/network_spec.hpp"
 #include "nasctl/rng.hpp"
 #include "plugin_config.hpp"
+#include "error_text.hpp"
 
 namespace fs = std::filesystem;
 using nasctl::ConfigValue;
 using nasctl::evolve::SelectionOptions;
 using nasctl::spaces::hurricane::HurricaneSpace;
+
+using nasctl::test::error_of;
 
 namespace {
 
@@ -75,16 +78,6 @@ std::string selection_file(const TempDir& dir, const HurricaneSpace& s, const Se
   h.hardware_plugin = "fake";
   h.metric = "dev.latency_ms";
   return dir.file("space.toml", nasctl::evolve::selection_toml(select(s, o), h, o));
-}
-
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const nasctl::Error& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 }  // namespace

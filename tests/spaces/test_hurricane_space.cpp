@@ -14,6 +14,7 @@
 #include "nasctl/rng.hpp"
 #include "operators.hpp"
 #include "plugin_config.hpp"
+#include "error_text.hpp"
 
 using nasctl::Architecture;
 using nasctl::ConfigValue;
@@ -22,6 +23,8 @@ using nasctl::OpKind;
 using nasctl::spaces::hurricane::Family;
 using nasctl::spaces::hurricane::HurricaneSpace;
 using nasctl::spaces::hurricane::operator_pool;
+
+using nasctl::test::error_of;
 
 namespace {
 
@@ -37,16 +40,6 @@ NetworkCost op_cost(const HurricaneSpace& s, std::size_t layer, const std::strin
 
 int count(const nasctl::NetworkSpec& n, OpKind op) {
   return static_cast<int>(std::count_if(n.layers.begin(), n.layers.end(), [&](const auto& l) { return l.op == op; }));
-}
-
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const nasctl::Error& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 }  // namespace
