@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "nasctl/error.hpp"
+#include "nasctl/layer_measurable.hpp"
 #include "nasctl/lut/layer_network.hpp"
 #include "nasctl/lut/lut_build.hpp"
 #include "nasctl/lut/lut_file.hpp"
@@ -128,15 +129,21 @@ int run_lut_build(const LutOptions& options) {
   build.energy = s.energy;
   build.limit = options.limit;
   build.passes = options.passes;
+  // A plugin that knows how to time a lone layer as it runs inside a
+  // network (see nasctl/layer_measurable.hpp) measures the entries that way.
+  auto* layer_timer = dynamic_cast<LayerMeasurable*>(s.model);
+  const std::string protocol = layer_timer ? "; " + layer_timer->layer_protocol() : "";
   build.header = {"# space: " + space_info.name + " " + space_info.version + " (" + s.session->config.file + ")",
                   hardware_line(s, options.metric), conditions_line(s),
                   "# isolation: each layer measured alone as a network holding only it (multi-input layers read "
-                  "the network input for every input); median of " + std::to_string(options.passes) + " pass(es)"};
+                  "the network input for every input)" + protocol + "; median of " + std::to_string(options.passes) +
+                  " pass(es)"};
   build.identity = {"hardware", "conditions"};
 
   const std::string instance = s.hardware->instance;
   const lut::MeasureLayer measure = [&](const Layer& layer) {
-    const Metrics m = s.model->evaluate(lut::isolated_network(layer));
+    const NetworkSpec alone = lut::isolated_network(layer);
+    const Metrics m = layer_timer ? layer_timer->evaluate_layer(alone) : s.model->evaluate(alone);
     lut::LayerMeasurement out;
     out.latency_ms = metric_value(m, options.metric, instance);
     if (s.energy) out.energy_mj = metric_value(m, "energy_mj", instance);

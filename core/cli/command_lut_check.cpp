@@ -1,7 +1,7 @@
 // `nasctl lut check`: measures random sub-networks end to end with the named
 // hardware instance, compares them with the table's sums (MAPE, share within
-// +-10%, Kendall tau), fits scale and overhead, reports the figures before
-// and after calibration (in-sample and leave-one-out), writes the report as
+// +-10%, Kendall tau), fits the calibration forms (lut/calibration.hpp) and
+// reports the figures before and after (in-sample and leave-one-out), writes the report as
 // JSON beside the table and, when asked, the calibration into the table.
 #include <unistd.h>
 
@@ -43,7 +43,7 @@ double median(std::vector<double> v) {
 struct Network {
   std::string arch;
   NetworkSpec spec;
-  double lut_ms = 0.0;
+  lut::NetworkSum lut;
 };
 
 // Samples and prices every network before measuring any: a table that lacks
@@ -62,7 +62,7 @@ std::vector<Network> sample_networks(const SearchSpace& space, const lut::Lookup
       throw EvaluationError("lut check: " + lut_file + ": sub-network " + std::to_string(i + 1) + " '" + net.arch +
                             "': " + table.unusable_report(net.spec) + "; fix: run `nasctl lut build -c " + config_file +
                             " --hardware NAME -o " + lut_file + "` to measure them (it retries failed rows)");
-    net.lut_ms = sum.latency_ms;
+    net.lut = sum;
     networks.push_back(std::move(net));
   }
   return networks;
@@ -117,7 +117,7 @@ int run_lut_check(const LutOptions& options) {
   }
   std::vector<lut::CheckSample> samples;
   for (std::size_t i = 0; i < networks.size(); ++i)
-    samples.push_back({networks[i].arch, networks[i].lut_ms, median(measured[i]),
+    samples.push_back({networks[i].arch, networks[i].lut, median(measured[i]),
                        passes > 1 ? measured[i] : std::vector<double>{}});
   bar.finish();
 
@@ -146,12 +146,14 @@ int run_lut_check(const LutOptions& options) {
 
   if (!options.write_calibration) return 0;
   char note[160];
-  std::snprintf(note, sizeof note, "nasctl lut check: n=%zu seed=%llu, leave-one-out within_10=%.3f tau=%.3f",
-                report.samples.size(), static_cast<unsigned long long>(seed), report.fitted_loo.within_10,
-                report.fitted_loo.kendall_tau);
+  std::snprintf(note, sizeof note,
+                "nasctl lut check: form \"%s\", n=%zu seed=%llu, leave-one-out within_10=%.3f tau=%.3f",
+                report.fit.best().form.c_str(), report.samples.size(), static_cast<unsigned long long>(seed),
+                report.fitted_loo.within_10, report.fitted_loo.kendall_tau);
   lut::write_calibration(options.lut_file, report.fitted, note);
-  std::printf("wrote the calibration scale=%s overhead_ms=%s into %s\n", lut::number_text(report.fitted.scale).c_str(),
-              lut::number_text(report.fitted.overhead_ms).c_str(), options.lut_file.c_str());
+  std::printf("wrote the calibration (form \"%s\": %s) into %s\n", report.fit.best().form.c_str(),
+              lut::calibration_line(report.fitted, "").substr(std::string("# calibration: ").size()).c_str(),
+              options.lut_file.c_str());
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "nasctl/plugin.hpp"
 
 #include "nasctl/layer_enumeration.hpp"
+#include "nasctl/layer_measurable.hpp"
 
 namespace nasctl {
 
@@ -8,6 +9,7 @@ namespace nasctl {
 // and one type_info for Plugin: dynamic_cast across .so borders relies on it.
 Plugin::~Plugin() = default;
 LayerEnumerable::~LayerEnumerable() = default;
+LayerMeasurable::~LayerMeasurable() = default;
 
 const char* to_string(PluginKind kind) {
   switch (kind) {

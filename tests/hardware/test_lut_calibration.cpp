@@ -1,52 +1,143 @@
-// Calibration arithmetic: the relative least-squares fit recovers an exact
-// affine relation, leave-one-out predicts exactly on exact data, and the
-// check report's figures follow from the samples.
+// Calibration: each form recovers the relation it models exactly, the
+// leave-one-out choice keeps extra terms only when they predict better, the
+// arithmetic of a calibrated sum, and the check report built from samples.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <initializer_list>
+#include <utility>
 
 #include "nasctl/error.hpp"
 #include "nasctl/lut/calibration.hpp"
+#include "nasctl/lut/layer_class.hpp"
 #include "nasctl/lut/lut_check.hpp"
 
 using namespace nasctl;
 
-TEST_CASE("the fit recovers scale and overhead of an exact affine relation") {
-  const std::vector<double> lut{4.0, 5.5, 7.0, 9.25, 12.0};
-  std::vector<double> measured;
-  for (double x : lut) measured.push_back(0.8 * x + 1.5);
-  const lut::Calibration c = lut::fit_calibration(lut, measured);
-  CHECK(c.scale == doctest::Approx(0.8).epsilon(1e-12));
-  CHECK(c.overhead_ms == doctest::Approx(1.5).epsilon(1e-12));
-  const std::vector<double> loo = lut::leave_one_out(lut, measured);
-  for (std::size_t i = 0; i < lut.size(); ++i) CHECK(loo[i] == doctest::Approx(measured[i]).epsilon(1e-12));
-  const std::vector<double> applied = lut::apply_calibration(c, lut);
-  CHECK(applied[2] == doctest::Approx(7.1));
+namespace {
+
+std::size_t class_named(const char* name) { return *lut::layer_class_from_name(name); }
+
+// A network's sum: `layers` layers, the given time per layer class.
+lut::NetworkSum network_sum(std::initializer_list<std::pair<const char*, double>> classes, std::size_t layers = 10) {
+  lut::NetworkSum s;
+  for (const auto& [name, ms] : classes) {
+    s.class_ms[class_named(name)] += ms;
+    s.latency_ms += ms;
+  }
+  s.layers = layers;
+  return s;
 }
 
-TEST_CASE("the fit minimises relative error: a 10% outlier on a small network pulls harder than on a large one") {
-  // Same absolute deviation (+1 ms) on the smallest vs the largest network.
-  const std::vector<double> lut{2.0, 4.0, 8.0, 16.0};
-  std::vector<double> small_off{3.0, 4.0, 8.0, 16.0}, large_off{2.0, 4.0, 8.0, 17.0};
-  const lut::Calibration a = lut::fit_calibration(lut, small_off), b = lut::fit_calibration(lut, large_off);
-  // The small network's error is relatively larger, so the fit moves more for it.
-  CHECK(std::abs(a.overhead_ms) > std::abs(b.overhead_ms));
+std::vector<lut::NetworkSum> plain_sums(const std::vector<double>& totals) {
+  std::vector<lut::NetworkSum> out;
+  for (double t : totals) out.push_back(network_sum({{"pointwise+relu", t}}));
+  return out;
+}
+
+const lut::CalibrationModel* form(const lut::CalibrationFit& fit, const std::string& name) {
+  for (const auto& m : fit.models) {
+    if (m.form == name) return &m;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("the plain form recovers scale and overhead of an exact affine relation, and is chosen on a tie") {
+  const auto lut = plain_sums({4.0, 5.5, 7.0, 9.25, 12.0});
+  std::vector<double> measured;
+  for (const auto& s : lut) measured.push_back(0.8 * s.latency_ms + 1.5);
+  const lut::CalibrationFit fit = lut::fit_calibration(lut, measured);
+  // One class only, constant layer count: the class form predicts exactly as
+  // well, so the simpler one is kept; no per-layer form is fitted at all.
+  CHECK(fit.best().form == "scale");
+  CHECK(form(fit, "scale+per_layer") == nullptr);
+  const lut::Calibration& c = fit.best().calibration;
+  CHECK(c.scale == doctest::Approx(0.8).epsilon(1e-9));
+  CHECK(c.overhead_ms == doctest::Approx(1.5).epsilon(1e-9));
+  CHECK(c.class_scales.empty());
+  for (std::size_t i = 0; i < lut.size(); ++i) CHECK(fit.best().loo_ms[i] == doctest::Approx(measured[i]).epsilon(1e-9));
+  CHECK(lut::apply_calibration(c, lut)[2] == doctest::Approx(7.1));
+}
+
+TEST_CASE("class scales are fitted and chosen when the classes run at different fractions of their lone time") {
+  // Pointwise layers run at 0.6 of their table time inside the network,
+  // depthwise at 1.2; the stem is the same in every network.
+  std::vector<lut::NetworkSum> lut;
+  std::vector<double> measured;
+  const double pw[] = {3.0, 4.0, 2.5, 5.0, 3.5, 4.5, 2.0, 6.0};
+  const double dw[] = {1.0, 2.5, 2.0, 1.5, 3.0, 1.2, 2.8, 2.2};
+  for (int i = 0; i < 8; ++i) {
+    lut.push_back(network_sum({{"pointwise+relu", pw[i]}, {"depthwise+relu", dw[i]}, {"conv+hswish", 0.7}}));
+    measured.push_back(0.6 * pw[i] + 1.2 * dw[i] + 0.9 * 0.7 + 0.5);
+  }
+  const lut::CalibrationFit fit = lut::fit_calibration(lut, measured);
+  REQUIRE(form(fit, "scale") != nullptr);
+  CHECK(fit.best().form == "class scales");
+  const lut::Calibration& c = fit.best().calibration;
+  CHECK(c.class_scales.size() == 2);  // the constant stem has no scale of its own
+  CHECK(c.class_scales.at(class_named("pointwise+relu")) == doctest::Approx(0.6).epsilon(1e-9));
+  CHECK(c.class_scales.at(class_named("depthwise+relu")) == doctest::Approx(1.2).epsilon(1e-9));
+  CHECK(fit.best().loo.mape == doctest::Approx(0.0).epsilon(1e-9));
+  CHECK(form(fit, "scale")->loo.mape > 1.0);  // one scale for both cannot follow them
+  for (std::size_t i = 0; i < lut.size(); ++i)
+    CHECK(lut::calibrated_latency(c, lut[i]) == doctest::Approx(measured[i]).epsilon(1e-9));
+}
+
+TEST_CASE("the per-layer term is fitted when every lone layer carried a fixed cost the network does not pay") {
+  const double totals[] = {4.0, 5.0, 6.0, 7.0, 8.0, 9.0};
+  const std::size_t layers[] = {40, 70, 45, 80, 50, 60};  // not proportional to the sums
+  std::vector<lut::NetworkSum> lut;
+  std::vector<double> measured;
+  for (int i = 0; i < 6; ++i) {
+    lut.push_back(network_sum({{"pointwise+relu", totals[i]}}, layers[i]));
+    measured.push_back(0.9 * totals[i] - 0.02 * static_cast<double>(layers[i]) + 1.0);
+  }
+  const lut::CalibrationFit fit = lut::fit_calibration(lut, measured);
+  CHECK(fit.best().form == "scale+per_layer");
+  CHECK(fit.best().calibration.per_layer_ms == doctest::Approx(-0.02).epsilon(1e-9));
+  CHECK(fit.best().calibration.scale == doctest::Approx(0.9).epsilon(1e-9));
+}
+
+TEST_CASE("a form with too many terms for the networks is not fitted") {
+  // Two classes vary, so "class scales" has 3 terms and needs 5 networks.
+  std::vector<lut::NetworkSum> lut;
+  std::vector<double> measured;
+  for (int i = 0; i < 4; ++i) {
+    lut.push_back(network_sum({{"pointwise+relu", 2.0 + i}, {"depthwise+relu", 3.0 - 0.5 * i * i}}));
+    measured.push_back(lut.back().latency_ms);
+  }
+  const lut::CalibrationFit fit = lut::fit_calibration(lut, measured);
+  CHECK(fit.models.size() == 1);
+  CHECK(fit.best().form == "scale");
+}
+
+TEST_CASE("a calibrated sum: overhead, per-layer term, class scales and the common scale for the rest") {
+  lut::Calibration c;
+  c.scale = 2.0;
+  c.overhead_ms = 0.5;
+  c.per_layer_ms = 0.01;
+  c.class_scales[class_named("se")] = 0.5;
+  const lut::NetworkSum s = network_sum({{"se", 1.0}, {"add", 3.0}}, 20);
+  CHECK(lut::calibrated_latency(c, s) == doctest::Approx(0.5 + 0.2 + 0.5 * 1.0 + 2.0 * 3.0));
 }
 
 TEST_CASE("calibration refuses what it cannot fit, with the fix") {
-  CHECK_THROWS_WITH_AS(lut::fit_calibration({1.0}, {2.0}), doctest::Contains("at least 2 networks"), Error);
-  CHECK_THROWS_WITH_AS(lut::fit_calibration({3.0, 3.0, 3.0}, {1.0, 2.0, 3.0}), doctest::Contains("same LUT sum"),
+  CHECK_THROWS_WITH_AS(lut::fit_calibration(plain_sums({1.0, 2.0}), {2.0, 3.0}), doctest::Contains("at least 3 networks"),
                        Error);
-  CHECK_THROWS_WITH_AS(lut::fit_calibration({1.0, 2.0, 3.0}, {3.0, 2.0, 1.0}), doctest::Contains("fitted scale"),
+  CHECK_THROWS_WITH_AS(lut::fit_calibration(plain_sums({3.0, 3.0, 3.0}), {1.0, 2.0, 3.0}),
+                       doctest::Contains("same LUT sum"), Error);
+  CHECK_THROWS_WITH_AS(lut::fit_calibration(plain_sums({1.0, 2.0, 3.0}), {3.0, 2.0, 1.0}),
+                       doctest::Contains("fitted scale"), Error);
+  CHECK_THROWS_WITH_AS(lut::fit_calibration(plain_sums({1.0, 2.0, 3.0}), {1.0, 0.0, 2.0}), doctest::Contains("> 0"),
                        Error);
-  CHECK_THROWS_WITH_AS(lut::fit_calibration({1.0, 2.0}, {1.0, 0.0}), doctest::Contains("> 0"), Error);
-  CHECK_THROWS_WITH_AS(lut::leave_one_out({1.0, 2.0}, {1.0, 2.0}), doctest::Contains("at least 3"), Error);
 }
 
 TEST_CASE("the check report: raw, table-calibrated and fitted figures from the samples") {
   std::vector<lut::CheckSample> samples;
   const double lut_ms[] = {10, 12, 14, 16, 18, 20};
-  for (double x : lut_ms) samples.push_back({"a" + std::to_string(x), x, 0.5 * x + 2.0});
+  for (double x : lut_ms) samples.push_back({"a" + std::to_string(x), plain_sums({x})[0], 0.5 * x + 2.0});
   const lut::CheckReport r = lut::analyse_check(samples, lut::Calibration{0.5, 1.0});
   // Raw sums are 2x..1.67x the truth: far off, but perfectly ranked.
   CHECK(r.raw.within_10 == 0.0);
@@ -58,9 +149,11 @@ TEST_CASE("the check report: raw, table-calibrated and fitted figures from the s
   CHECK(r.fitted_in_sample.within_10 == 1.0);
   CHECK(r.fitted_loo.mape == doctest::Approx(0.0).epsilon(1e-9));
   const std::string text = lut::check_text(r);
-  CHECK(text.find("leave-one-out") != std::string::npos);
+  CHECK(text.find("form \"scale\", leave-one-out *") != std::string::npos);
   const std::string json = lut::check_json(r, {{"seed", "7"}});
   CHECK(json.find("\"fitted_calibration\"") != std::string::npos);
+  CHECK(json.find("\"calibration_forms\"") != std::string::npos);
+  CHECK(json.find("\"fitted_form\": \"scale\"") != std::string::npos);
   CHECK(json.find("\"measured_ms\"") != std::string::npos);
 }
 
@@ -70,7 +163,7 @@ TEST_CASE("with two passes the report gives the measurement's own repeatability,
     const double x = 10.0 + i;
     // Pass 2 swaps the order of the two largest networks: tau 0.8.
     const double second = i == 3 ? 2 * (x + 1) : i == 4 ? 2 * (x - 1) : 2 * x;
-    samples.push_back({"a", x, 2 * x, {2 * x, second}});
+    samples.push_back({"a", plain_sums({x})[0], 2 * x, {2 * x, second}});
   }
   const lut::CheckReport r = lut::analyse_check(samples, std::nullopt);
   REQUIRE(r.repeatability);
@@ -78,4 +171,33 @@ TEST_CASE("with two passes the report gives the measurement's own repeatability,
   CHECK(lut::check_text(r).find("pass 2 vs pass 1") != std::string::npos);
   samples[0].passes_ms.clear();
   CHECK_FALSE(lut::analyse_check(samples, std::nullopt).repeatability);
+}
+
+TEST_CASE("layer classes: convolutions by kind and activation, names that read back") {
+  Layer dw;
+  dw.op = OpKind::Conv2d;
+  dw.in = {72, 56, 56};
+  dw.out = {72, 56, 56};
+  dw.kernel = 5;
+  dw.groups = 72;
+  dw.activation = ActivationKind::HardSwish;
+  CHECK(lut::layer_class_name(lut::layer_class(dw)) == "depthwise+hswish");
+  Layer pw = dw;
+  pw.kernel = 1;
+  pw.groups = 1;
+  pw.activation = ActivationKind::None;
+  CHECK(lut::layer_class_name(lut::layer_class(pw)) == "pointwise");
+  Layer dense = pw;
+  dense.kernel = 3;
+  dense.in = {3, 224, 224};
+  CHECK(lut::layer_class_name(lut::layer_class(dense)) == "conv");
+  Layer grouped = dense;  // groups < input channels: not depthwise
+  grouped.in = {64, 28, 28};
+  grouped.groups = 4;
+  CHECK(lut::layer_class_name(lut::layer_class(grouped)) == "conv");
+  Layer se;
+  se.op = OpKind::SqueezeExcite;
+  CHECK(lut::layer_class_name(lut::layer_class(se)) == "se");
+  for (std::size_t c = 0; c < lut::kLayerClasses; ++c) CHECK(lut::layer_class_from_name(lut::layer_class_name(c)) == c);
+  CHECK_FALSE(lut::layer_class_from_name("pointwise+gelu"));
 }

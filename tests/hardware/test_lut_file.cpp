@@ -5,6 +5,7 @@
 
 #include "lut_support.hpp"
 #include "nasctl/error.hpp"
+#include "nasctl/lut/layer_class.hpp"
 
 using namespace nasctl;
 using namespace nasctl::test;
@@ -137,6 +138,27 @@ TEST_CASE("a malformed calibration line is an error naming its line") {
   check_error(load_error(dir, "# calibration: scale=-1 overhead_ms=1\nkey,latency_ms,status\n"),
               {"lut.csv:1:", "not positive"});
   check_error(load_error(dir, "# calibration: scale=1\nkey,latency_ms,status\n"), {"lut.csv:1:", "no overhead_ms"});
+  check_error(load_error(dir, "# calibration: scale=1 overhead_ms=0 class.pointwise+gelu=1\nkey,latency_ms,status\n"),
+              {"lut.csv:1:", "unknown layer class 'pointwise+gelu'"});
+  check_error(load_error(dir, "# calibration: scale=1 overhead_ms=0 class.se=0\nkey,latency_ms,status\n"),
+              {"lut.csv:1:", "class.se 0 is not positive"});
+  check_error(load_error(dir, "# calibration: scale=1 overhead_ms=0 class.se=1 class.se=2\nkey,latency_ms,status\n"),
+              {"lut.csv:1:", "class.se given twice"});
+}
+
+TEST_CASE("a calibration with a per-layer term and class scales is written and read back exactly") {
+  TempDir dir("lut-file");
+  write_text(dir / "lut.csv", "# nasctl-lut 1\nkey,latency_ms,status\n" + kConv + ",0.5,ok\n");
+  lut::Calibration c{0.8125, 0.3, -0.0125, {}};
+  c.class_scales[*lut::layer_class_from_name("depthwise+relu")] = 1.1;
+  c.class_scales[*lut::layer_class_from_name("se")] = 0.7;
+  lut::write_calibration(dir / "lut.csv", c, "fitted");
+  CHECK(read_text(dir / "lut.csv").find("# calibration: scale=0.8125 overhead_ms=0.3 per_layer_ms=-0.0125 "
+                                        "class.depthwise+relu=1.1 class.se=0.7 (fitted)") != std::string::npos);
+  const lut::LutFile f = lut::read_lut(dir / "lut.csv");
+  REQUIRE(f.calibration);
+  CHECK(f.calibration->per_layer_ms == -0.0125);
+  CHECK(f.calibration->class_scales == c.class_scales);
 }
 
 TEST_CASE("a missing file names the path and how to build it") {

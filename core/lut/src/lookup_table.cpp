@@ -144,6 +144,8 @@ bool LookupTable::try_sum(const NetworkSpec& network, NetworkSum& out) const {
       continue;
     }
     out.latency_ms += v.latency_ms;
+    out.class_ms[layer_class(layer)] += v.latency_ms;
+    ++out.layers;
     out.energy_mj += v.energy_mj;
     out.fallback_layers += v.from_fallback;
   }

@@ -6,21 +6,29 @@
 #include <nlohmann/json.hpp>
 
 #include "nasctl/lut/calibration.hpp"
+#include "nasctl/lut/layer_class.hpp"
 
 namespace nasctl::lut {
 
 namespace {
 
-std::vector<double> column(const std::vector<CheckSample>& samples, double CheckSample::*field) {
+std::vector<double> measured_column(const std::vector<CheckSample>& samples) {
   std::vector<double> v;
   v.reserve(samples.size());
-  for (const auto& s : samples) v.push_back(s.*field);
+  for (const auto& s : samples) v.push_back(s.measured_ms);
+  return v;
+}
+
+std::vector<NetworkSum> lut_column(const std::vector<CheckSample>& samples) {
+  std::vector<NetworkSum> v;
+  v.reserve(samples.size());
+  for (const auto& s : samples) v.push_back(s.lut);
   return v;
 }
 
 std::string figures(const char* label, const predict::Statistics& s) {
   char buf[256];
-  std::snprintf(buf, sizeof buf, "  %-34s MAPE %6.2f%%  within +-10%% %5.1f%%  Kendall tau %.3f\n", label, s.mape,
+  std::snprintf(buf, sizeof buf, "  %-50s MAPE %6.2f%%  within +-10%% %5.1f%%  Kendall tau %.3f\n", label, s.mape,
                 100.0 * s.within_10, s.kendall_tau);
   return buf;
 }
@@ -35,21 +43,48 @@ nlohmann::json figures_json(const predict::Statistics& s) {
           {"r_squared", finite(s.r_squared)}};
 }
 
-nlohmann::json calibration_json(const Calibration& c) { return {{"scale", c.scale}, {"overhead_ms", c.overhead_ms}}; }
+nlohmann::json calibration_json(const Calibration& c) {
+  nlohmann::json j = {{"scale", c.scale}, {"overhead_ms", c.overhead_ms}, {"per_layer_ms", c.per_layer_ms}};
+  nlohmann::json classes = nlohmann::json::object();
+  for (const auto& [cls, scale] : c.class_scales) classes[layer_class_name(cls)] = scale;
+  j["class_scales"] = std::move(classes);
+  return j;
+}
+
+nlohmann::json class_shares_json(const NetworkSum& sum) {
+  nlohmann::json j = nlohmann::json::object();
+  for (std::size_t c = 0; c < kLayerClasses; ++c) {
+    if (sum.class_ms[c] != 0.0) j[layer_class_name(c)] = sum.class_ms[c];
+  }
+  return j;
+}
+
+// "0.8632 x + 1.273 ms", with the per-layer term and the number of class
+// scales when the form has them.
+std::string calibration_text(const Calibration& c) {
+  char buf[160];
+  int at = std::snprintf(buf, sizeof buf, "%.4g x + %.4g ms", c.scale, c.overhead_ms);
+  if (c.per_layer_ms != 0.0) at += std::snprintf(buf + at, sizeof buf - at, " + %.3g ms/layer", c.per_layer_ms);
+  if (!c.class_scales.empty()) std::snprintf(buf + at, sizeof buf - at, ", %zu class scales", c.class_scales.size());
+  return buf;
+}
 
 }  // namespace
 
 CheckReport analyse_check(std::vector<CheckSample> samples, std::optional<Calibration> current) {
   CheckReport r;
   r.samples = std::move(samples);
-  const std::vector<double> lut = column(r.samples, &CheckSample::lut_ms);
-  const std::vector<double> measured = column(r.samples, &CheckSample::measured_ms);
-  r.raw = predict::compute_statistics(measured, lut);
+  const std::vector<NetworkSum> lut = lut_column(r.samples);
+  const std::vector<double> measured = measured_column(r.samples);
+  std::vector<double> sums;
+  for (const NetworkSum& s : lut) sums.push_back(s.latency_ms);
+  r.raw = predict::compute_statistics(measured, sums);
   r.current = current;
   if (current) r.with_current = predict::compute_statistics(measured, apply_calibration(*current, lut));
-  r.fitted = fit_calibration(lut, measured);
-  r.fitted_in_sample = predict::compute_statistics(measured, apply_calibration(r.fitted, lut));
-  r.fitted_loo = predict::compute_statistics(measured, leave_one_out(lut, measured));
+  r.fit = fit_calibration(lut, measured);
+  r.fitted = r.fit.best().calibration;
+  r.fitted_in_sample = r.fit.best().in_sample;
+  r.fitted_loo = r.fit.best().loo;
   bool two_passes = true;
   std::vector<double> first, second;
   for (const auto& s : r.samples) {
@@ -73,13 +108,13 @@ std::string check_text(const CheckReport& r) {
   std::snprintf(buf, sizeof buf, "%zu sub-networks measured end to end: %.4g .. %.4g ms\n", r.samples.size(), lo, hi);
   text += buf;
   text += figures("LUT sum (uncalibrated)", r.raw);
-  if (r.current) {
-    std::snprintf(buf, sizeof buf, "table's calibration (%.4g x + %.4g ms)", r.current->scale, r.current->overhead_ms);
-    text += figures(buf, *r.with_current);
+  if (r.current) text += figures(("table's calibration (" + calibration_text(*r.current) + ")").c_str(), *r.with_current);
+  for (std::size_t i = 0; i < r.fit.models.size(); ++i) {
+    const CalibrationModel& m = r.fit.models[i];
+    text += figures(("form \"" + m.form + "\", leave-one-out" + (i == r.fit.chosen ? " *" : "")).c_str(), m.loo);
   }
-  std::snprintf(buf, sizeof buf, "fitted (%.4g x + %.4g ms), in-sample", r.fitted.scale, r.fitted.overhead_ms);
-  text += figures(buf, r.fitted_in_sample);
-  text += figures("fitted, leave-one-out", r.fitted_loo);
+  text += figures(("fitted (" + calibration_text(r.fitted) + "), in-sample").c_str(), r.fitted_in_sample);
+  text += figures(("fitted, leave-one-out (form \"" + r.fit.best().form + "\")").c_str(), r.fitted_loo);
   if (r.repeatability) text += figures("measurement: pass 2 vs pass 1", *r.repeatability);
   return text;
 }
@@ -92,6 +127,15 @@ std::string check_json(const CheckReport& r, const std::map<std::string, std::st
     j["table_calibration"] = calibration_json(*r.current);
     j["with_table_calibration"] = figures_json(*r.with_current);
   }
+  nlohmann::json forms = nlohmann::json::array();
+  for (const CalibrationModel& m : r.fit.models) {
+    forms.push_back({{"form", m.form},
+                     {"calibration", calibration_json(m.calibration)},
+                     {"in_sample", figures_json(m.in_sample)},
+                     {"leave_one_out", figures_json(m.loo)}});
+  }
+  j["calibration_forms"] = std::move(forms);
+  j["fitted_form"] = r.fit.best().form;
   j["fitted_calibration"] = calibration_json(r.fitted);
   j["fitted_in_sample"] = figures_json(r.fitted_in_sample);
   j["fitted_leave_one_out"] = figures_json(r.fitted_loo);
@@ -99,9 +143,11 @@ std::string check_json(const CheckReport& r, const std::map<std::string, std::st
   nlohmann::json samples = nlohmann::json::array();
   for (const auto& s : r.samples) {
     samples.push_back({{"arch", s.arch},
-                       {"lut_sum_ms", s.lut_ms},
+                       {"lut_sum_ms", s.lut.latency_ms},
+                       {"lut_layers", s.lut.layers},
+                       {"lut_class_ms", class_shares_json(s.lut)},
                        {"measured_ms", s.measured_ms},
-                       {"calibrated_ms", r.fitted.scale * s.lut_ms + r.fitted.overhead_ms},
+                       {"calibrated_ms", calibrated_latency(r.fitted, s.lut)},
                        {"passes_ms", s.passes_ms}});
   }
   j["samples"] = std::move(samples);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "nasctl/error.hpp"
+#include "nasctl/lut/layer_class.hpp"
 #include "nasctl/lut/lut_file.hpp"
 
 namespace nasctl::lut {
@@ -78,20 +79,25 @@ std::vector<std::string> lut_row(const Layer& layer, const LutEntry& entry, bool
 
 std::string calibration_line(const Calibration& c, const std::string& note) {
   std::string line = "# calibration: scale=" + number_text(c.scale) + " overhead_ms=" + number_text(c.overhead_ms);
+  if (c.per_layer_ms != 0.0) line += " per_layer_ms=" + number_text(c.per_layer_ms);
+  for (const auto& [layer_class, scale] : c.class_scales)
+    line += " class." + layer_class_name(layer_class) + "=" + number_text(scale);
   if (!note.empty()) line += " (" + one_line(note) + ")";
   return line;
 }
 
 Calibration parse_calibration(std::string_view text, const std::string& where) {
-  // "scale=1.04 overhead_ms=0.35 (note)": the note is free text.
+  // "scale=1.04 overhead_ms=0.35 [per_layer_ms=0.01] [class.se=0.9]...
+  // (note)": the note is free text.
   const std::string body(text.substr(0, text.find('(')));
   std::istringstream words(body);
   bool have_scale = false, have_overhead = false;
   Calibration c;
   const auto fail = [&](const std::string& what) {
     throw DataError(where + ": calibration line: " + what +
-                    "; fix: write '# calibration: scale=<number > 0> overhead_ms=<number>' (nasctl lut check "
-                    "--write-calibration writes it), or delete the line");
+                    "; fix: write '# calibration: scale=<number > 0> overhead_ms=<number> [per_layer_ms=<number>] "
+                    "[class.<layer class>=<number > 0>]...' (nasctl lut check --write-calibration writes it), or "
+                    "delete the line");
   };
   for (std::string word; words >> word;) {
     if (!word.empty() && word.back() == ',') word.pop_back();
@@ -109,6 +115,13 @@ Calibration parse_calibration(std::string_view text, const std::string& where) {
     } else if (name == "overhead_ms") {
       c.overhead_ms = v;
       have_overhead = true;
+    } else if (name == "per_layer_ms") {
+      c.per_layer_ms = v;
+    } else if (name.rfind("class.", 0) == 0) {
+      const std::optional<std::size_t> layer_class = layer_class_from_name(name.substr(6));
+      if (!layer_class) fail("unknown layer class '" + name.substr(6) + "'");
+      if (v <= 0) fail(name + " " + value + " is not positive");
+      if (!c.class_scales.emplace(*layer_class, v).second) fail(name + " given twice");
     } else {
       fail("unknown name '" + name + "'");
     }

@@ -45,6 +45,7 @@ Conditions measurement_conditions(const LatencyOptions& o) {
   c["batch"] = std::to_string(o.batch);
   c["warmup"] = std::to_string(o.warmup);
   c["repeats"] = std::to_string(o.repeats);
+  if (o.back_to_back > 1) c["back_to_back"] = std::to_string(o.back_to_back);
   c["dtype"] = "float32";
   c["seed"] = std::to_string(o.seed);
   c["cpu"] = cpu_model();
@@ -52,7 +53,11 @@ Conditions measurement_conditions(const LatencyOptions& o) {
   c["torch"] = torch_version();
   c["blas"] = blas_in_use();
   c["cpu_capability"] = torch_build_setting("CPU capability usage");
-  c["statistic"] = "median of the timed runs (ms per forward pass of `batch` samples); spread = (p90 - p10) / median";
+  const char* figure = o.statistic == Statistic::Median ? "median"
+                       : o.statistic == Statistic::P10  ? "10th percentile"
+                                                        : "minimum";
+  c["statistic"] = std::string(figure) +
+                   " of the timed runs (ms per forward pass of `batch` samples); spread = (p90 - p10) / median";
   if (o.device == Device::Cpu) {
     c["timer"] = "std::chrono::steady_clock around each forward pass";
     return c;

@@ -25,7 +25,8 @@ constexpr int kMinWarmupBeforeCapture = 3;
 
 }  // namespace
 
-LatencyStats time_cuda(const std::function<at::Tensor()>& forward, int warmup, int repeats, bool use_graph) {
+LatencyStats time_cuda(const std::function<at::Tensor()>& forward, int warmup, int repeats, bool use_graph,
+                       int back_to_back) {
   // Capture needs a stream other than the legacy default stream; warm-up,
   // capture and replay all use this one.
   c10::cuda::CUDAStream stream = c10::cuda::getStreamFromPool();
@@ -35,11 +36,13 @@ LatencyStats time_cuda(const std::function<at::Tensor()>& forward, int warmup, i
   stream.synchronize();
 
   at::cuda::CUDAGraph graph;
-  at::Tensor graph_output;  // the graph writes into it on every replay
-  std::function<void()> step = [&] { forward(); };
+  std::vector<at::Tensor> graph_outputs;  // the graph writes into them on every replay
+  std::function<void()> step = [&] {
+    for (int k = 0; k < back_to_back; ++k) forward();
+  };
   if (use_graph) {
     graph.capture_begin();
-    graph_output = forward();
+    for (int k = 0; k < back_to_back; ++k) graph_outputs.push_back(forward());
     graph.capture_end();
     for (int i = 0; i < warmup; ++i) graph.replay();
     stream.synchronize();
@@ -57,8 +60,8 @@ LatencyStats time_cuda(const std::function<at::Tensor()>& forward, int warmup, i
     step();
     stop.record(stream);
     stop.synchronize();
-    cpu_samples.push_back(process_cpu_ms() - cpu_start);
-    samples.push_back(static_cast<double>(start.elapsed_time(stop)));
+    cpu_samples.push_back((process_cpu_ms() - cpu_start) / back_to_back);
+    samples.push_back(static_cast<double>(start.elapsed_time(stop)) / back_to_back);
   }
   return summarize_latency(std::move(samples), std::move(cpu_samples));
 }

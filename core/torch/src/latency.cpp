@@ -20,6 +20,14 @@ namespace nasctl::libtorch {
 
 const char* to_string(Device device) { return device == Device::Cuda ? "cuda" : "cpu"; }
 const char* to_string(ExecutionMode mode) { return mode == ExecutionMode::Eager ? "eager" : "optimized"; }
+const char* to_string(Statistic statistic) {
+  switch (statistic) {
+    case Statistic::Median: return "median";
+    case Statistic::P10: return "p10";
+    case Statistic::Min: return "min";
+  }
+  return "median";
+}
 
 void check_options(const LatencyOptions& o) {
   auto fail = [](const std::string& what) { throw Error("latency options: " + what); };
@@ -28,6 +36,8 @@ void check_options(const LatencyOptions& o) {
   if (o.warmup < 0) fail("warmup " + std::to_string(o.warmup) + " < 0; fix: use 0 or more warm-up runs");
   if (o.repeats < 3)
     fail("repeats " + std::to_string(o.repeats) + " < 3; fix: time at least 3 runs (percentiles need them)");
+  if (o.back_to_back < 1)
+    fail("back_to_back " + std::to_string(o.back_to_back) + " < 1; fix: run at least one pass per timed sample");
   if (o.device != Device::Cuda) return;
   const std::string why = cuda_unavailable_reason();
   if (!why.empty()) fail("device cuda: " + why);
@@ -89,9 +99,9 @@ LatencyStats measure_latency(const NetworkSpec& spec, const LatencyOptions& o) {
   c10::InferenceMode inference;
   ScopedResizeWarningFilter quiet;  // see resize_warning_filter.hpp
 #ifdef NASCTL_WITH_CUDA
-  if (o.device == Device::Cuda) return time_cuda(forward, o.warmup, o.repeats, o.cuda_graph);
+  if (o.device == Device::Cuda) return time_cuda(forward, o.warmup, o.repeats, o.cuda_graph, o.back_to_back);
 #endif
-  return time_cpu([&] { forward(); }, o.warmup, o.repeats);
+  return time_cpu([&] { forward(); }, o.warmup, o.repeats, o.back_to_back);
 }
 
 }  // namespace nasctl::libtorch

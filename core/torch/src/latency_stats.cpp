@@ -42,6 +42,8 @@ LatencyStats summarize_latency(std::vector<double> samples_ms, std::vector<doubl
     std::vector<double> cpu_sorted = cpu_samples_ms;
     std::sort(cpu_sorted.begin(), cpu_sorted.end());
     s.cpu_median_ms = percentile(cpu_sorted, 50);
+    s.cpu_p10_ms = percentile(cpu_sorted, 10);
+    s.cpu_min_ms = cpu_sorted.front();
     s.cpu_samples_ms = std::move(cpu_samples_ms);
   }
   s.samples_ms = std::move(samples_ms);
@@ -57,8 +59,20 @@ LatencyStats summarize_latency(std::vector<double> samples_ms, std::vector<doubl
   return s;
 }
 
-LatencyStats time_cpu(const std::function<void()>& step, int warmup, int repeats) {
+double latency_figure(const LatencyStats& s, Statistic statistic, bool cpu) {
+  switch (statistic) {
+    case Statistic::Median: return cpu ? s.cpu_median_ms : s.median_ms;
+    case Statistic::P10: return cpu ? s.cpu_p10_ms : s.p10_ms;
+    case Statistic::Min: return cpu ? s.cpu_min_ms : s.min_ms;
+  }
+  return s.median_ms;
+}
+
+LatencyStats time_cpu(const std::function<void()>& step, int warmup, int repeats, int back_to_back) {
   if (repeats < 1) throw Error("latency timer: repeats " + std::to_string(repeats) + " < 1; fix: time at least one run");
+  if (back_to_back < 1)
+    throw Error("latency timer: back_to_back " + std::to_string(back_to_back) +
+                " < 1; fix: run at least one pass per timed sample");
   for (int i = 0; i < warmup; ++i) step();
   std::vector<double> samples, cpu_samples;
   samples.reserve(static_cast<std::size_t>(repeats));
@@ -66,10 +80,10 @@ LatencyStats time_cpu(const std::function<void()>& step, int warmup, int repeats
   for (int i = 0; i < repeats; ++i) {
     const double cpu_start = process_cpu_ms();
     const auto start = std::chrono::steady_clock::now();
-    step();
+    for (int k = 0; k < back_to_back; ++k) step();
     const auto stop = std::chrono::steady_clock::now();
-    cpu_samples.push_back(process_cpu_ms() - cpu_start);
-    samples.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
+    cpu_samples.push_back((process_cpu_ms() - cpu_start) / back_to_back);
+    samples.push_back(std::chrono::duration<double, std::milli>(stop - start).count() / back_to_back);
   }
   return summarize_latency(std::move(samples), std::move(cpu_samples));
 }

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "nasctl/error.hpp"
+#include "nasctl/lut/calibration.hpp"
 #include "nasctl/lut/lut_file.hpp"
 
 namespace nasctl::plugins {
@@ -23,7 +24,9 @@ std::vector<ConfigKey> LutModel::config_keys() {
                         "signatures; \"nan\" gives latency_ms = NaN (scored infeasible, the run goes on)"),
       ConfigKey::optional("scale", ConfigType::Float,
                           "Calibration: latency_ms = scale * sum + overhead_ms. Absent: the table's "
-                          "`# calibration:` line (nasctl lut check --write-calibration), else 1"),
+                          "`# calibration:` line (nasctl lut check --write-calibration), else 1. Setting it or "
+                          "overhead_ms drops the table's per-class scales and per-layer term (fitted with its "
+                          "scale, meaningless with another)"),
       ConfigKey::optional("overhead_ms", ConfigType::Float,
                           "Calibration: per-network overhead in ms. Absent: the table's `# calibration:` line, else 0"),
   };
@@ -53,6 +56,8 @@ LutModel::LutModel(const PluginContext& context) : instance_(context.instance) {
   if (config.has("scale") || config.has("overhead_ms")) {
     if (config.has("scale")) calibration_.scale = config.get_double("scale");
     if (config.has("overhead_ms")) calibration_.overhead_ms = config.get_double("overhead_ms");
+    calibration_.per_layer_ms = 0.0;
+    calibration_.class_scales.clear();
     calibration_source_ = "config";
   }
   if (!(calibration_.scale > 0) || !std::isfinite(calibration_.scale))
@@ -65,7 +70,8 @@ LutModel::LutModel(const PluginContext& context) : instance_(context.instance) {
 
 std::vector<MetricInfo> LutModel::metrics() const {
   std::vector<MetricInfo> m{
-      {"latency_ms", "ms", "scale * (sum of the layers' lookup-table latencies) + overhead_ms"}};
+      {"latency_ms", "ms", "The layers' lookup-table latencies summed and calibrated (scale * sum + overhead_ms, or "
+                           "the table's per-class form)"}};
   if (energy_) m.push_back({"energy_mj", "mJ", "Sum of the layers' lookup-table energies (not calibrated)"});
   if (fallback_) m.push_back({"fallback_layers", "count", "Layers priced by the fallback table"});
   return m;
@@ -79,7 +85,7 @@ Metrics LutModel::evaluate(const NetworkSpec& network) {
                           "; fix: run `nasctl lut build` with this space to measure them (it retries failed rows), or "
                           "set fallback = \"other-lut.csv\" or missing = \"nan\"");
   const double nan = std::nan("");
-  Metrics m{{"latency_ms", sum.complete() ? calibration_.scale * sum.latency_ms + calibration_.overhead_ms : nan}};
+  Metrics m{{"latency_ms", sum.complete() ? lut::calibrated_latency(calibration_, sum) : nan}};
   if (energy_) m["energy_mj"] = sum.complete() ? sum.energy_mj : nan;
   if (fallback_) m["fallback_layers"] = static_cast<double>(sum.fallback_layers);
   return m;
@@ -87,11 +93,12 @@ Metrics LutModel::evaluate(const NetworkSpec& network) {
 
 Conditions LutModel::conditions() const {
   const lut::LutFile& file = table_->primary();
-  Conditions c{{"method", "sum of per-layer lookup-table entries, then scale * sum + overhead_ms"},
+  Conditions c{{"method", "sum of per-layer lookup-table entries, then calibrated"},
                {"file", file.path},
                {"entries", std::to_string(file.entries.size())},
                {"scale", lut::number_text(calibration_.scale)},
                {"overhead_ms", lut::number_text(calibration_.overhead_ms)},
+               {"calibration_terms", lut::calibration_line(calibration_, "").substr(std::string("# calibration: ").size())},
                {"calibration", calibration_source_},
                {"missing", missing_is_nan_ ? "nan" : "error"}};
   // Where the table was measured travels with it.

@@ -5,14 +5,16 @@
 
 #include <vector>
 
+#include "nasctl/layer_measurable.hpp"
 #include "nasctl/metric_provider.hpp"
 #include "nasctl/torch/latency.hpp"
 
 namespace nasctl::plugins {
 
-class MeasureModel : public HardwareModel {
+class MeasureModel : public HardwareModel, public LayerMeasurable {
  public:
-  // Reads device, threads, batch, warmup, repeats, mode, cuda_graph, seed.
+  // Reads device, threads, batch, warmup, repeats, mode, cuda_graph, seed,
+  // layer_back_to_back.
   // Throws ConfigError naming the key when device = "cuda" cannot work here.
   explicit MeasureModel(const PluginContext& context);
 
@@ -25,10 +27,19 @@ class MeasureModel : public HardwareModel {
   bool needs_exclusive_machine() const override { return true; }
   Conditions conditions() const override;
 
+  // Lookup-table entries: `layer_back_to_back` passes per timed sample.
+  Metrics evaluate_layer(const NetworkSpec& isolated) override;
+  std::string layer_protocol() const override;
+
   const libtorch::LatencyOptions& options() const { return options_; }
+  int layer_back_to_back() const { return layer_options_.back_to_back; }
 
  private:
-  libtorch::LatencyOptions options_;
+  Metrics measure(const NetworkSpec& network, const libtorch::LatencyOptions& options) const;
+
+  libtorch::LatencyOptions options_;        // whole networks: one pass per sample
+  libtorch::LatencyOptions layer_options_;  // lone layers of a lookup table
+
 };
 
 }  // namespace nasctl::plugins

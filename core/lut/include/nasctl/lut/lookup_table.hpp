@@ -14,6 +14,7 @@
 // the writer lock only while a never-seen layer is added to the cache).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -23,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "nasctl/lut/layer_class.hpp"
 #include "nasctl/lut/lut_file.hpp"
 #include "nasctl/network_spec.hpp"
 
@@ -30,6 +32,10 @@ namespace nasctl::lut {
 
 struct NetworkSum {
   double latency_ms = 0.0;  // sum of the usable entries (uncalibrated)
+  // latency_ms split by layer class (layer_class.hpp), for calibrations
+  // that scale the classes apart, and the number of layers it sums.
+  std::array<double, kLayerClasses> class_ms{};
+  std::size_t layers = 0;
   double energy_mj = 0.0;
   std::size_t fallback_layers = 0;  // layers priced by the fallback table
   std::size_t unusable_layers = 0;  // layers without a usable entry (missing or failed)

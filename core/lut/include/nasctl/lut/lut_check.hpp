@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "nasctl/lut/calibration.hpp"
+#include "nasctl/lut/lookup_table.hpp"
 #include "nasctl/lut/lut_file.hpp"
 #include "nasctl/predict/statistics.hpp"
 
@@ -14,7 +16,7 @@ namespace nasctl::lut {
 
 struct CheckSample {
   std::string arch;          // canonical architecture
-  double lut_ms = 0.0;       // uncalibrated sum of the table's entries
+  NetworkSum lut;            // the table's entries summed (uncalibrated), by layer class too
   double measured_ms = 0.0;  // end to end, the same hardware instance (median of the passes)
   std::vector<double> passes_ms;  // each pass's measurement, when there were several
 };
@@ -24,9 +26,10 @@ struct CheckReport {
   predict::Statistics raw;                 // the plain sum (scale 1, overhead 0)
   std::optional<Calibration> current;      // the table's calibration line, if any
   std::optional<predict::Statistics> with_current;
-  Calibration fitted;                      // fitted on these samples
-  predict::Statistics fitted_in_sample;    // fitted and judged on the same samples
-  predict::Statistics fitted_loo;          // each sample predicted by a fit on the others
+  CalibrationFit fit;                      // every calibration form fitted on these samples
+  Calibration fitted;                      // the chosen form (fit.best())
+  predict::Statistics fitted_in_sample;    // chosen form, fitted and judged on the same samples
+  predict::Statistics fitted_loo;          // chosen form, each sample predicted by a fit on the others
   // With two passes or more: pass 2 against pass 1, the measurement's own
   // repeatability, which bounds what any predictor of it can reach.
   std::optional<predict::Statistics> repeatability;

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,10 +42,16 @@ struct LutEntry {
   std::size_t line = 0;     // 1-based line in the file
 };
 
-// latency_ms of a network = scale * (sum of its layers' entries) + overhead_ms.
+// latency_ms of a network = overhead_ms + per_layer_ms * (its layers)
+//   + the sum over its layers of scale_c * entry, where scale_c is the
+//   class_scales value of the layer's class (layer_class.hpp), else scale.
+// The plain form (scale and overhead only) is the common case; see
+// calibration.hpp for when the others are fitted.
 struct Calibration {
   double scale = 1.0;
   double overhead_ms = 0.0;
+  double per_layer_ms = 0.0;
+  std::map<std::size_t, double> class_scales;  // layer_class() -> its scale
 };
 
 struct LutFile {
@@ -77,7 +84,8 @@ std::vector<std::string> lut_columns(bool energy);
 // matching lut_columns(energy). A failed row has empty latency and energy.
 std::vector<std::string> lut_row(const Layer& layer, const LutEntry& entry, bool energy);
 
-// "# calibration: scale=... overhead_ms=..." plus a note in parentheses.
+// "# calibration: scale=... overhead_ms=... [per_layer_ms=...]
+// [class.<name>=...]..." plus a note in parentheses.
 std::string calibration_line(const Calibration& calibration, const std::string& note);
 
 // Parses the text after "# calibration:"; throws DataError naming `where`.

@@ -23,9 +23,17 @@ namespace nasctl::libtorch {
 
 enum class Device { Cpu, Cuda };
 enum class ExecutionMode { Optimized, Eager };
+// Which order statistic of the timed runs a measurement reports. The median
+// is the usual figure on a quiet machine. Where other processes share the
+// cores they only ever add time, so the low end of the runs repeats best:
+// on the shared 2-core VM, pass-to-pass Kendall tau of 50 OFA networks was
+// 0.73 with the median, 0.86 with the minimum, 0.91 with the 10th
+// percentile (docs/results.md).
+enum class Statistic { Median, P10, Min };
 
 const char* to_string(Device device);
 const char* to_string(ExecutionMode mode);
+const char* to_string(Statistic statistic);
 
 struct LatencyOptions {
   Device device = Device::Cpu;
@@ -35,7 +43,14 @@ struct LatencyOptions {
   int warmup = 10;          // untimed forward passes first
   int repeats = 30;         // timed forward passes (>= 3)
   bool cuda_graph = true;   // CUDA only: time CUDA-graph replays
+  // Forward passes run back to back in each timed sample (on CUDA captured
+  // in one graph); the sample is the per-pass share. 1 for whole networks:
+  // a deployed network pays its launch and call costs once per inference.
+  // More for a lone layer of a lookup table, which would otherwise carry
+  // that fixed cost in every entry (see docs/hardware.md, "Isolation").
+  int back_to_back = 1;
   uint64_t seed = 0;        // weights and input
+  Statistic statistic = Statistic::Median;  // what latency_figure() reports
 };
 
 // Throws nasctl::Error "latency options: ...; fix: ..." for values that cannot
@@ -61,7 +76,13 @@ struct LatencyStats {
   // CUDA it is the host's time (launching, waiting).
   std::vector<double> cpu_samples_ms;
   double cpu_median_ms = 0;
+  double cpu_p10_ms = 0;
+  double cpu_min_ms = 0;
 };
+
+// The statistic's value: of the wall-clock (or CUDA-event) samples, or with
+// `cpu` of the process CPU-time samples.
+double latency_figure(const LatencyStats& stats, Statistic statistic, bool cpu = false);
 
 // Sorts a copy of the samples and fills the statistics (linear interpolation
 // between order statistics for percentiles). Throws nasctl::Error when empty.
@@ -79,9 +100,10 @@ double process_cpu_ms();
 LatencyStats measure_latency(const NetworkSpec& spec, const LatencyOptions& options);
 
 // Times `step` on the CPU with std::chrono::steady_clock (and the process's
-// CPU time alongside): `warmup` untimed calls, then `repeats` timed ones.
+// CPU time alongside): `warmup` untimed calls, then `repeats` timed samples
+// of `back_to_back` calls each, every sample divided by `back_to_back`.
 // For any callable (the bench times hand-built modules with it).
-LatencyStats time_cpu(const std::function<void()>& step, int warmup, int repeats);
+LatencyStats time_cpu(const std::function<void()>& step, int warmup, int repeats, int back_to_back = 1);
 
 // --- the machine --------------------------------------------------------
 
@@ -110,8 +132,8 @@ std::string torch_build_setting(const std::string& name);
 
 // Everything needed to reproduce a measurement, for run.json: cpu (model
 // name), cpu_capability (ATen's vector ISA), governor, threads, batch,
-// warmup, repeats, dtype, mode, device, seed, cuda_graph (CUDA only), torch,
-// blas, gpu (CUDA only), statistic, timer.
+// warmup, repeats, back_to_back (when > 1), dtype, mode, device, seed,
+// cuda_graph (CUDA only), torch, blas, gpu (CUDA only), statistic, timer.
 Conditions measurement_conditions(const LatencyOptions& options);
 
 }  // namespace nasctl::libtorch
