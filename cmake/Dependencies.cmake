@@ -44,3 +44,25 @@ if(NOT TARGET nasctl_csv_dep)
   target_include_directories(nasctl_csv_dep INTERFACE "${NASCTL_CSV_INCLUDE}")
   target_link_libraries(nasctl_csv_dep INTERFACE "${NASCTL_CSV_LIBRARY}")
 endif()
+
+# ONNX export (core/onnx) is optional: the GPU machine's LibTorch comes without
+# libonnx, and nasctl must build there. Debian's libonnx-dev (1.12) ships the
+# CMake package; its targets name protobuf::libprotobuf without finding it, so
+# Protobuf is found first. NASCTL_WITH_ONNX=OFF (or
+# -DCMAKE_DISABLE_FIND_PACKAGE_ONNX=ON) builds without it; the `format`
+# "onnx" of the command plugin and `nasctl export` then say how to get it.
+option(NASCTL_WITH_ONNX "Export sub-networks as ONNX models (needs libonnx-dev)" ON)
+if(NASCTL_WITH_ONNX)
+  find_package(Protobuf QUIET)
+  if(Protobuf_FOUND)
+    find_package(ONNX QUIET)
+  endif()
+  if(Protobuf_FOUND AND ONNX_FOUND AND TARGET onnx_proto)
+    message(STATUS "ONNX ${ONNX_VERSION}: ONNX export enabled")
+  else()
+    message(STATUS "ONNX: not found (install libonnx-dev): ONNX export disabled, TorchScript export only")
+    # A normal variable shadows the cached option from here on, so every
+    # later `if(NASCTL_WITH_ONNX)` sees what this build really has.
+    set(NASCTL_WITH_ONNX OFF)
+  endif()
+endif()

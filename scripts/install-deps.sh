@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-filesystem-dev     # Boost.DLL (plugin loading), Boost.Asio (thread pool)
   libtomlplusplus-dev libspdlog-dev libcli11-dev nlohmann-json3-dev libcsv-dev
   doctest-dev libbenchmark-dev libpagmo-dev  # tests, benchmarks, pagmo2 as a test oracle
+  libonnx-dev                              # ONNX export (optional at build time; nasctl builds without it)
 )
 
 missing=()

@@ -1,6 +1,7 @@
 // One function per nasctl command; main.cpp wires them to CLI11.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -42,12 +43,22 @@ struct SpaceSelectOptions {
   std::string out_file;
 };
 
+struct ExportOptions {
+  ConfigOptions config;
+  std::string arch;      // --arch, in any form the config's space parses
+  std::string out_file;  // -o
+  std::string format;    // --format; empty: from -o's extension, else the build's default
+  int64_t batch = 1;
+  uint64_t seed = 0;     // weights, as the measure plugin's `seed`
+};
+
 int run_search_command(const SearchOptions& options);
 int run_validate_command(const ConfigOptions& options);
 int run_evaluate_command(const EvaluateOptions& options);
 int run_plugins_command(const PluginsOptions& options);
 int run_defaults_command();
 int run_space_select_command(const SpaceSelectOptions& options);
+int run_export_command(const ExportOptions& options);
 
 }  // namespace nasctl::cli
 

@@ -86,6 +86,7 @@ TEST_CASE("{model} is an exported TorchScript archive and {arch}/{batch} reach t
                                        "echo \"args=$# batch=$3\"\necho 'latency: 1.0 ms'\n");
   auto model = make(dir, {{"command", Strings{bench, "{model}", "{arch}", "{batch}"}},
                           {"regex", std::string("latency: ([0-9.]+)")},
+                          {"format", std::string("torchscript")},
                           {"batch", int64_t{8}}});
   const std::string arch = "a=1;b='x' $(touch pwned)";
   CHECK(model->measure(small_net(), arch) == doctest::Approx(1.0));

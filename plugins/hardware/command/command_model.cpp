@@ -9,8 +9,8 @@
 #include <regex>
 #include <stdexcept>
 
-#include "model_export.hpp"
 #include "nasctl/error.hpp"
+#include "nasctl/onnx/model_file.hpp"
 
 namespace nasctl::command {
 
@@ -88,6 +88,16 @@ LatencyParser read_parser(const PluginConfig& config) {
   }
 }
 
+model_export::ModelFormat read_format(const PluginConfig& config) {
+  const std::string& name = config.get_string("format");
+  const auto format = model_export::parse_format(name);
+  if (!format) config.fail("format", "'" + name + "' is not a model format; fix: use \"onnx\" or \"torchscript\"");
+  if (*format == model_export::ModelFormat::Onnx && !model_export::onnx_available())
+    config.fail("format", "\"onnx\" needs a nasctl built with ONNX (libonnx-dev was not found when it was "
+                          "configured); fix: install libonnx-dev and rebuild nasctl, or set format = \"torchscript\"");
+  return *format;
+}
+
 std::string make_temp_dir() {
   const char* base = std::getenv("TMPDIR");
   std::string pattern = std::string(base && *base ? base : "/tmp") + "/nasctl-command-XXXXXX";
@@ -118,7 +128,13 @@ std::vector<ConfigKey> CommandModel::config_keys() {
           .at_least(0.001),
       ConfigKey::integer("retries", 1, "Extra runs after a failed one (non-zero exit, timeout, no number)")
           .at_least(0),
-      ConfigKey::integer("batch", 1, "Batch size filled into {batch} (the exported model takes any batch)")
+      ConfigKey::choice("format", model_export::to_string(model_export::default_format()), {"onnx", "torchscript"},
+                        "File format of {model}: \"onnx\" (standard operators, opset 14, batch norm folded; the "
+                        "default when nasctl was built with ONNX) or \"torchscript\" (a TorchScript archive); the "
+                        "file name ends in .onnx or .pt"),
+      ConfigKey::integer("batch", 1,
+                         "Batch size filled into {batch}; also the input batch of an ONNX {model} (a TorchScript "
+                         "model takes any batch)")
           .at_least(1),
       ConfigKey::integer("seed", 0, "Seed of the exported model's random weights").at_least(0),
   };
@@ -131,6 +147,7 @@ CommandModel::CommandModel(const PluginContext& context)
       output_(context.config.get_string("output")),
       unit_(context.config.get_string("unit")),
       retries_(static_cast<int>(context.config.get_int("retries"))),
+      format_(read_format(context.config)),
       batch_(static_cast<int>(context.config.get_int("batch"))),
       seed_(static_cast<uint64_t>(context.config.get_int("seed"))) {
   unit_to_ms_ = unit_ == "us" ? 1e-3 : unit_ == "s" ? 1e3 : 1.0;
@@ -171,9 +188,14 @@ std::optional<double> CommandModel::attempt(const std::vector<std::string>& argv
 
 double CommandModel::measure(const NetworkSpec& network, const std::string& arch) {
   const std::lock_guard<std::mutex> lock(mutex_);
-  const std::string model = (fs::path(temp_dir_) / "model.pt").string();
-  const bool needs_model = template_.uses("model");
-  if (needs_model) export_torchscript(network, seed_, model);
+  const std::string model = (fs::path(temp_dir_) / "model").string() + model_export::file_extension(format_);
+  if (template_.uses("model")) {
+    try {
+      model_export::export_model(network, export_options(arch), model);
+    } catch (const Error& e) {
+      throw EvaluationError(who_ + ": " + arch + ": exporting {model} failed: " + e.what());
+    }
+  }
   const std::vector<std::string> argv =
       template_.expand({{"model", model}, {"arch", arch}, {"batch", std::to_string(batch_)}});
 
@@ -208,6 +230,15 @@ double CommandModel::measure(const NetworkSpec& network, const std::string& arch
                         (attempts == 1 ? "" : "s") + "); last output: \"" + output + "\"; fix: " + fix);
 }
 
+model_export::ExportOptions CommandModel::export_options(const std::string& arch) const {
+  model_export::ExportOptions options;
+  options.format = format_;
+  options.batch = batch_;
+  options.seed = seed_;
+  options.metadata = {{"nasctl.arch", arch}};
+  return options;
+}
+
 Metrics CommandModel::provide(const Candidate& candidate) {
   return {{"latency_ms", measure(candidate.network, candidate.canonical)}};
 }
@@ -220,7 +251,7 @@ Conditions CommandModel::conditions() const {
           {"timeout_s", number(process_.timeout_s)},
           {"retries", std::to_string(retries_)},
           {"batch", std::to_string(batch_)},
-          {"model_format", "TorchScript archive (torch::jit::Module::save), eval mode, not frozen"}};
+          {"model_format", model_export::describe(export_options(""))}};
 }
 
 }  // namespace nasctl::command

@@ -1,0 +1,100 @@
+// `nasctl export`: one sub-network of the config's space written as a model
+// file for device-side tools (ONNX, or TorchScript). Only the space plugin is
+// loaded: exporting needs no hardware, accuracy or search plugin.
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+
+#include "commands.hpp"
+#include "nasctl/error.hpp"
+#include "nasctl/onnx/model_file.hpp"
+#include "nasctl/runtime/config.hpp"
+#include "nasctl/runtime/session.hpp"
+
+namespace nasctl::cli {
+
+namespace {
+
+using model_export::ModelFormat;
+
+// --format, else the format -o's extension names, else the build's default.
+// A known extension that contradicts --format is refused: a TorchScript zip
+// named .onnx fails much later, on the device, with a confusing message.
+ModelFormat choose_format(const ExportOptions& options) {
+  const std::optional<ModelFormat> by_path = model_export::format_of_path(options.out_file);
+  if (options.format.empty()) return by_path.value_or(model_export::default_format());
+  const std::optional<ModelFormat> asked = model_export::parse_format(options.format);
+  if (!asked)
+    throw ConfigError("--format '" + options.format + "': unknown model format; fix: use onnx or torchscript");
+  if (by_path && *by_path != *asked)
+    throw ConfigError("-o " + options.out_file + ": the extension says " + model_export::to_string(*by_path) +
+                      " but --format is " + options.format + "; fix: name the file *" +
+                      model_export::file_extension(*asked) + " or drop --format");
+  return *asked;
+}
+
+void check_available(ModelFormat format, const ExportOptions& options) {
+  if (format != ModelFormat::Onnx || model_export::onnx_available()) return;
+  const std::string where = options.format.empty() ? "-o " + options.out_file : "--format onnx";
+  throw ConfigError(where + ": ONNX export is not in this nasctl (libonnx-dev was not found when it was "
+                    "configured); fix: install libonnx-dev (scripts/install-deps.sh) and rebuild, or export "
+                    "TorchScript with --format torchscript -o model.pt");
+}
+
+// The space alone: the rest of the config (hardware, accuracy, search) is
+// not needed and may name plugins or files this machine does not have.
+std::unique_ptr<runtime::Session> open_space(const ConfigOptions& options) {
+  runtime::RunConfig config = load_config(options);
+  config.hardware.clear();
+  config.accuracy.reset();
+  config.objectives.clear();
+  config.objective_where.clear();
+  config.constraints.clear();
+  config.constraint_where.clear();
+  return runtime::open_session(std::move(config), false);
+}
+
+std::string megabytes(std::uintmax_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  return text;
+}
+
+}  // namespace
+
+int run_export_command(const ExportOptions& options) {
+  // Everything about the output first: loading the space and building the
+  // network take seconds, an unusable -o should not.
+  if (options.batch < 1)
+    throw ConfigError("--batch " + std::to_string(options.batch) + ": not a batch size; fix: use 1 or more");
+  const ModelFormat format = choose_format(options);
+  check_available(format, options);
+  const std::filesystem::path folder = std::filesystem::absolute(options.out_file).parent_path();
+  if (!std::filesystem::is_directory(folder))
+    throw ConfigError("-o " + options.out_file + ": folder " + folder.string() +
+                      " does not exist; fix: create it or write the model elsewhere");
+
+  const auto session = open_space(options.config);
+  const SearchSpace& space = *session->space;
+  Architecture arch;
+  try {
+    arch = space.canonicalize(space.parse(options.arch));
+  } catch (const Error& e) {
+    throw ArchitectureError("--arch: " + std::string(e.what()));
+  }
+  const std::string canonical = space.to_string(arch);
+  const NetworkSpec network = space.lower(arch);
+
+  model_export::ExportOptions export_options;
+  export_options.format = format;
+  export_options.batch = options.batch;
+  export_options.seed = options.seed;
+  export_options.metadata = {{"nasctl.space", session->config.space.plugin}, {"nasctl.arch", canonical}};
+  model_export::export_model(network, export_options, options.out_file);
+
+  std::printf("%s: %s, %s\n  arch: %s\n", options.out_file.c_str(), model_export::describe(export_options).c_str(),
+              megabytes(std::filesystem::file_size(options.out_file)).c_str(), canonical.c_str());
+  return 0;
+}
+
+}  // namespace nasctl::cli

@@ -1,0 +1,106 @@
+#include "atomic_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "nasctl/error.hpp"
+
+namespace nasctl::model_export {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+// The fix for a failed create/write, by cause.
+std::string fix_for(int error, const fs::path& folder) {
+  switch (error) {
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return "write into a folder you may write to, or change the permissions of " + folder.string();
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+      return "free space in " + folder.string() + " or write the model elsewhere";
+    default:
+      return "check the path and the folder " + folder.string();
+  }
+}
+
+// Opens a new temporary beside `path`. O_EXCL with a random suffix instead of
+// mkstemp: the file is created with mode 0666 minus the umask, as the final
+// file should be (mkstemp's 0600 would survive the rename).
+int open_temporary(const std::string& path, std::string& temporary) {
+  std::random_device rd;
+  static const char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string suffix;
+    for (int i = 0; i < 6; ++i) suffix += kAlphabet[rd() % (sizeof kAlphabet - 1)];
+    temporary = path + ".tmp-" + suffix;
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  errno = EEXIST;
+  return -1;
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& bytes) {
+  const fs::path target = fs::absolute(path);
+  const fs::path folder = target.parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec))
+    throw Error(path + ": folder " + folder.string() + " does not exist; fix: create it or write the model elsewhere");
+  if (fs::is_directory(target, ec))
+    throw Error(path + ": is a folder; fix: give a file name, e.g. " + (target / "model").string());
+
+  std::string temporary;
+  const int fd = open_temporary(target.string(), temporary);
+  if (fd < 0) {
+    const int error = errno;
+    throw Error(path + ": cannot create a file in " + folder.string() + " (" + errno_text(error) +
+                "); fix: " + fix_for(error, folder));
+  }
+  auto fail = [&](int error, const std::string& what) {
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    throw Error(path + ": " + what + " (" + errno_text(error) + "); nothing was written; fix: " + fix_for(error, folder));
+  };
+  const char* data = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(errno, "writing " + std::to_string(bytes.size()) + " bytes failed");
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  // Without fsync a crash right after the rename can leave an empty file
+  // under the final name on some file systems.
+  if (::fsync(fd) != 0) fail(errno, "flushing the file failed");
+  if (::close(fd) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    throw Error(path + ": closing the file failed (" + errno_text(error) + "); nothing was written; fix: " +
+                fix_for(error, folder));
+  }
+  if (std::rename(temporary.c_str(), target.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    throw Error(path + ": cannot replace the file (" + errno_text(error) + "); nothing was written; fix: " +
+                fix_for(error, folder));
+  }
+}
+
+}  // namespace nasctl::model_export
