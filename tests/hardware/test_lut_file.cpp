@@ -140,8 +140,8 @@ TEST_CASE("a malformed calibration line is an error naming its line") {
   check_error(load_error(dir, "# calibration: scale=1\nkey,latency_ms,status\n"), {"lut.csv:1:", "no overhead_ms"});
   check_error(load_error(dir, "# calibration: scale=1 overhead_ms=0 class.pointwise+gelu=1\nkey,latency_ms,status\n"),
               {"lut.csv:1:", "unknown layer class 'pointwise+gelu'"});
-  check_error(load_error(dir, "# calibration: scale=1 overhead_ms=0 class.se=0\nkey,latency_ms,status\n"),
-              {"lut.csv:1:", "class.se 0 is not positive"});
+  check_error(load_error(dir, "# calibration: scale=1 overhead_ms=0 class.se=inf\nkey,latency_ms,status\n"),
+              {"lut.csv:1:", "class.se 'inf' is not a finite number"});
   check_error(load_error(dir, "# calibration: scale=1 overhead_ms=0 class.se=1 class.se=2\nkey,latency_ms,status\n"),
               {"lut.csv:1:", "class.se given twice"});
 }
@@ -151,10 +151,10 @@ TEST_CASE("a calibration with a per-layer term and class scales is written and r
   write_text(dir / "lut.csv", "# nasctl-lut 1\nkey,latency_ms,status\n" + kConv + ",0.5,ok\n");
   lut::Calibration c{0.8125, 0.3, -0.0125, {}};
   c.class_scales[*lut::layer_class_from_name("depthwise+relu")] = 1.1;
-  c.class_scales[*lut::layer_class_from_name("se")] = 0.7;
+  c.class_scales[*lut::layer_class_from_name("se")] = -0.7;
   lut::write_calibration(dir / "lut.csv", c, "fitted");
   CHECK(read_text(dir / "lut.csv").find("# calibration: scale=0.8125 overhead_ms=0.3 per_layer_ms=-0.0125 "
-                                        "class.depthwise+relu=1.1 class.se=0.7 (fitted)") != std::string::npos);
+                                        "class.depthwise+relu=1.1 class.se=-0.7 (fitted)") != std::string::npos);
   const lut::LutFile f = lut::read_lut(dir / "lut.csv");
   REQUIRE(f.calibration);
   CHECK(f.calibration->per_layer_ms == -0.0125);

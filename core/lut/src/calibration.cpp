@@ -81,9 +81,9 @@ Calibration fit_form(const Form& form, const Design& d, const std::vector<std::s
   return c;
 }
 
-bool physical(const Calibration& c) {
-  bool ok = c.scale > 0 && std::isfinite(c.scale) && std::isfinite(c.overhead_ms) && std::isfinite(c.per_layer_ms);
-  for (const auto& [cls, scale] : c.class_scales) ok = ok && scale > 0 && std::isfinite(scale);
+bool finite(const Calibration& c) {
+  bool ok = std::isfinite(c.scale) && std::isfinite(c.overhead_ms) && std::isfinite(c.per_layer_ms);
+  for (const auto& [cls, scale] : c.class_scales) ok = ok && std::isfinite(scale);
   return ok;
 }
 
@@ -147,7 +147,11 @@ CalibrationFit fit_calibration(const std::vector<NetworkSum>& lut, const std::ve
     CalibrationModel m;
     m.form = form.name;
     m.calibration = fit_form(form, design, all);
-    if (!physical(m.calibration)) {
+    // Only the plain form's scale must be positive (the table tracks the
+    // device at all). Class scales are regression coefficients: a class
+    // whose share moves with others' (an add per projection convolution)
+    // can take any sign; leave-one-out judges whether the form predicts.
+    if (!finite(m.calibration) || (plain && !(m.calibration.scale > 0))) {
       if (!plain) continue;
       throw Error("lut calibration: the fitted scale is " + std::to_string(m.calibration.scale) +
                   ": end-to-end latency does not grow with the LUT sum; fix: rebuild the table with the same "

@@ -96,7 +96,7 @@ Calibration parse_calibration(std::string_view text, const std::string& where) {
   const auto fail = [&](const std::string& what) {
     throw DataError(where + ": calibration line: " + what +
                     "; fix: write '# calibration: scale=<number > 0> overhead_ms=<number> [per_layer_ms=<number>] "
-                    "[class.<layer class>=<number > 0>]...' (nasctl lut check --write-calibration writes it), or "
+                    "[class.<layer class>=<number>]...' (nasctl lut check --write-calibration writes it), or "
                     "delete the line");
   };
   for (std::string word; words >> word;) {
@@ -120,7 +120,6 @@ Calibration parse_calibration(std::string_view text, const std::string& where) {
     } else if (name.rfind("class.", 0) == 0) {
       const std::optional<std::size_t> layer_class = layer_class_from_name(name.substr(6));
       if (!layer_class) fail("unknown layer class '" + name.substr(6) + "'");
-      if (v <= 0) fail(name + " " + value + " is not positive");
       if (!c.class_scales.emplace(*layer_class, v).second) fail(name + " given twice");
     } else {
       fail("unknown name '" + name + "'");

@@ -46,7 +46,11 @@ struct CalibrationFit {
 // its share varies across the networks (otherwise it cannot be told apart
 // from the overhead, and shares `scale`); the per-layer term only when the
 // layer count varies; a form other than the plain one needs two networks
-// more than it has terms, and every fitted scale must be positive. Throws Error when there are fewer
+// more than it has terms. Class scales are regression coefficients, not
+// physical factors: where classes move together (in OFA every block after a
+// stage's first has one add and one projection convolution) one may take
+// any sign, and only leave-one-out says whether the form predicts networks
+// it did not see. Throws Error when there are fewer
 // than three networks, a measurement is not a finite number > 0, every
 // network has the same LUT sum, or even the plain form's scale is not
 // positive (the table does not track the device).

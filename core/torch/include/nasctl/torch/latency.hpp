@@ -1,7 +1,7 @@
 // Measuring the real latency of a NetworkSpec with LibTorch. This header pulls
 // in no LibTorch header: the measure plugin and the CLI include it cheaply.
 //
-// What is measured (see docs/architecture.md, "Measuring latency"):
+// What is measured (see docs/hardware.md, "## measure"):
 // - "optimized" (default): the network as a frozen TorchScript module passed
 //   through optimize_for_inference (BN folded, oneDNN convolutions on CPU),
 //   i.e. what a deployment runtime executes;
