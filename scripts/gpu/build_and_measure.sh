@@ -10,7 +10,7 @@ cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=
 grep -i "cuda" $OUT/configure.log | head
 cmake --build build-gpu -j16 > $OUT/build.log 2>&1 || { grep -E "error|FAILED" $OUT/build.log | head -40; exit 1; }
 echo BUILD OK
-(cd build-gpu && ctest -R "test_torch|test_spaces|test_predict|test_search|test_runtime" -j8 2>&1 | tail -5) | tee $OUT/ctest.log
+(cd build-gpu && ctest -R "test_torch|test_spaces|test_predict|test_search|test_runtime|test_hardware|test_cli" -j8 2>&1 | tail -5) | tee $OUT/ctest.log
 small="{'wid': None, 'ks': [3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3], 'e': [3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3], 'd': [2,2,2,2,2], 'r': [224]}"
 large="{'wid': None, 'ks': [7,7,7,7,7,7,7,7,7,7,7,7,7,7,7,7,7,7,7,7], 'e': [6,6,6,6,6,6,6,6,6,6,6,6,6,6,6,6,6,6,6,6], 'd': [4,4,4,4,4], 'r': [224]}"
 cat > /tmp/gpu.toml <<TOML

@@ -79,11 +79,23 @@ TEST_CASE("lut build measures every signature once; a second run measures nothin
   const lut::LutFile f = lut::read_lut(dir / "lut.csv");
   CHECK(f.comment_value("hardware") == "cpu (plugin measure 1.0.0), metric latency_ms");
   CHECK(f.comment_value("conditions").find("repeats=3") != std::string::npos);
+  CHECK(f.comment_value("isolation").find("; one pass per timed sample;") != std::string::npos);
 
   const auto second = run_lut(dir, {"build", "-o", dir / "lut.csv"});
   REQUIRE_MESSAGE(second.exit_code == 0, second.err);
   CHECK(second.out.find("160 already in") != std::string::npos);
   CHECK(second.out.find("0 measured now") != std::string::npos);
+}
+
+TEST_CASE("lut build times entries the way the measuring plugin says lone layers run (measure: layer_back_to_back)") {
+  TempDir dir("lut-cli");
+  write_text(dir / "cfg.toml", config());
+  const auto built = run_lut(dir, {"build", "-o", dir / "lut.csv", "--limit", "3", "--set", "hardware.cpu.layer_back_to_back=2"});
+  REQUIRE_MESSAGE(built.exit_code == 0, built.err);
+  const lut::LutFile f = lut::read_lut(dir / "lut.csv");
+  CHECK(f.entries.size() == 3);
+  CHECK(f.comment_value("isolation").find("2 passes back to back per timed sample, per-pass share") != std::string::npos);
+  CHECK(f.comment_value("conditions").find("layer_back_to_back=2") != std::string::npos);
 }
 
 TEST_CASE("lut check reports the figures, writes its JSON and the calibration the lut plugin then uses") {
@@ -113,8 +125,9 @@ TEST_CASE("lut check reports the figures, writes its JSON and the calibration th
   const std::string arch = report["samples"][0]["arch"];
   const auto evaluated = run_nasctl({"evaluate", "-c", dir / "cfg.toml", arch});
   REQUIRE_MESSAGE(evaluated.exit_code == 0, evaluated.err);
-  const double sum = report["samples"][0]["lut_sum_ms"];
-  const double expected = f.calibration->scale * sum + f.calibration->overhead_ms;
+  // calibrated_ms: the chosen form applied (tests/hardware/test_lut_calibration
+  // checks its arithmetic), which the table's line must reproduce.
+  const double expected = report["samples"][0]["calibrated_ms"];
   const auto comma = evaluated.out.rfind(',');
   CHECK(std::stod(evaluated.out.substr(comma + 1)) == doctest::Approx(expected).epsilon(1e-9));
 }

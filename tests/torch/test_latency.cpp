@@ -3,7 +3,9 @@
 
 #include <ATen/Parallel.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "nasctl/error.hpp"
@@ -106,6 +108,34 @@ TEST_CASE("time_cpu calls the step warmup + repeats times") {
   CHECK(s.samples_ms.size() == 4);
 }
 
+TEST_CASE("time_cpu with back_to_back runs that many passes per sample and reports the per-pass share") {
+  int calls = 0;
+  // Each pass sleeps 2 ms: a sample of 5 passes takes >= 10 ms, reported as >= 2 ms per pass.
+  const LatencyStats s = time_cpu(
+      [&] {
+        ++calls;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      },
+      1, 3, 5);
+  CHECK(calls == 1 + 3 * 5);
+  REQUIRE(s.samples_ms.size() == 3);
+  for (double ms : s.samples_ms) {
+    CHECK(ms >= 2.0);
+    CHECK(ms < 8.0);  // a sample of five passes not divided would be >= 10 ms
+  }
+  CHECK_THROWS_WITH_AS(time_cpu([] {}, 0, 3, 0), doctest::Contains("back_to_back 0 < 1; fix:"), nasctl::Error);
+}
+
+TEST_CASE("latency_figure reports the requested order statistic of the wall-clock or CPU-time samples") {
+  const LatencyStats s = summarize_latency({5, 1, 4, 2, 3, 9, 8, 7, 6, 10, 11}, {15, 11, 14, 12, 13, 19, 18, 17, 16, 20, 21});
+  CHECK(latency_figure(s, Statistic::Median) == 6);
+  CHECK(latency_figure(s, Statistic::Min) == 1);
+  CHECK(latency_figure(s, Statistic::P10) == doctest::Approx(2));
+  CHECK(latency_figure(s, Statistic::Median, true) == 16);
+  CHECK(latency_figure(s, Statistic::Min, true) == 11);
+  CHECK(latency_figure(s, Statistic::P10, true) == doctest::Approx(12));
+}
+
 TEST_CASE("latency options out of range are rejected with the option and a fix") {
   LatencyOptions o;
   o.repeats = 2;
@@ -116,6 +146,9 @@ TEST_CASE("latency options out of range are rejected with the option and a fix")
   o = LatencyOptions{};
   o.batch = 0;
   CHECK_THROWS_WITH_AS(check_options(o), doctest::Contains("batch 0 < 1; fix:"), nasctl::Error);
+  o = LatencyOptions{};
+  o.back_to_back = 0;
+  CHECK_THROWS_WITH_AS(check_options(o), doctest::Contains("back_to_back 0 < 1; fix:"), nasctl::Error);
 }
 
 TEST_CASE("CUDA measurement is refused with a reason when CUDA is not usable here") {

@@ -62,6 +62,34 @@ TEST_CASE("measure plugin reads its keys and reports them as conditions") {
   CHECK(c.at("device") == "cpu");
 }
 
+TEST_CASE("measure plugin: statistic sets what latency_ms reports, and the conditions say so") {
+  MeasureModel median(PluginContext{config_with({}), "cpu", 42});
+  CHECK(median.options().statistic == libtorch::Statistic::Median);
+  CHECK(median.conditions().at("statistic").rfind("median of the timed runs", 0) == 0);
+  MeasureModel p10(PluginContext{config_with({{"statistic", std::string("p10")}}), "cpu", 42});
+  CHECK(p10.options().statistic == libtorch::Statistic::P10);
+  CHECK(p10.conditions().at("statistic").rfind("10th percentile of the timed runs", 0) == 0);
+  MeasureModel min(PluginContext{config_with({{"statistic", std::string("min")}}), "cpu", 42});
+  CHECK(min.options().statistic == libtorch::Statistic::Min);
+}
+
+TEST_CASE("measure plugin times lone layers for lookup tables back to back as configured, networks one pass each") {
+  MeasureModel defaults(PluginContext{config_with({}), "cpu", 42});
+  CHECK(defaults.options().back_to_back == 1);
+  CHECK(defaults.layer_back_to_back() == 1);  // 0 = automatic: 1 on the CPU
+  CHECK(defaults.layer_protocol() == "one pass per timed sample");
+  CHECK(defaults.conditions().at("layer_back_to_back") == "1");
+  MeasureModel four(PluginContext{config_with({{"layer_back_to_back", int64_t{4}}, {"warmup", int64_t{1}},
+                                               {"repeats", int64_t{3}}}),
+                                  "cpu", 42});
+  CHECK(four.options().back_to_back == 1);
+  CHECK(four.layer_back_to_back() == 4);
+  CHECK(four.layer_protocol() == "4 passes back to back per timed sample, per-pass share");
+  CHECK(four.conditions().at("layer_back_to_back") == "4");
+  const Metrics m = four.evaluate_layer(test::shufflenet_like());
+  CHECK(m.at("latency_ms") > 0);
+}
+
 TEST_CASE("measure plugin evaluates a network to a positive median latency and a spread") {
   const PluginConfig config = config_with({{"warmup", int64_t{1}}, {"repeats", int64_t{5}}});
   MeasureModel model(PluginContext{config, "cpu", 42});
