@@ -213,7 +213,7 @@ CLI::App* add_lut_command(CLI::App& app, LutOptions& options) {
       ->check(CLI::Range(3, 1000000));
   check->add_option("--seed", options.seed, "Seed of the sub-networks (default: the config's seed)");
   check->add_flag("--write-calibration", options.write_calibration,
-                  "Write the fitted scale and overhead into the table (the lut plugin then uses them)");
+                  "Write the chosen calibration form into the table (the lut plugin then uses it)");
   check->add_option("--json", options.json_file, "Report file (default: <lut>.check.json)");
   check->callback([&options] { options.action = LutOptions::Action::Check; });
   return lut;

@@ -152,7 +152,7 @@ int run_lut_check(const LutOptions& options) {
                 report.fitted_loo.within_10, report.fitted_loo.kendall_tau);
   lut::write_calibration(options.lut_file, report.fitted, note);
   std::printf("wrote the calibration (form \"%s\": %s) into %s\n", report.fit.best().form.c_str(),
-              lut::calibration_line(report.fitted, "").substr(std::string("# calibration: ").size()).c_str(),
+              lut::calibration_terms(report.fitted).c_str(),
               options.lut_file.c_str());
   return 0;
 }

@@ -76,8 +76,9 @@ TEST_CASE("format defaults to onnx where nasctl was built with ONNX, and asking 
                                                 {"regex", std::string("latency: ([0-9.]+) ms")},
                                                 {"retries", int64_t{0}}};
   if (model_export::onnx_available()) {
-    CHECK(default_of(CommandModel::config_keys(), "format") == "onnx");
+    CHECK(default_of(CommandModel::config_keys(), "format") == "auto");
     auto model = make(dir, base);
+    CHECK(model->conditions().at("model_format").find("ONNX") == 0);
     CHECK(model->measure(small_net(), "ks=3;e=4") == doctest::Approx(3.5));
     const std::string onnx = read(dir / "model-copy.onnx");
     CHECK(onnx.size() > 1000);
@@ -85,7 +86,8 @@ TEST_CASE("format defaults to onnx where nasctl was built with ONNX, and asking 
     CHECK(onnx.find("ks=3;e=4") != std::string::npos);  // the architecture, in metadata_props
   } else {
     MESSAGE("nasctl built without ONNX: checking the error instead of an exported file");
-    CHECK(default_of(CommandModel::config_keys(), "format") == "torchscript");
+    CHECK(default_of(CommandModel::config_keys(), "format") == "auto");
+    CHECK(make(dir, base)->conditions().at("model_format").find("TorchScript archive") == 0);
     auto with_onnx = base;
     with_onnx["format"] = std::string("onnx");
     const std::string message = config_error(dir, with_onnx);

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <initializer_list>
+#include <string>
 #include <utility>
 
 #include "nasctl/error.hpp"
@@ -85,6 +86,29 @@ TEST_CASE("class scales are fitted and chosen when the classes run at different 
     CHECK(lut::calibrated_latency(c, lut[i]) == doctest::Approx(measured[i]).epsilon(1e-9));
 }
 
+TEST_CASE("with every class scaled on its own, the rest is exactly empty and the written line reads back") {
+  // No constant class: the share left for `scale` is 0 in every network,
+  // not rounding noise that could pass for a varying share (and take a
+  // scale a table line may not hold).
+  std::vector<lut::NetworkSum> lut;
+  std::vector<double> measured;
+  const double pw[] = {3.1, 4.7, 2.3, 5.9, 3.3, 4.1, 2.2, 6.3};
+  const double dw[] = {1.1, 2.9, 2.1, 1.3, 3.7, 1.9, 2.7, 2.3};
+  for (int i = 0; i < 8; ++i) {
+    lut.push_back(network_sum({{"pointwise+relu", pw[i]}, {"depthwise+relu", dw[i]}}));
+    measured.push_back(0.7 * pw[i] + 1.3 * dw[i] + 0.25);
+  }
+  const lut::CalibrationFit fit = lut::fit_calibration(lut, measured);
+  REQUIRE(fit.best().form == "class scales");
+  const lut::Calibration& c = fit.best().calibration;
+  CHECK(c.scale > 0);
+  const lut::Calibration back =
+      lut::parse_calibration(lut::calibration_terms(c), "test");
+  CHECK(back.class_scales.size() == 2);
+  for (std::size_t i = 0; i < lut.size(); ++i)
+    CHECK(lut::calibrated_latency(back, lut[i]) == doctest::Approx(measured[i]).epsilon(1e-9));
+}
+
 TEST_CASE("the per-layer term is fitted when every lone layer carried a fixed cost the network does not pay") {
   const double totals[] = {4.0, 5.0, 6.0, 7.0, 8.0, 9.0};
   const std::size_t layers[] = {40, 70, 45, 80, 50, 60};  // not proportional to the sums
@@ -105,7 +129,7 @@ TEST_CASE("a form with too many terms for the networks is not fitted") {
   std::vector<lut::NetworkSum> lut;
   std::vector<double> measured;
   for (int i = 0; i < 4; ++i) {
-    lut.push_back(network_sum({{"pointwise+relu", 2.0 + i}, {"depthwise+relu", 3.0 - 0.5 * i * i}}));
+    lut.push_back(network_sum({{"pointwise+relu", 2.0 + i}, {"depthwise+relu", 3.0 + 0.5 * i * i}}));
     measured.push_back(lut.back().latency_ms);
   }
   const lut::CalibrationFit fit = lut::fit_calibration(lut, measured);

@@ -50,6 +50,28 @@ TEST_CASE("latency is scale * (sum of the layers' entries) + overhead, calibrati
   CHECK(model->metrics()[0].name == "latency_ms");
 }
 
+TEST_CASE("a per-class calibration line prices each class with its own scale, the rest with scale, plus per layer") {
+  TempDir dir("lut-model");
+  const NetworkSpec spec = five_layers();
+  write_table(dir / "lut.csv", spec.layers, [](const Layer& l) { return l.op == OpKind::Add ? 0.5 : 0.25; }, false,
+              "# calibration: scale=2 overhead_ms=1.5 per_layer_ms=0.1 class.add=4\n");
+  auto model = lut_model(dir / "lut.csv");
+  CHECK(model->evaluate(spec).at("latency_ms") == doctest::Approx(1.5 + 0.1 * 5 + 2 * (4 * 0.25) + 4 * 0.5));
+  // One config key replaces the whole per-class calibration by a plain one.
+  auto overridden = lut_model(dir / "lut.csv", {{"overhead_ms", 0.25}});
+  CHECK(overridden->evaluate(spec).at("latency_ms") == doctest::Approx(1.0 * (4 * 0.25 + 0.5) + 0.25));
+}
+
+TEST_CASE("a calibration that prices a network at zero or less fails the candidate instead of letting it win") {
+  TempDir dir("lut-model");
+  const NetworkSpec spec = five_layers();
+  write_table(dir / "lut.csv", spec.layers, [](const Layer&) { return 0.25; }, false,
+              "# calibration: scale=1 overhead_ms=0 class.add=-20\n");
+  auto model = lut_model(dir / "lut.csv");
+  CHECK_THROWS_WITH_AS(model->evaluate(spec), doctest::Contains("unlike those the calibration was fitted on; fix:"),
+                       EvaluationError);
+}
+
 TEST_CASE("config scale and overhead_ms override the table's calibration") {
   TempDir dir("lut-model");
   const NetworkSpec spec = five_layers();

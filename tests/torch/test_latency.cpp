@@ -119,10 +119,8 @@ TEST_CASE("time_cpu with back_to_back runs that many passes per sample and repor
       1, 3, 5);
   CHECK(calls == 1 + 3 * 5);
   REQUIRE(s.samples_ms.size() == 3);
-  for (double ms : s.samples_ms) {
-    CHECK(ms >= 2.0);
-    CHECK(ms < 8.0);  // a sample of five passes not divided would be >= 10 ms
-  }
+  for (double ms : s.samples_ms) CHECK(ms >= 2.0);
+  CHECK(s.median_ms < 9.0);  // a sample of five passes not divided would be >= 10 ms
   CHECK_THROWS_WITH_AS(time_cpu([] {}, 0, 3, 0), doctest::Contains("back_to_back 0 < 1; fix:"), nasctl::Error);
 }
 

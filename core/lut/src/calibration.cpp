@@ -21,11 +21,12 @@ constexpr Form kForms[] = {kPlain, {"scale+per_layer", false, true}, {"class sca
                            {"class scales+per_layer", true, true}};
 
 // A quantity can carry a term of its own only if it varies across the
-// networks: a relative range under 1% is indistinguishable from the
+// networks by more than 1% of `reference` (the largest LUT sum for shares
+// of it, its own maximum for counts): less is indistinguishable from the
 // overhead within measurement noise.
-bool varies(const std::vector<double>& v) {
+bool varies(const std::vector<double>& v, double reference) {
   const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-  return *hi > 0 && *hi - *lo > 0.01 * *hi;
+  return reference > 0 && *hi - *lo > 0.01 * reference;
 }
 
 // What a fit works on: the terms each network has, fixed once for all
@@ -34,11 +35,16 @@ struct Design {
   const std::vector<NetworkSum>& lut;
   const std::vector<double>& measured;
   std::vector<std::size_t> own_scale;  // classes with a scale of their own (class forms)
+  std::vector<bool> is_own = std::vector<bool>(kLayerClasses, false);
   bool rest_varies = true;             // the other classes' share varies: `scale` is fitted
 
+  // Summed, not subtracted from the total: with no other class it is
+  // exactly 0, not rounding noise that could pass for a varying share.
   double rest(std::size_t i) const {
-    double r = lut[i].latency_ms;
-    for (std::size_t c : own_scale) r -= lut[i].class_ms[c];
+    double r = 0.0;
+    for (std::size_t c = 0; c < kLayerClasses; ++c) {
+      if (!is_own[c]) r += lut[i].class_ms[c];
+    }
     return r;
   }
   std::size_t terms(const Form& f) const {
@@ -49,8 +55,9 @@ struct Design {
 Calibration fit_form(const Form& form, const Design& d, const std::vector<std::size_t>& rows) {
   const bool classes = form.class_scales;
   // When the other classes' share is the same in every network, their
-  // scale cannot be fitted; they keep the plain form's scale and their
-  // (constant) time moves into the overhead.
+  // scale cannot be told from the overhead: they keep the plain form's
+  // scale (their time times it is subtracted from the target), and the
+  // overhead absorbs whatever else that constant share costs.
   const bool fixed_rest = classes && !d.rest_varies;
   const double rest_scale = fixed_rest ? fit_form(kPlain, d, rows).scale : 0.0;
   predict::FeatureRows x;
@@ -126,32 +133,36 @@ CalibrationFit fit_calibration(const std::vector<NetworkSum>& lut, const std::ve
     throw Error("lut calibration: every network has the same LUT sum, so scale and overhead cannot be told apart; "
                 "fix: check more networks (-n) from a space whose networks differ");
 
-  Design design{lut, measured, {}, true};
+  const double largest = *std::max_element(sums.begin(), sums.end());
+  Design design{lut, measured, {}};
   for (std::size_t c = 0; c < kLayerClasses; ++c) {
     std::vector<double> share;
     for (const NetworkSum& s : lut) share.push_back(s.class_ms[c]);
-    if (varies(share)) design.own_scale.push_back(c);
+    if (!varies(share, largest)) continue;
+    design.own_scale.push_back(c);
+    design.is_own[c] = true;
   }
   std::vector<double> rest;
   for (std::size_t i = 0; i < n; ++i) rest.push_back(design.rest(i));
-  design.rest_varies = varies(rest);
+  design.rest_varies = varies(rest, largest);
 
   std::vector<std::size_t> all(n);
   for (std::size_t i = 0; i < n; ++i) all[i] = i;
   CalibrationFit fit;
   for (const Form& form : kForms) {
-    if (form.per_layer && !varies(layers)) continue;
+    if (form.per_layer && !varies(layers, *std::max_element(layers.begin(), layers.end()))) continue;
     if (form.class_scales && design.own_scale.empty()) continue;
     const bool plain = &form == &kForms[0];
     if (!plain && n < design.terms(form) + 2) continue;  // the plain form needs 3, checked above
     CalibrationModel m;
     m.form = form.name;
     m.calibration = fit_form(form, design, all);
-    // Only the plain form's scale must be positive (the table tracks the
-    // device at all). Class scales are regression coefficients: a class
-    // whose share moves with others' (an add per projection convolution)
-    // can take any sign; leave-one-out judges whether the form predicts.
-    if (!finite(m.calibration) || (plain && !(m.calibration.scale > 0))) {
+    // `scale` must be positive in every form (for the plain form: the table
+    // tracks the device at all; a table line with another is refused).
+    // Class scales are regression coefficients: a class whose share moves
+    // with others' (an add per projection convolution) can take any sign;
+    // leave-one-out judges whether the form predicts.
+    if (!finite(m.calibration) || !(m.calibration.scale > 0)) {
       if (!plain) continue;
       throw Error("lut calibration: the fitted scale is " + std::to_string(m.calibration.scale) +
                   ": end-to-end latency does not grow with the LUT sum; fix: rebuild the table with the same "

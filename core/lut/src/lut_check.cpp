@@ -60,7 +60,8 @@ nlohmann::json class_shares_json(const NetworkSum& sum) {
 }
 
 // "0.8632 x + 1.273 ms", with the per-layer term and the number of class
-// scales when the form has them.
+// scales when the form has them (x is then the sum of the classes without
+// a scale of their own).
 std::string calibration_text(const Calibration& c) {
   char buf[160];
   int at = std::snprintf(buf, sizeof buf, "%.4g x + %.4g ms", c.scale, c.overhead_ms);

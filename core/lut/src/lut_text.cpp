@@ -77,11 +77,16 @@ std::vector<std::string> lut_row(const Layer& layer, const LutEntry& entry, bool
   return row;
 }
 
-std::string calibration_line(const Calibration& c, const std::string& note) {
-  std::string line = "# calibration: scale=" + number_text(c.scale) + " overhead_ms=" + number_text(c.overhead_ms);
-  if (c.per_layer_ms != 0.0) line += " per_layer_ms=" + number_text(c.per_layer_ms);
+std::string calibration_terms(const Calibration& c) {
+  std::string terms = "scale=" + number_text(c.scale) + " overhead_ms=" + number_text(c.overhead_ms);
+  if (c.per_layer_ms != 0.0) terms += " per_layer_ms=" + number_text(c.per_layer_ms);
   for (const auto& [layer_class, scale] : c.class_scales)
-    line += " class." + layer_class_name(layer_class) + "=" + number_text(scale);
+    terms += " class." + layer_class_name(layer_class) + "=" + number_text(scale);
+  return terms;
+}
+
+std::string calibration_line(const Calibration& c, const std::string& note) {
+  std::string line = "# calibration: " + calibration_terms(c);
   if (!note.empty()) line += " (" + one_line(note) + ")";
   return line;
 }

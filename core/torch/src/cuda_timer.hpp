@@ -14,7 +14,7 @@ namespace nasctl::libtorch {
 
 // Runs `forward` on a side stream: max(warmup, 3) untimed passes (the
 // TorchScript profiling executor settles and cuDNN picks its algorithms),
-// then, with `use_graph`, captures one pass in a CUDA graph and times
+// then, with `use_graph`, captures `back_to_back` passes in a CUDA graph and times
 // `repeats` replays (after `warmup` untimed ones); without, times `repeats`
 // passes. Each sample is the CUDA-event time between a start event and an
 // end event recorded around `back_to_back` passes on the stream (with a

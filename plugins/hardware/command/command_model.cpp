@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <regex>
 #include <stdexcept>
 
@@ -90,7 +91,9 @@ LatencyParser read_parser(const PluginConfig& config) {
 
 model_export::ModelFormat read_format(const PluginConfig& config) {
   const std::string& name = config.get_string("format");
-  const auto format = model_export::parse_format(name);
+  // "auto" is the declared default so that the documented default does not
+  // depend on how this nasctl was built.
+  const auto format = name == "auto" ? std::optional(model_export::default_format()) : model_export::parse_format(name);
   if (!format) config.fail("format", "'" + name + "' is not a model format; fix: use \"onnx\" or \"torchscript\"");
   if (*format == model_export::ModelFormat::Onnx && !model_export::onnx_available())
     config.fail("format", "\"onnx\" needs a nasctl built with ONNX (libonnx-dev was not found when it was "
@@ -128,10 +131,10 @@ std::vector<ConfigKey> CommandModel::config_keys() {
           .at_least(0.001),
       ConfigKey::integer("retries", 1, "Extra runs after a failed one (non-zero exit, timeout, no number)")
           .at_least(0),
-      ConfigKey::choice("format", model_export::to_string(model_export::default_format()), {"onnx", "torchscript"},
-                        "File format of {model}: \"onnx\" (standard operators, opset 14, batch norm folded; the "
-                        "default when nasctl was built with ONNX) or \"torchscript\" (a TorchScript archive); the "
-                        "file name ends in .onnx or .pt"),
+      ConfigKey::choice("format", "auto", {"auto", "onnx", "torchscript"},
+                        "File format of {model}: \"onnx\" (standard operators, opset 14, batch norm folded) or "
+                        "\"torchscript\" (a TorchScript archive); \"auto\": onnx when nasctl was built with ONNX, "
+                        "else torchscript; the file name ends in .onnx or .pt"),
       ConfigKey::integer("batch", 1,
                          "Batch size filled into {batch}; also the input batch of an ONNX {model} (a TorchScript "
                          "model takes any batch)")

@@ -25,8 +25,8 @@ std::vector<ConfigKey> LutModel::config_keys() {
       ConfigKey::optional("scale", ConfigType::Float,
                           "Calibration: latency_ms = scale * sum + overhead_ms. Absent: the table's "
                           "`# calibration:` line (nasctl lut check --write-calibration), else 1. Setting it or "
-                          "overhead_ms drops the table's per-class scales and per-layer term (fitted with its "
-                          "scale, meaningless with another)"),
+                          "overhead_ms replaces a table calibration that has per-class scales or a per-layer term "
+                          "by this plain one (the key not set: 1 or 0)"),
       ConfigKey::optional("overhead_ms", ConfigType::Float,
                           "Calibration: per-network overhead in ms. Absent: the table's `# calibration:` line, else 0"),
   };
@@ -54,10 +54,12 @@ LutModel::LutModel(const PluginContext& context) : instance_(context.instance) {
     calibration_source_ = "none (scale 1, overhead 0)";
   }
   if (config.has("scale") || config.has("overhead_ms")) {
+    // A per-class table calibration's scale and overhead belong to its
+    // other terms: keeping one of them beside the config's would price
+    // networks with half of two calibrations. Start from the plain default.
+    if (!calibration_.class_scales.empty() || calibration_.per_layer_ms != 0.0) calibration_ = lut::Calibration{};
     if (config.has("scale")) calibration_.scale = config.get_double("scale");
     if (config.has("overhead_ms")) calibration_.overhead_ms = config.get_double("overhead_ms");
-    calibration_.per_layer_ms = 0.0;
-    calibration_.class_scales.clear();
     calibration_source_ = "config";
   }
   if (!(calibration_.scale > 0) || !std::isfinite(calibration_.scale))
@@ -85,7 +87,17 @@ Metrics LutModel::evaluate(const NetworkSpec& network) {
                           "; fix: run `nasctl lut build` with this space to measure them (it retries failed rows), or "
                           "set fallback = \"other-lut.csv\" or missing = \"nan\"");
   const double nan = std::nan("");
-  Metrics m{{"latency_ms", sum.complete() ? lut::calibrated_latency(calibration_, sum) : nan}};
+  const double latency = sum.complete() ? lut::calibrated_latency(calibration_, sum) : nan;
+  // A per-class calibration is a regression fitted on the checked networks;
+  // far outside them it can extrapolate to nonsense, which must never win
+  // a latency objective.
+  if (sum.complete() && !(latency > 0))
+    throw EvaluationError("lut '" + instance_ + "': network '" + network.name + "': the calibration (" +
+                          calibration_source_ + ") gives " + lut::number_text(latency) + " ms for a LUT sum of " +
+                          lut::number_text(sum.latency_ms) +
+                          " ms: the network is unlike those the calibration was fitted on; fix: rerun nasctl lut "
+                          "check --write-calibration with more networks (-n), or set scale and overhead_ms");
+  Metrics m{{"latency_ms", latency}};
   if (energy_) m["energy_mj"] = sum.complete() ? sum.energy_mj : nan;
   if (fallback_) m["fallback_layers"] = static_cast<double>(sum.fallback_layers);
   return m;
@@ -98,7 +110,7 @@ Conditions LutModel::conditions() const {
                {"entries", std::to_string(file.entries.size())},
                {"scale", lut::number_text(calibration_.scale)},
                {"overhead_ms", lut::number_text(calibration_.overhead_ms)},
-               {"calibration_terms", lut::calibration_line(calibration_, "").substr(std::string("# calibration: ").size())},
+               {"calibration_terms", lut::calibration_terms(calibration_)},
                {"calibration", calibration_source_},
                {"missing", missing_is_nan_ ? "nan" : "error"}};
   // Where the table was measured travels with it.

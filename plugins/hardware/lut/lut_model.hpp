@@ -1,6 +1,7 @@
 // The "lut" hardware plugin (HURRICANE / FBNet style): a network's latency is
 // the sum of its layers' entries in a lookup table measured on the device
-// (`nasctl lut build`), then calibrated: latency_ms = scale * sum + overhead_ms.
+// (`nasctl lut build`), then calibrated: latency_ms = scale * sum + overhead_ms,
+// or the table's per-class form (nasctl/lut/calibration.hpp).
 // Instant and thread-safe, so a search can price every candidate; the table
 // carries the device (measured once, possibly far away).
 #pragma once

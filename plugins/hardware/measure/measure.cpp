@@ -49,10 +49,9 @@ MeasureModel::MeasureModel(const PluginContext& context) {
   options_.repeats = static_cast<int>(config.get_int("repeats"));
   options_.cuda_graph = config.get_bool("cuda_graph");
   options_.seed = static_cast<uint64_t>(config.get_int("seed"));
-  const std::string statistic = config.get_string("statistic");
-  options_.statistic = statistic == "min"   ? libtorch::Statistic::Min
-                       : statistic == "p10" ? libtorch::Statistic::P10
-                                            : libtorch::Statistic::Median;
+  for (const libtorch::Statistic s : {libtorch::Statistic::Median, libtorch::Statistic::P10, libtorch::Statistic::Min}) {
+    if (config.get_string("statistic") == libtorch::to_string(s)) options_.statistic = s;
+  }
   // On a CPU the per-call cost is paid per pass, back to back or not (and
   // the calibration's per-layer term absorbs it); on a GPU a graph launch
   // is paid once per sample and 20 passes make it a few percent of a layer.
@@ -108,7 +107,9 @@ Metrics MeasureModel::measure(const NetworkSpec& network, const libtorch::Latenc
 Conditions MeasureModel::conditions() const {
   Conditions c = libtorch::measurement_conditions(options_);
   // The same for a table's build and its check (both read this instance).
-  c["layer_back_to_back"] = std::to_string(layer_options_.back_to_back);
+  // Only when > 1: tables measured one pass per entry before the key
+  // existed keep the conditions they were built under, and stay extendable.
+  if (layer_options_.back_to_back > 1) c["layer_back_to_back"] = std::to_string(layer_options_.back_to_back);
   return c;
 }
 

@@ -84,8 +84,11 @@ std::vector<std::string> lut_columns(bool energy);
 // matching lut_columns(energy). A failed row has empty latency and energy.
 std::vector<std::string> lut_row(const Layer& layer, const LutEntry& entry, bool energy);
 
-// "# calibration: scale=... overhead_ms=... [per_layer_ms=...]
-// [class.<name>=...]..." plus a note in parentheses.
+// "scale=... overhead_ms=... [per_layer_ms=...] [class.<name>=...]...": the
+// terms as the table's line writes them (also shown in run.json and logs).
+std::string calibration_terms(const Calibration& calibration);
+
+// "# calibration: " + calibration_terms() plus a note in parentheses.
 std::string calibration_line(const Calibration& calibration, const std::string& note);
 
 // Parses the text after "# calibration:"; throws DataError naming `where`.

@@ -1,7 +1,8 @@
 // Weighted linear least squares without an intercept (add a column of ones
-// for one): the small, exactly determined fits of calibrations, where every
-// coefficient has a physical meaning and must not be shrunk (ridge.hpp is
-// for predictors).
+// for one) and without a penalty: the few-term fits of lookup-table
+// calibrations (tens of networks, up to a dozen terms), whose coefficients
+// are read as scales and overheads and must not be shrunk (ridge.hpp is for
+// predictors with many features).
 #pragma once
 
 #include <vector>

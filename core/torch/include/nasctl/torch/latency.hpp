@@ -86,7 +86,7 @@ double latency_figure(const LatencyStats& stats, Statistic statistic, bool cpu =
 
 // Sorts a copy of the samples and fills the statistics (linear interpolation
 // between order statistics for percentiles). Throws nasctl::Error when empty.
-// cpu_samples_ms (optional, same length) fills cpu_median_ms.
+// cpu_samples_ms (optional, same length) fills the cpu_* figures.
 LatencyStats summarize_latency(std::vector<double> samples_ms, std::vector<double> cpu_samples_ms = {});
 
 // CPU time consumed by this process so far, all threads (ms).
