@@ -20,13 +20,13 @@ constexpr Form kPlain{"scale", false, false};
 constexpr Form kForms[] = {kPlain, {"scale+per_layer", false, true}, {"class scales", true, false},
                            {"class scales+per_layer", true, true}};
 
-// A quantity can carry a term of its own only if it varies across the
-// networks by more than 1% of `reference` (the largest LUT sum for shares
-// of it, its own maximum for counts): less is indistinguishable from the
-// overhead within measurement noise.
-bool varies(const std::vector<double>& v, double reference) {
+// A quantity (a class's share, the layer count: sums and counts of
+// non-negative values, never rounding noise) can carry a term of its own
+// only if it varies across the networks: a relative range under 1% is
+// indistinguishable from the overhead within measurement noise.
+bool varies(const std::vector<double>& v) {
   const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-  return reference > 0 && *hi - *lo > 0.01 * reference;
+  return *hi > 0 && *hi - *lo > 0.01 * *hi;
 }
 
 // What a fit works on: the terms each network has, fixed once for all
@@ -133,24 +133,23 @@ CalibrationFit fit_calibration(const std::vector<NetworkSum>& lut, const std::ve
     throw Error("lut calibration: every network has the same LUT sum, so scale and overhead cannot be told apart; "
                 "fix: check more networks (-n) from a space whose networks differ");
 
-  const double largest = *std::max_element(sums.begin(), sums.end());
   Design design{lut, measured, {}};
   for (std::size_t c = 0; c < kLayerClasses; ++c) {
     std::vector<double> share;
     for (const NetworkSum& s : lut) share.push_back(s.class_ms[c]);
-    if (!varies(share, largest)) continue;
+    if (!varies(share)) continue;
     design.own_scale.push_back(c);
     design.is_own[c] = true;
   }
   std::vector<double> rest;
   for (std::size_t i = 0; i < n; ++i) rest.push_back(design.rest(i));
-  design.rest_varies = varies(rest, largest);
+  design.rest_varies = varies(rest);
 
   std::vector<std::size_t> all(n);
   for (std::size_t i = 0; i < n; ++i) all[i] = i;
   CalibrationFit fit;
   for (const Form& form : kForms) {
-    if (form.per_layer && !varies(layers, *std::max_element(layers.begin(), layers.end()))) continue;
+    if (form.per_layer && !varies(layers)) continue;
     if (form.class_scales && design.own_scale.empty()) continue;
     const bool plain = &form == &kForms[0];
     if (!plain && n < design.terms(form) + 2) continue;  // the plain form needs 3, checked above
