@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "command_lut.hpp"
+#include "nasctl/atomic_file.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/lut/calibration.hpp"
 #include "nasctl/lut/lookup_table.hpp"
@@ -141,7 +142,7 @@ int run_lut_check(const LutOptions& options) {
                                           {"nasctl", NASCTL_VERSION}};
   for (const auto& [key, value] : s.model->conditions()) info["condition." + key] = value;
   const std::string json_file = options.json_file.empty() ? options.lut_file + ".check.json" : options.json_file;
-  lut::write_text_atomically(json_file, lut::check_json(report, info));
+  write_file_atomically(json_file, lut::check_json(report, info), "the report");
   std::printf("wrote %s\n", json_file.c_str());
 
   if (!options.write_calibration) return 0;

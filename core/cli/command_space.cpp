@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
+#include "nasctl/atomic_file.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/evolve/operator_selection.hpp"
 #include "nasctl/evolve/operator_space.hpp"
@@ -130,7 +131,7 @@ int run_space_select_command(const SpaceSelectOptions& options) {
   header.metric = hw.instance + "." + metric;
   header.config = session->config.file;
   header.conditions = hw.provider->conditions();
-  runtime::write_file_atomically(options.out_file, evolve::selection_toml(report, header, select));
+  write_file_atomically(options.out_file, evolve::selection_toml(report, header, select), "the selection");
 
   for (const auto& layer : report.layers) {
     std::string line;

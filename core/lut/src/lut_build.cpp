@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "nasctl/csv.hpp"
+#include "nasctl/atomic_file.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/lut/lut_file.hpp"
 
@@ -41,7 +42,7 @@ std::set<std::string> prepare_existing(const BuildOptions& o, BuildReport& repor
   if (!text.empty() && text.back() != '\n') {
     // A build killed mid-write leaves at most one partial row: drop it.
     text.erase(text.find_last_of('\n') == std::string::npos ? 0 : text.find_last_of('\n') + 1);
-    write_text_atomically(o.file, text);
+    write_file_atomically(o.file, text, "the table");
     report.repaired = true;
   }
   const LutFile lut = read_lut(o.file);
@@ -73,7 +74,7 @@ std::set<std::string> prepare_existing(const BuildOptions& o, BuildReport& repor
   for (std::string line; std::getline(lines, line);) {
     if (!drop.count(++n)) kept += line + '\n';
   }
-  write_text_atomically(o.file, kept);
+  write_file_atomically(o.file, kept, "the table");
   return ok;
 }
 
@@ -82,7 +83,7 @@ void start_new(const BuildOptions& o) {
   text << kFormatLine << '\n';
   for (const auto& line : o.header) text << line << '\n';
   write_csv_row(text, lut_columns(o.energy));
-  write_text_atomically(o.file, text.str());
+  write_file_atomically(o.file, text.str(), "the table");
 }
 
 // One measurement of a layer; a failure (exception or a nonsensical value)

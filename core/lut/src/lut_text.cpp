@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "nasctl/atomic_file.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/lut/layer_class.hpp"
 #include "nasctl/lut/lut_file.hpp"
@@ -134,19 +135,6 @@ Calibration parse_calibration(std::string_view text, const std::string& where) {
   return c;
 }
 
-void write_text_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw Error(tmp + ": cannot write; fix: check the folder exists, is writable and the disk has space");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw Error(path + ": cannot replace (" + ec.message() + "); fix: check the folder is writable");
-}
-
 void write_calibration(const std::string& path, const Calibration& calibration, const std::string& note) {
   const LutFile lut = read_lut(path);  // a valid table only: never calibrate a broken one
   std::ifstream in(path, std::ios::binary);
@@ -162,7 +150,7 @@ void write_calibration(const std::string& path, const Calibration& calibration, 
   }
   std::string text;
   for (const auto& l : lines) text += l + '\n';
-  write_text_atomically(path, text);
+  write_file_atomically(path, text, "the table");
 }
 
 }  // namespace nasctl::lut

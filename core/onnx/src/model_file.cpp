@@ -3,7 +3,7 @@
 
 #include <exception>
 
-#include "atomic_file.hpp"
+#include "nasctl/atomic_file.hpp"
 #include "nasctl/error.hpp"
 #include "serializers.hpp"
 
@@ -79,7 +79,7 @@ std::string model_bytes(const NetworkSpec& spec, const ExportOptions& options) {
 }
 
 void export_model(const NetworkSpec& spec, const ExportOptions& options, const std::string& path) {
-  write_file_atomically(path, model_bytes(spec, options));
+  write_file_atomically(path, model_bytes(spec, options), "the model");
 }
 
 }  // namespace nasctl::model_export

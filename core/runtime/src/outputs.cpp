@@ -63,19 +63,6 @@ std::vector<std::size_t> pareto_indices(const std::vector<Score>& scores) {
   return front;
 }
 
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(tmp + ": cannot write; fix: choose a writable output folder with -o");
-    out << text;
-    out.flush();
-    if (!out) throw Error(tmp + ": write failed (disk full?); fix: free space and resume the run");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw Error(path + ": cannot replace the file; fix: check the folder's permissions");
-}
-
 std::string evaluations_csv(const std::vector<EvaluationRecord>& records, const std::vector<Score>& scores,
                             const std::vector<std::string>& metric_names, const std::vector<std::size_t>* only) {
   std::ostringstream out;

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "nasctl/atomic_file.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/moo/hypervolume.hpp"
 #include "nasctl/runtime/journal.hpp"
@@ -51,7 +52,7 @@ void prepare_run_dir(const RunOptions& options, const RunConfig& config) {
                 "); fix: choose a writable folder with -o");
   if (::access(dir.c_str(), W_OK) != 0)
     throw Error(options.out_dir + ": output folder is not writable; fix: choose a writable folder with -o");
-  write_file_atomically(run_config_path(options.out_dir), config_file_text(config));
+  write_file_atomically(run_config_path(options.out_dir), config_file_text(config), "the run");
 }
 
 namespace {
@@ -152,15 +153,15 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
 
   auto write_outputs = [&](bool final_write) {
     std::vector<EvaluationRecord> ordered(records.begin(), records.end());
-    write_file_atomically((dir / "evaluations.csv").string(), evaluations_csv(ordered, scores, metric_names));
+    write_file_atomically((dir / "evaluations.csv").string(), evaluations_csv(ordered, scores, metric_names), "the run");
     const auto front = pareto_indices(scores);
-    write_file_atomically((dir / "pareto.csv").string(), evaluations_csv(ordered, scores, metric_names, &front));
+    write_file_atomically((dir / "pareto.csv").string(), evaluations_csv(ordered, scores, metric_names, &front), "the run");
     summary.pareto_size = front.size();
     if (!final_write) return;
     RunReport report{session, summary, started, iso_now(), elapsed(),
                      std::chrono::duration<double>(Clock::now() - wall_start).count(), strategy_seconds,
                      hv.reference(), ordered, scores, front, options.command_line};
-    write_file_atomically((dir / "run.json").string(), run_json(report));
+    write_file_atomically((dir / "run.json").string(), run_json(report), "the run");
   };
 
   {

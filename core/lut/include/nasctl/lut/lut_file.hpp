@@ -94,9 +94,6 @@ std::string calibration_line(const Calibration& calibration, const std::string& 
 // Parses the text after "# calibration:"; throws DataError naming `where`.
 Calibration parse_calibration(std::string_view text, const std::string& where);
 
-// Replaces `path` by `text` through a temporary file and rename(2), so a
-// reader (or a crash) never sees half a table.
-void write_text_atomically(const std::string& path, const std::string& text);
 
 // Writes (or replaces) the calibration line of an existing table, keeping
 // every other line as it is; the line goes after the leading comments.

@@ -23,9 +23,6 @@ Score score(const EvaluationRecord& record, const Problem& problem);
 // first objective.
 std::vector<std::size_t> pareto_indices(const std::vector<Score>& scores);
 
-// Writes `text` to `path` through a temporary file and rename(2).
-void write_file_atomically(const std::string& path, const std::string& text);
-
 // CSV of records in index order: index, arch, every metric, feasible,
 // violation, seconds, error.
 std::string evaluations_csv(const std::vector<EvaluationRecord>& records, const std::vector<Score>& scores,

@@ -1,4 +1,4 @@
-#include "atomic_file.hpp"
+#include "nasctl/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 
 #include "nasctl/error.hpp"
 
-namespace nasctl::model_export {
+namespace nasctl {
 
 namespace fs = std::filesystem;
 
@@ -20,7 +20,7 @@ namespace {
 std::string errno_text(int error) { return std::strerror(error); }
 
 // The fix for a failed create/write, by cause.
-std::string fix_for(int error, const fs::path& folder) {
+std::string fix_for(int error, const fs::path& folder, const std::string& what) {
   switch (error) {
     case EACCES:
     case EPERM:
@@ -29,7 +29,7 @@ std::string fix_for(int error, const fs::path& folder) {
     case ENOSPC:
     case EDQUOT:
     case EFBIG:
-      return "free space in " + folder.string() + " or write the model elsewhere";
+      return "free space in " + folder.string() + " or write " + what + " elsewhere";
     default:
       return "check the path and the folder " + folder.string();
   }
@@ -54,26 +54,26 @@ int open_temporary(const std::string& path, std::string& temporary) {
 
 }  // namespace
 
-void write_file_atomically(const std::string& path, const std::string& bytes) {
+void write_file_atomically(const std::string& path, const std::string& bytes, const std::string& what) {
   const fs::path target = fs::absolute(path);
   const fs::path folder = target.parent_path();
   std::error_code ec;
   if (!fs::is_directory(folder, ec))
-    throw Error(path + ": folder " + folder.string() + " does not exist; fix: create it or write the model elsewhere");
+    throw Error(path + ": folder " + folder.string() + " does not exist; fix: create it or write " + what + " elsewhere");
   if (fs::is_directory(target, ec))
-    throw Error(path + ": is a folder; fix: give a file name, e.g. " + (target / "model").string());
+    throw Error(path + ": is a folder; fix: give a file name, e.g. " + (target / "file").string());
 
   std::string temporary;
   const int fd = open_temporary(target.string(), temporary);
   if (fd < 0) {
     const int error = errno;
     throw Error(path + ": cannot create a file in " + folder.string() + " (" + errno_text(error) +
-                "); fix: " + fix_for(error, folder));
+                "); fix: " + fix_for(error, folder, what));
   }
   auto fail = [&](int error, const std::string& what) {
     ::close(fd);
     ::unlink(temporary.c_str());
-    throw Error(path + ": " + what + " (" + errno_text(error) + "); nothing was written; fix: " + fix_for(error, folder));
+    throw Error(path + ": " + what + " (" + errno_text(error) + "); nothing was written; fix: " + fix_for(error, folder, what));
   };
   const char* data = bytes.data();
   std::size_t left = bytes.size();
@@ -93,14 +93,14 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
     const int error = errno;
     ::unlink(temporary.c_str());
     throw Error(path + ": closing the file failed (" + errno_text(error) + "); nothing was written; fix: " +
-                fix_for(error, folder));
+                fix_for(error, folder, what));
   }
   if (std::rename(temporary.c_str(), target.c_str()) != 0) {
     const int error = errno;
     ::unlink(temporary.c_str());
     throw Error(path + ": cannot replace the file (" + errno_text(error) + "); nothing was written; fix: " +
-                fix_for(error, folder));
+                fix_for(error, folder, what));
   }
 }
 
-}  // namespace nasctl::model_export
+}  // namespace nasctl
