@@ -112,6 +112,24 @@ TEST_CASE("the predictor learns latency from an evaluations.csv and predicts hel
   CHECK(std::stod(c.at("latency_ms.test_kendall_tau")) > 0.9);
 }
 
+TEST_CASE("a search's failed evaluations in the training file are left out and reported") {
+  TinyFixture fx;
+  std::string rows = evaluations_csv(fx.space, fx.train, true_latency);
+  rows.replace(0, rows.find('\n'), "index,arch,cpu.latency_ms,feasible,error");
+  std::string with_error;
+  std::istringstream lines(rows);
+  std::getline(lines, with_error);
+  with_error += '\n';
+  for (std::string line; std::getline(lines, line);) with_error += line + ",\n";
+  with_error += "99," + csv_escape(fx.space.to_string(fx.held_out[0])) + ",,false,measure: timeout\n";
+  fx.dir.write("with_failed.csv", with_error);
+  auto p = make(fx.dir, {{"files", Strings{"with_failed.csv"}}, {"model", std::string("ridge_cv")}});
+  CHECK(predicted(*p, fx.space, fx.held_out[1]) == doctest::Approx(true_latency(fx.space.lower(fx.held_out[1]))).epsilon(0.01));
+  const Conditions c = p->conditions();
+  CHECK(c.at("samples") == std::to_string(fx.train.size()));
+  CHECK(c.at("failed_rows_left_out").rfind("1 (first: ", 0) == 0);
+}
+
 TEST_CASE("a saved predictor loads without training data and predicts bit for bit the same") {
   TinyFixture fx;
   const std::string file = fx.dir / "pred.json";

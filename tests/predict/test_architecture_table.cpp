@@ -101,6 +101,36 @@ TEST_CASE("a header-only table is a DataError") {
   CHECK_THROWS_WITH_AS(read_metric_table({file}, TableColumns{}), test::contains("no data rows"), DataError);
 }
 
+TEST_CASE("a run's failed evaluations (empty metric, an error given) are left out and counted") {
+  test::ScratchDir dir;
+  TableColumns latency;
+  latency.architecture = "arch";
+  latency.metrics = {{"latency_ms", "cpu.latency_ms"}};
+  const std::string file = dir.write("evaluations.csv",
+                                     "index,arch,cpu.latency_ms,feasible,error\n"
+                                     "0,k0=3;k1=3;e=3;d=2,7.5,true,\n"
+                                     "1,k0=5;k1=3;e=3;d=2,,false,measure: LibTorch failed: out of memory\n"
+                                     "2,k0=3;k1=5;e=4;d=2,8.25,true,\n"
+                                     "3,k0=3;k1=3;e=3;d=1,,false,timeout\n");
+  const MetricTable table = read_metric_table({file}, latency);
+  REQUIRE(table.rows.size() == 2);
+  CHECK(table.rows[1].values == std::vector<double>{8.25});
+  CHECK(table.failed_rows == 2);
+  CHECK(table.first_failed == file + ":3");
+
+  // Without the error that says why, an empty cell is bad data, not a failure.
+  const std::string unexplained = dir.write("unexplained.csv",
+                                            "index,arch,cpu.latency_ms,feasible,error\n"
+                                            "0,k0=3;k1=3;e=3;d=2,,true,\n");
+  CHECK_THROWS_WITH_AS(read_metric_table({unexplained}, latency), test::contains(unexplained + ":2: column"),
+                       DataError);
+  const std::string all_failed = dir.write("failed.csv",
+                                           "index,arch,cpu.latency_ms,feasible,error\n"
+                                           "0,k0=3;k1=3;e=3;d=2,,false,timeout\n");
+  CHECK_THROWS_WITH_AS(read_metric_table({all_failed}, latency),
+                       test::contains("all 1 rows are failed evaluations (first: " + all_failed + ":2)"), DataError);
+}
+
 TEST_CASE("an architecture the space cannot parse is a DataError naming file:line and the parse error") {
   test::ScratchDir dir;
   const test::TinySpace space;

@@ -22,7 +22,16 @@ MetricTable read_metric_table(const std::vector<std::string>& files, const Table
     const std::size_t arch = csv.column(columns.architecture);
     std::vector<std::size_t> metric_columns;
     for (const auto& column : table.columns) metric_columns.push_back(csv.column(column));
+    // nasctl's own evaluations.csv says why a metric is missing.
+    const bool has_error = csv.has_column("error");
+    const std::size_t error = has_error ? csv.column("error") : 0;
     for (std::size_t r = 0; r < csv.rows.size(); ++r) {
+      bool failed = false;
+      for (std::size_t c : metric_columns) failed = failed || csv.rows[r][c].empty();
+      if (failed && has_error && !csv.rows[r][error].empty()) {
+        if (table.failed_rows++ == 0) table.first_failed = csv.where(r);
+        continue;
+      }
       MetricRow row;
       row.architecture = csv.rows[r][arch];
       row.where = csv.where(r);
@@ -33,6 +42,9 @@ MetricTable read_metric_table(const std::vector<std::string>& files, const Table
   if (table.rows.empty()) {
     std::string names;
     for (const auto& f : files) names += (names.empty() ? "" : ", ") + f;
+    if (table.failed_rows > 0)
+      throw DataError(names + ": all " + std::to_string(table.failed_rows) + " rows are failed evaluations (first: " +
+                      table.first_failed + "); fix: give a table with measured rows");
     throw DataError(names + ": no data rows, only headers; fix: give a table with at least one row");
   }
   return table;

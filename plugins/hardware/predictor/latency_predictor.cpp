@@ -144,7 +144,13 @@ std::vector<double> LatencyPredictor::features(const SearchSpace& space, const A
 
 void LatencyPredictor::fit(const SearchSpace& space) {
   const auto start = std::chrono::steady_clock::now();
-  const predict::ArchitectureTable table(predict::read_metric_table(files_, columns_), space);
+  predict::MetricTable raw = predict::read_metric_table(files_, columns_);
+  if (raw.failed_rows > 0) {
+    // A run's evaluations.csv keeps its failed evaluations; nothing was measured there.
+    fit_conditions_["failed_rows_left_out"] = std::to_string(raw.failed_rows) + " (first: " + raw.first_failed + ")";
+    spdlog::info("{}: left out {} failed evaluations (first: {})", who_, raw.failed_rows, raw.first_failed);
+  }
+  const predict::ArchitectureTable table(std::move(raw), space);
   predict::FeatureRows x;
   x.reserve(table.size());
   for (const auto& entry : table.entries()) x.push_back(features(space, entry.arch, space.lower(entry.arch)));

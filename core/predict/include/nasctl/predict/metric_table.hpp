@@ -28,12 +28,19 @@ struct MetricTable {
   std::string architecture_column;
   std::vector<std::string> metrics;  // metric names, sorted
   std::vector<std::string> columns;  // the column of each metric
-  std::vector<MetricRow> rows;       // every data row of every file, in order
+  std::vector<MetricRow> rows;       // every usable data row of every file, in order
+  // Rows left out because their evaluation failed: a nasctl evaluations.csv
+  // row with an empty metric cell and a non-empty `error` cell (nothing was
+  // measured, so there is nothing to look up or learn from).
+  std::size_t failed_rows = 0;
+  std::string first_failed;          // "file:line" of the first of them
 };
 
-// Reads and merges the files (in order). Throws DataError naming file:line
-// for an unreadable or malformed file, a missing column (listing those there
-// are), a cell that is not a finite number, or no data rows at all.
+// Reads and merges the files (in order), leaving out failed evaluations
+// (above). Throws DataError naming file:line for an unreadable or malformed
+// file, a missing column (listing those there are), a cell that is not a
+// finite number (an empty one too, unless the row's `error` cell says why),
+// or no usable data rows at all.
 MetricTable read_metric_table(const std::vector<std::string>& files, const TableColumns& columns);
 
 // The unit a column name states in its last parentheses: "Top-1 Acc (%)" ->
