@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "nasctl/error.hpp"
+#include "nasctl/metrics.hpp"
 
 namespace nasctl::evolve {
 
@@ -46,12 +47,6 @@ std::string quoted(const std::string& s) {
     out += c;
   }
   return out + "\"";
-}
-
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
 }
 
 template <typename T, typename F>
@@ -99,7 +94,7 @@ SelectionReport select_operators(const OperatorSpace& space, const LatencyFn& la
       if (it == measured.end()) {
         const double ms = latency(net, label);
         if (!std::isfinite(ms) || ms <= 0.0)
-          throw EvaluationError("space select: " + label + ": latency " + num(ms) +
+          throw EvaluationError("space select: " + label + ": latency " + six_digits(ms) +
                                 " is not a positive number; fix: pick a latency metric of the hardware (--metric)");
         it = measured.emplace(sig, ms).first;
       }
@@ -159,8 +154,8 @@ std::string selection_toml(const SelectionReport& report, const SelectionHeader&
         << "stride = " << layer.position.stride << "\n"
         << "operators = " << array(layer.chosen, quoted) << "\n"
         << "# figures of the scored operators kept above, in the same order\n"
-        << "score = " << array(kept, [](const OperatorScore& s) { return num(s.score); }) << "\n"
-        << "latency = " << array(kept, [](const OperatorScore& s) { return num(s.latency); }) << "\n"
+        << "score = " << array(kept, [](const OperatorScore& s) { return six_digits(s.score); }) << "\n"
+        << "latency = " << array(kept, [](const OperatorScore& s) { return six_digits(s.latency); }) << "\n"
         << "macs = " << array(kept, [](const OperatorScore& s) { return std::to_string(s.macs); }) << "\n"
         << "params = " << array(kept, [](const OperatorScore& s) { return std::to_string(s.params); }) << "\n";
   }

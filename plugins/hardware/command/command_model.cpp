@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "nasctl/error.hpp"
+#include "nasctl/metrics.hpp"
 #include "nasctl/onnx/model_file.hpp"
 
 namespace nasctl::command {
@@ -18,12 +19,6 @@ namespace nasctl::command {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", v);
-  return text;
-}
 
 // The expanded command as a line one can paste into a shell.
 std::string one_line(const std::vector<std::string>& argv, std::size_t max_chars = 240) {
@@ -183,7 +178,7 @@ std::optional<double> CommandModel::attempt(const std::vector<std::string>& argv
   }
   const double ms = *value * unit_to_ms_;
   if (!(ms > 0) || !std::isfinite(ms)) {
-    why = "exit code 0 but the latency read is " + number(*value) + " " + unit_ + ", not a positive number";
+    why = "exit code 0 but the latency read is " + six_digits(*value) + " " + unit_ + ", not a positive number";
     return std::nullopt;
   }
   return ms;
@@ -224,7 +219,7 @@ double CommandModel::measure(const NetworkSpec& network, const std::string& arch
   if (!last.started)
     fix = "check that the program exists and is executable (PATH is searched for a bare name)";
   else if (last.timed_out)
-    fix = "raise timeout_s (now " + number(process_.timeout_s) + ") or check that the device answers";
+    fix = "raise timeout_s (now " + six_digits(process_.timeout_s) + ") or check that the device answers";
   else if (!last.ok())
     fix = "run the command by hand to see why it fails: " + one_line(argv);
   else
@@ -251,7 +246,7 @@ Conditions CommandModel::conditions() const {
           {"command", template_.text()},
           {"extract", parser_->describe() + " in " + output_},
           {"unit", unit_},
-          {"timeout_s", number(process_.timeout_s)},
+          {"timeout_s", six_digits(process_.timeout_s)},
           {"retries", std::to_string(retries_)},
           {"batch", std::to_string(batch_)},
           {"model_format", model_export::describe(export_options(""))}};

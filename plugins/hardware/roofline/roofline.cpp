@@ -8,6 +8,7 @@
 
 #include "layer_cost.hpp"
 #include "nasctl/error.hpp"
+#include "nasctl/metrics.hpp"
 
 // Set by CMakeLists.txt; the defaults serve builds that compile this file
 // directly (tests), where only the source-tree folder can be found.
@@ -24,12 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", v);
-  return text;
-}
-
 std::string joined(const std::vector<std::string>& items) {
   std::string s;
   for (const auto& item : items) s += (s.empty() ? "" : ", ") + item;
@@ -39,10 +34,10 @@ std::string joined(const std::vector<std::string>& items) {
 std::string energy_text(const EnergyModel& e) {
   switch (e.kind) {
     case EnergyModel::Kind::None: return "none (no power figure in the profile)";
-    case EnergyModel::Kind::AveragePower: return number(e.average_power_w) + " W x latency";
+    case EnergyModel::Kind::AveragePower: return six_digits(e.average_power_w) + " W x latency";
     case EnergyModel::Kind::PerOperation:
-      return number(e.pj_per_mac) + " pJ/MAC + " + number(e.pj_per_element) + " pJ/element op + " +
-             number(e.pj_per_byte) + " pJ/byte + " + number(e.static_power_w) + " W x latency";
+      return six_digits(e.pj_per_mac) + " pJ/MAC + " + six_digits(e.pj_per_element) + " pJ/element op + " +
+             six_digits(e.pj_per_byte) + " pJ/byte + " + six_digits(e.static_power_w) + " W x latency";
   }
   return "";
 }
@@ -124,8 +119,8 @@ Conditions RooflineModel::conditions() const {
           {"profile", profile_.file},
           {"precision", profile_.precision},
           {"batch", std::to_string(batch_)},
-          {"bytes_per_element", number(profile_.bytes_per_element)},
-          {"layer_overhead_us", number(profile_.layer_overhead_s * 1e6)},
+          {"bytes_per_element", six_digits(profile_.bytes_per_element)},
+          {"layer_overhead_us", six_digits(profile_.layer_overhead_s * 1e6)},
           {"energy_model", energy_text(profile_.energy)}};
 }
 

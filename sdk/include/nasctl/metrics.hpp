@@ -2,11 +2,20 @@
 // providers, the run loop and search strategies.
 #pragma once
 
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace nasctl {
+
+// A number as conditions, logs and messages show it: six significant
+// digits, enough for a measurement, short enough for run.json.
+inline std::string six_digits(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
+}
 
 // Metric values by name. Providers return their own names ("latency_ms");
 // the run loop prefixes the instance name ("cpu.latency_ms").

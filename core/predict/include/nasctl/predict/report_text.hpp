@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "nasctl/metrics.hpp"
+
 namespace nasctl::predict {
 
 // "a, b, c"
@@ -16,10 +18,6 @@ inline std::string join_list(const std::vector<std::string>& items) {
 }
 
 // Six significant digits: enough for statistics, short enough for run.json.
-inline std::string report_number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", v);
-  return text;
-}
+inline std::string report_number(double v) { return six_digits(v); }
 
 }  // namespace nasctl::predict
