@@ -117,8 +117,11 @@ TEST_CASE("batch and single-point gaussian process predictions agree") {
   REQUIRE(batch.size() == q.x.size());
   for (std::size_t i = 0; i < q.x.size(); ++i) {
     const GpPrediction one = gp.predict_with_variance(q.x[i]);
-    CHECK(batch[i].mean == doctest::Approx(one.mean).epsilon(1e-12));
-    CHECK(batch[i].variance == doctest::Approx(one.variance).epsilon(1e-9).scale(1e-12));
+    // Batch and single predictions multiply different matrix shapes, which
+    // BLAS rounds differently (kernel choice per shape and CPU); a real
+    // difference between the two paths would be far larger than this.
+    CHECK(batch[i].mean == doctest::Approx(one.mean).epsilon(1e-9));
+    CHECK(batch[i].variance == doctest::Approx(one.variance).epsilon(1e-7).scale(1e-9));
   }
 }
 

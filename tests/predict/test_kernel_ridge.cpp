@@ -68,7 +68,8 @@ TEST_CASE("kernel ridge cv keeps the grid pair with the lowest leave-one-out RMS
       model.options().lambdas.begin());
   REQUIRE(f < r.loo_rmse.size());
   REQUIRE(l < r.loo_rmse[f].size());
-  CHECK(r.loo_rmse[f][l] == lowest);
+  // The lowest, or a tie with it to rounding that goes to the smoother model.
+  CHECK(r.loo_rmse[f][l] <= lowest * (1.0 + 1e-6));
   CHECK(r.length_scale == doctest::Approx(r.length_scale_factor * r.median_distance));
   CHECK(model.model().length_scale() == r.length_scale);
   CHECK(model.model().lambda() == r.lambda);

@@ -24,6 +24,11 @@ constexpr Form kForms[] = {kPlain, {"scale+per_layer", false, true}, {"class sca
 // non-negative values, never rounding noise) can carry a term of its own
 // only if it varies across the networks: a relative range under 1% is
 // indistinguishable from the overhead within measurement noise.
+// Leave-one-out MAPEs (percent) closer than this are a tie: see
+// simplest_within_tolerance.
+constexpr double kRelativeMapeTolerance = 0.02;
+constexpr double kAbsoluteMapeTolerance = 1e-6;
+
 bool varies(const std::vector<double>& v) {
   const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
   return *hi > 0 && *hi - *lo > 0.01 * *hi;
@@ -106,6 +111,24 @@ void check_inputs(const std::vector<NetworkSum>& lut, const std::vector<double>&
   }
 }
 
+// The form with the fewest terms whose leave-one-out MAPE is within the
+// tolerance of the lowest. Forms that fit equally well differ only by
+// rounding noise, which depends on the BLAS kernels the machine runs: the
+// choice must not. A term is worth keeping when it lowers the error by more
+// than 2% of it (and more than 1e-6 percentage points, for exact fits).
+std::size_t simplest_within_tolerance(const std::vector<CalibrationModel>& models,
+                                      const std::vector<std::size_t>& terms) {
+  double lowest = models.front().loo.mape;
+  for (const CalibrationModel& m : models) lowest = std::min(lowest, m.loo.mape);
+  const double tolerance = std::max(kRelativeMapeTolerance * lowest, kAbsoluteMapeTolerance);
+  std::size_t chosen = models.size();
+  for (std::size_t k = 0; k < models.size(); ++k) {
+    if (models[k].loo.mape > lowest + tolerance) continue;
+    if (chosen == models.size() || terms[k] < terms[chosen]) chosen = k;
+  }
+  return chosen;
+}
+
 }  // namespace
 
 double calibrated_latency(const Calibration& c, const NetworkSum& lut) {
@@ -145,12 +168,19 @@ CalibrationFit fit_calibration(const std::vector<NetworkSum>& lut, const std::ve
   for (std::size_t i = 0; i < n; ++i) rest.push_back(design.rest(i));
   design.rest_varies = varies(rest);
 
+  // With one class of its own and the rest the same in every network,
+  // "class scales" is "scale" written differently: the class's sum differs
+  // from the total by a constant, which the overhead absorbs. Fitting both
+  // would let rounding noise (which differs between BLAS kernels) pick one.
+  const bool class_forms_are_plain = design.own_scale.size() == 1 && !design.rest_varies;
+
   std::vector<std::size_t> all(n);
   for (std::size_t i = 0; i < n; ++i) all[i] = i;
   CalibrationFit fit;
+  std::vector<std::size_t> terms;  // of each fitted model
   for (const Form& form : kForms) {
     if (form.per_layer && !varies(layers)) continue;
-    if (form.class_scales && design.own_scale.empty()) continue;
+    if (form.class_scales && (design.own_scale.empty() || class_forms_are_plain)) continue;
     const bool plain = &form == &kForms[0];
     if (!plain && n < design.terms(form) + 2) continue;  // the plain form needs 3, checked above
     CalibrationModel m;
@@ -177,8 +207,9 @@ CalibrationFit fit_calibration(const std::vector<NetworkSum>& lut, const std::ve
     m.in_sample = predict::compute_statistics(measured, apply_calibration(m.calibration, lut));
     m.loo = predict::compute_statistics(measured, m.loo_ms);
     fit.models.push_back(std::move(m));
-    if (fit.models.back().loo.mape < fit.models[fit.chosen].loo.mape) fit.chosen = fit.models.size() - 1;
+    terms.push_back(design.terms(form));
   }
+  fit.chosen = simplest_within_tolerance(fit.models, terms);
   return fit;
 }
 

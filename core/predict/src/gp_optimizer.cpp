@@ -116,7 +116,12 @@ GpOptimum maximise_likelihood(const GpLikelihood& likelihood, const GpOptions& o
   const std::size_t starts = std::min(grid.size(), static_cast<std::size_t>(std::max(0, options.restarts)));
   for (std::size_t i = 0; i < starts; ++i) {
     const Point refined = refine(likelihood, box, grid[i], options.max_iterations, evaluations);
-    if (refined.value.ok && refined.value.lml > best.value.lml) best = refined;
+    // A later start replaces an earlier one only when clearly better: two
+    // starts that converge to the same optimum differ by the stopping
+    // tolerance, and which of them rounding favours differs between BLAS
+    // kernels (the hyper-parameters would then differ from machine to machine).
+    if (refined.value.ok && refined.value.lml > best.value.lml + 1e-7 * (1.0 + std::abs(best.value.lml)))
+      best = refined;
   }
   out.length_scale = std::exp(best.theta[0]);
   out.ratio = std::exp(best.theta[1]);

@@ -12,6 +12,7 @@
 #include "nasctl/predict/error.hpp"
 #include "nasctl/predict/kernel_ridge.hpp"
 #include "rbf_basis.hpp"
+#include "score_ties.hpp"
 #include "statistics_json.hpp"
 
 namespace nasctl::predict {
@@ -63,11 +64,16 @@ void KernelRidgeCV::fit(const FeatureRows& x, const std::vector<double>& y) {
   KernelRidgeCvReport report;
   report.median_distance = median;
   report.loo_rmse.assign(options_.length_scale_factors.size(), {});
-  double best_rmse = INFINITY;
-  std::size_t best_f = 0, best_l = 0;
-  std::vector<double> best_alpha, best_loo, alpha, loo, kernel(d2.size());
-  // Largest length-scale and penalty first, so that ties (to rounding) keep
-  // the smoother model.
+  // Every grid point's leave-one-out fit, visited largest length-scale and
+  // penalty first: the order of preference when scores tie (to rounding,
+  // score_ties.hpp), so that ties keep the smoother model on every machine.
+  struct GridFit {
+    std::size_t f, l;
+    std::vector<double> alpha, loo;
+  };
+  std::vector<GridFit> fits;
+  std::vector<double> scores;
+  std::vector<double> kernel(d2.size());
   for (std::size_t f = options_.length_scale_factors.size(); f-- > 0;) {
     const double length_scale = options_.length_scale_factors[f] * median;
     const double gamma = 1.0 / (2.0 * length_scale * length_scale);
@@ -75,22 +81,21 @@ void KernelRidgeCV::fit(const FeatureRows& x, const std::vector<double>& y) {
     const detail::KernelSolver solver(kernel, n, centred);
     report.loo_rmse[f].assign(options_.lambdas.size(), 0.0);
     for (std::size_t l = options_.lambdas.size(); l-- > 0;) {
-      solver.leave_one_out(options_.lambdas[l], alpha, loo);
+      GridFit fit{f, l, {}, {}};
+      solver.leave_one_out(options_.lambdas[l], fit.alpha, fit.loo);
       double sse = 0.0;
-      for (std::size_t i = 0; i < n; ++i) sse += (loo[i] - centred[i]) * (loo[i] - centred[i]);
-      const double loo_rmse = std::sqrt(sse / static_cast<double>(n));
-      report.loo_rmse[f][l] = loo_rmse;
-      if (!(loo_rmse < best_rmse * (1.0 - 1e-12))) continue;
-      best_rmse = loo_rmse;
-      best_f = f;
-      best_l = l;
-      best_alpha = alpha;
-      best_loo = loo;
+      for (std::size_t i = 0; i < n; ++i) sse += (fit.loo[i] - centred[i]) * (fit.loo[i] - centred[i]);
+      report.loo_rmse[f][l] = std::sqrt(sse / static_cast<double>(n));
+      scores.push_back(report.loo_rmse[f][l]);
+      fits.push_back(std::move(fit));
     }
   }
-  if (best_alpha.empty())
+  const std::size_t chosen = detail::preferred_lowest(scores);
+  if (chosen == fits.size())
     throw PredictError("kernel_ridge_cv: no length-scale and penalty gave a finite leave-one-out error; fix: check "
                        "the features for extreme values");
+  const std::size_t best_f = fits[chosen].f, best_l = fits[chosen].l;
+  std::vector<double> best_alpha = std::move(fits[chosen].alpha), best_loo = std::move(fits[chosen].loo);
 
   report.length_scale_factor = options_.length_scale_factors[best_f];
   report.length_scale = report.length_scale_factor * median;

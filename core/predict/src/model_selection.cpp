@@ -7,6 +7,7 @@
 #include "input_checks.hpp"
 #include "nasctl/predict/error.hpp"
 #include "nasctl/predict/statistics.hpp"
+#include "score_ties.hpp"
 
 namespace nasctl::predict {
 
@@ -100,11 +101,15 @@ ModelSelection select_model(const std::vector<RegressorFactory>& candidates, con
     throw PredictError("model selection: the targets are constant within every fold, so no fold can rank the "
                        "candidates; fix: add samples or use fewer folds");
 
-  for (std::size_t k = 0; k < selection.candidates.size(); ++k) {
-    auto& c = selection.candidates[k];
+  // The best is the first candidate (the simplest) whose score ties the
+  // highest to rounding (score_ties.hpp): RMSE scores are computed through
+  // BLAS and round differently on other machines.
+  std::vector<double> negated;
+  for (auto& c : selection.candidates) {
     c.mean_score = mean(c.fold_scores);
-    if (c.mean_score > selection.candidates[selection.best].mean_score) selection.best = k;
+    negated.push_back(-c.mean_score);
   }
+  selection.best = std::min(detail::preferred_lowest(negated), selection.candidates.size() - 1);
   const auto& best = selection.candidates[selection.best];
   selection.selected = selection.best;
   const double min_gain =
@@ -116,7 +121,7 @@ ModelSelection select_model(const std::vector<RegressorFactory>& candidates, con
     c.deficit = mean(shortfall);
     c.deficit_se = standard_error(shortfall);
     // Walking from the end, the last qualifying candidate is the simplest.
-    if (c.deficit <= std::max(c.deficit_se, min_gain)) selection.selected = k;
+    if (detail::ties_lowest(c.deficit, std::max(c.deficit_se, min_gain))) selection.selected = k;
   }
 
   selection.model = candidates[selection.selected]();

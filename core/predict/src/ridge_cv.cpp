@@ -10,6 +10,7 @@
 #include "nasctl/predict/error.hpp"
 #include "nasctl/predict/ridge.hpp"
 #include "ridge_solver.hpp"
+#include "score_ties.hpp"
 #include "statistics_json.hpp"
 
 namespace nasctl::predict {
@@ -54,12 +55,11 @@ void RidgeCV::fit(const FeatureRows& x, const std::vector<double>& y) {
 
   RidgeCvReport report;
   report.lambdas = grid;
-  std::size_t best = 0;
-  for (std::size_t l = 0; l < grid.size(); ++l) {
-    report.cv_rmse.push_back(rmse(y, oof[l]));
-    // Ties (to rounding) go to the larger lambda: the simpler model.
-    if (report.cv_rmse[l] <= report.cv_rmse[best] * (1.0 + 1e-12)) best = l;
-  }
+  for (std::size_t l = 0; l < grid.size(); ++l) report.cv_rmse.push_back(rmse(y, oof[l]));
+  // Ties (to rounding, score_ties.hpp) go to the larger lambda: the simpler
+  // model. The grid is sorted ascending, so preference is from its end.
+  const std::vector<double> by_preference(report.cv_rmse.rbegin(), report.cv_rmse.rend());
+  const std::size_t best = grid.size() - 1 - std::min(detail::preferred_lowest(by_preference), grid.size() - 1);
   report.lambda = grid[best];
   report.on_grid_edge = grid.size() > 1 && (best == 0 || best + 1 == grid.size());
   report.cv.folds = options_.folds;

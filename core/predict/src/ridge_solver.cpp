@@ -15,7 +15,7 @@ double LinearModel::operator()(const std::vector<double>& x) const {
 
 RidgeSolver::RidgeSolver(const FeatureRows& x, const std::vector<double>& y, const std::vector<std::size_t>& rows,
                          bool standardize)
-    : features_(x.front().size()), mean_(features_, 0.0), scale_(features_, 1.0) {
+    : features_(x.front().size()), mean_(features_, 0.0), scale_(features_, 1.0), constant_(features_, false) {
   const std::size_t n = rows.size();
   const double inv_n = 1.0 / static_cast<double>(n);
   for (std::size_t i : rows) y_mean_ += y[i] * inv_n;
@@ -33,6 +33,7 @@ RidgeSolver::RidgeSolver(const FeatureRows& x, const std::vector<double>& y, con
     }
     if (constant) {
       mean_[j] = first;
+      constant_[j] = true;
       continue;
     }
     mean_[j] = mean;
@@ -89,7 +90,9 @@ LinearModel RidgeSolver::solve(double lambda) const {
     double beta = 0.0;
     const double* qrow = eigenvectors_.data() + j * d;
     for (std::size_t k = 0; k < d; ++k) beta += qrow[k] * alpha[k];
-    model.coefficients[j] = beta / scale_[j];
+    // A constant feature's column is exactly zero, so any weight it got is
+    // rounding in the eigenvectors (which differs between LAPACK builds).
+    model.coefficients[j] = constant_[j] ? 0.0 : beta / scale_[j];
     model.intercept -= model.coefficients[j] * mean_[j];
   }
   return model;

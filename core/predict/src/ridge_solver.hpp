@@ -33,6 +33,7 @@ class RidgeSolver {
  private:
   std::size_t features_ = 0;
   std::vector<double> mean_, scale_;  // per feature; scale 1 for constant features
+  std::vector<bool> constant_;        // per feature: the same value in every row
   double y_mean_ = 0.0;
   std::vector<double> eigenvalues_;   // w, ascending
   std::vector<double> eigenvectors_;  // Q, row-major features x features
