@@ -1,9 +1,12 @@
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "commands.hpp"
+#include "nasctl/atomic_file.hpp"
 #include "nasctl/csv.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/runtime/evaluator.hpp"
@@ -39,6 +42,13 @@ int run_evaluate_command(const EvaluateOptions& options) {
     texts.push_back({options.architectures[i], "argument " + std::to_string(i + 1)});
   if (!options.archs_file.empty()) read_architecture_lines(options.archs_file, texts);
   if (texts.empty()) throw Error("no architectures given; fix: pass architecture strings or --archs FILE");
+  // Evaluating can take minutes: refuse an unusable -o before, not after.
+  if (!options.out_file.empty()) {
+    const std::filesystem::path folder = std::filesystem::absolute(options.out_file).parent_path();
+    if (!std::filesystem::is_directory(folder))
+      throw ConfigError("-o " + options.out_file + ": folder " + folder.string() +
+                        " does not exist; fix: create it or write the CSV elsewhere");
+  }
   auto session = runtime::open_session(load_config(options.config), false);
 
   // Parse everything first: a typo in line 900 should not cost 899 measurements.
@@ -58,10 +68,13 @@ int run_evaluate_command(const EvaluateOptions& options) {
   runtime::LocalEvaluator evaluator(*session->space, session->providers, threads);
   evaluator.evaluate(jobs, [](runtime::EvaluationRecord&) {});
 
+  // The whole table is made before anything is written: a failed
+  // architecture leaves neither half a CSV on stdout nor a file behind.
   const auto names = session->metric_names();
+  std::ostringstream csv;
   std::vector<std::string> header{"arch"};
   header.insert(header.end(), names.begin(), names.end());
-  write_csv_row(std::cout, header);
+  write_csv_row(csv, header);
   for (const auto& r : records) {
     if (!r.error.empty()) throw EvaluationError(r.canonical + ": " + r.error);
     std::vector<std::string> row{r.canonical};
@@ -70,7 +83,12 @@ int run_evaluate_command(const EvaluateOptions& options) {
       std::snprintf(buf, sizeof buf, "%.12g", r.metrics.at(n));
       row.push_back(buf);
     }
-    write_csv_row(std::cout, row);
+    write_csv_row(csv, row);
+  }
+  if (options.out_file.empty()) {
+    std::cout << csv.str() << std::flush;
+  } else {
+    write_file_atomically(options.out_file, csv.str(), "the CSV");
   }
   return 0;
 }

@@ -1,7 +1,11 @@
 // `nasctl export`: one sub-network of the config's space written as a model
 // file for device-side tools (ONNX, or TorchScript). Only the space plugin is
 // loaded: exporting needs no hardware, accuracy or search plugin.
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 
@@ -69,8 +73,12 @@ int run_export_command(const ExportOptions& options) {
     throw ConfigError("--batch " + std::to_string(options.batch) + ": not a batch size; fix: use 1 or more");
   const ModelFormat format = choose_format(options);
   check_available(format, options);
+  const bool to_stdout = options.out_file == "-";
+  if (to_stdout && ::isatty(STDOUT_FILENO))
+    throw ConfigError("-o -: stdout is a terminal and a model file is binary; fix: redirect stdout to a file or "
+                      "pipe (nasctl export ... -o - > model.onnx), or name a file with -o");
   const std::filesystem::path folder = std::filesystem::absolute(options.out_file).parent_path();
-  if (!std::filesystem::is_directory(folder))
+  if (!to_stdout && !std::filesystem::is_directory(folder))
     throw ConfigError("-o " + options.out_file + ": folder " + folder.string() +
                       " does not exist; fix: create it or write the model elsewhere");
 
@@ -90,6 +98,16 @@ int run_export_command(const ExportOptions& options) {
   export_options.batch = options.batch;
   export_options.seed = options.seed;
   export_options.metadata = {{"nasctl.space", session->config.space.plugin}, {"nasctl.arch", canonical}};
+  if (to_stdout) {
+    // The model is the data on stdout; what was written is said on stderr.
+    const std::string bytes = model_export::model_bytes(network, export_options);
+    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() || std::fflush(stdout) != 0)
+      throw Error("-o -: writing the model to stdout failed (" + std::string(std::strerror(errno)) +
+                  "); fix: check the pipe or file stdout goes to");
+    std::fprintf(stderr, "stdout: %s, %s\n  arch: %s\n", model_export::describe(export_options).c_str(),
+                 megabytes(bytes.size()).c_str(), canonical.c_str());
+    return 0;
+  }
   model_export::export_model(network, export_options, options.out_file);
 
   std::printf("%s: %s, %s\n  arch: %s\n", options.out_file.c_str(), model_export::describe(export_options).c_str(),

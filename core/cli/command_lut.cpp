@@ -189,7 +189,6 @@ CLI::App* add_lut_command(CLI::App& app, LutOptions& options) {
     cmd->add_option("--hardware", options.hardware, "The [[hardware]] instance that measures (e.g. plugin measure)")
         ->required();
     cmd->add_option("--metric", options.metric, "Its metric the table holds (default latency_ms)");
-    cmd->add_flag("--no-progress", options.no_progress, "Log lines instead of a progress bar");
     cmd->add_option("--passes", options.passes,
                     "Measure everything N times in turn and keep the medians (on a shared machine, a drift in load "
                     "then spreads over all measurements instead of biasing some); default 1")
@@ -214,7 +213,7 @@ CLI::App* add_lut_command(CLI::App& app, LutOptions& options) {
   check->add_option("--seed", options.seed, "Seed of the sub-networks (default: the config's seed)");
   check->add_flag("--write-calibration", options.write_calibration,
                   "Write the chosen calibration form into the table (the lut plugin then uses it)");
-  check->add_option("--json", options.json_file, "Report file (default: <lut>.check.json)");
+  check->add_option("-o,--out,--json", options.json_file, "Report file, JSON (default: <lut>.check.json)");
   check->callback([&options] { options.action = LutOptions::Action::Check; });
   return lut;
 }

@@ -16,7 +16,7 @@ struct SearchOptions {
   ConfigOptions config;
   std::string out_dir;     // -o; empty: the config's `out`
   std::string resume_dir;  // --resume
-  bool no_progress = false;
+  bool no_progress = false;  // the global --no-progress
   std::string command_line;
 };
 
@@ -24,6 +24,7 @@ struct EvaluateOptions {
   ConfigOptions config;
   std::vector<std::string> architectures;
   std::string archs_file;
+  std::string out_file;  // -o; empty: stdout
 };
 
 struct PluginsOptions {
@@ -46,7 +47,7 @@ struct SpaceSelectOptions {
 struct ExportOptions {
   ConfigOptions config;
   std::string arch;      // --arch, in any form the config's space parses
-  std::string out_file;  // -o
+  std::string out_file;  // -o; "-": stdout
   std::string format;    // --format; empty: from -o's extension, else the build's default
   int64_t batch = 1;
   uint64_t seed = 0;     // weights, as the measure plugin's `seed`

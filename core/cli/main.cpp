@@ -4,6 +4,7 @@
 #include <exception>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
@@ -35,19 +36,31 @@ int main(int argc, char** argv) {
   setenv("OMP_NUM_THREADS", "1", 0);
   setenv("OPENBLAS_NUM_THREADS", "1", 0);
   setenv("MKL_NUM_THREADS", "1", 0);
+  // Logs and progress go to stderr, always: several commands print data on
+  // stdout (evaluate's CSV, defaults' TOML, plugins --json), and a log line
+  // there would corrupt a redirected file. Plugins log through the same
+  // default logger (one shared libspdlog).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("nasctl"));
+
   CLI::App app{"nasctl: hardware-aware neural architecture search", "nasctl"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "nasctl " NASCTL_VERSION);
+  // The flags every command shares mean the same everywhere and may come
+  // before or after the subcommand (`nasctl lut check ... --no-progress`):
+  // subcommands created below inherit fallthrough to these options.
+  app.fallthrough();
   std::string log_level = "info";
+  bool no_progress = false;
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_flag("--no-progress", no_progress,
+               "Log lines at most every 10 s instead of a redrawn progress bar (also when stderr is a terminal)");
 
   nasctl::cli::SearchOptions search;
   auto* search_cmd = app.add_subcommand("search", "Search a space; writes evaluations.csv, pareto.csv and run.json");
   add_config_options(search_cmd, search.config, false);
   search_cmd->add_option("-o,--out", search.out_dir, "Output folder (default: the config's `out`)");
   search_cmd->add_option("--resume", search.resume_dir, "Continue the run in this folder to its budget");
-  search_cmd->add_flag("--no-progress", search.no_progress, "Log lines instead of a progress bar");
 
   nasctl::cli::ConfigOptions validate;
   auto* validate_cmd = app.add_subcommand("validate", "Check a config without running anything");
@@ -58,6 +71,7 @@ int main(int argc, char** argv) {
   add_config_options(evaluate_cmd, evaluate.config, false);
   evaluate_cmd->add_option("architectures", evaluate.architectures, "Architecture strings");
   evaluate_cmd->add_option("--archs", evaluate.archs_file, "File with one architecture per line");
+  evaluate_cmd->add_option("-o,--out", evaluate.out_file, "Write the CSV to this file (atomically) instead of stdout");
 
   nasctl::cli::PluginsOptions plugins;
   auto* plugins_cmd = app.add_subcommand("plugins", "List the plugins nasctl finds");
@@ -73,7 +87,7 @@ int main(int argc, char** argv) {
   auto* export_cmd = app.add_subcommand("export", "Write one sub-network of the config's space as a model file (ONNX or TorchScript)");
   add_config_options(export_cmd, export_options.config, false);
   export_cmd->add_option("--arch", export_options.arch, "Architecture string, in any form the space parses")->required();
-  export_cmd->add_option("-o,--out", export_options.out_file, "Model file to write (.onnx or .pt)")->required();
+  export_cmd->add_option("-o,--out", export_options.out_file, "Model file to write (.onnx or .pt; - for stdout)")->required();
   // --format and --batch are checked by the command, for one-line errors.
   export_cmd->add_option("--format", export_options.format, "onnx or torchscript (default: from -o's extension)");
   export_cmd->add_option("--batch", export_options.batch, "Batch dimension of the ONNX model's input (default 1)");
@@ -92,6 +106,8 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("[%H:%M:%S] %^%l%$ %v");
+  search.no_progress = no_progress;
+  lut.no_progress = no_progress;
   for (int i = 0; i < argc; ++i) search.command_line += (i ? " " : "") + std::string(argv[i]);
 
   try {

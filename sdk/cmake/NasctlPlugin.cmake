@@ -54,6 +54,8 @@ function(nas_add_plugin NAME)
     string(REGEX REPLACE "/$" "" to_libdir "${to_libdir}")
     set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN/${to_libdir}")
     install(TARGETS ${target} LIBRARY DESTINATION "${NASCTL_PLUGIN_SUBDIR}")
+    # For nasctl_program: the tests run the binary with every plugin.
+    set_property(GLOBAL APPEND PROPERTY NASCTL_IN_TREE_PLUGINS ${target})
   elseif(NASCTL_PLUGIN_INSTALL_DIR)
     install(TARGETS ${target} LIBRARY DESTINATION "${NASCTL_PLUGIN_INSTALL_DIR}")
   endif()

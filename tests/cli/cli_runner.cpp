@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 extern char** environ;
@@ -103,6 +104,7 @@ CliResult run_nasctl(const std::vector<std::string>& args, const std::string& cw
   int status = 0;
   ::waitpid(pid, &status, 0);
   fill_status(r, status);
+  r.err = without_library_notices(r.err, r.library_notices);
   return r;
 }
 
@@ -127,6 +129,41 @@ CliResult wait_for(pid_t pid) {
   ::waitpid(pid, &status, 0);
   fill_status(r, status);
   return r;
+}
+
+std::string without_library_notices(const std::string& err, std::string& notices) {
+  std::string kept;
+  std::size_t begin = 0;
+  while (begin < err.size()) {
+    std::size_t end = err.find('\n', begin);
+    end = end == std::string::npos ? err.size() : end + 1;
+    const std::string line = err.substr(begin, end - begin);
+    (line.rfind("OpenBLAS", 0) == 0 ? notices : kept) += line;
+    begin = end;
+  }
+  return kept;
+}
+
+std::string error_line(const std::string& err, bool& before_is_log) {
+  std::vector<std::string> lines;
+  std::istringstream in(err);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  before_is_log = true;
+  if (lines.empty()) return "";
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) before_is_log = before_is_log && is_log_line(lines[i]);
+  return lines.back();
+}
+
+bool is_log_line(const std::string& l) {
+  return l.size() > 10 && l[0] == '[' && l[3] == ':' && l[6] == ':' && l[9] == ']';
+}
+
+bool has_log_line(const std::string& text) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (is_log_line(line)) return true;
+  }
+  return false;
 }
 
 std::size_t count_lines(const std::string& path) {
