@@ -1,5 +1,6 @@
 #include "nasctl/plugin.hpp"
 
+#include "nasctl/batch_measurable.hpp"
 #include "nasctl/layer_enumeration.hpp"
 #include "nasctl/layer_measurable.hpp"
 
@@ -10,6 +11,7 @@ namespace nasctl {
 Plugin::~Plugin() = default;
 LayerEnumerable::~LayerEnumerable() = default;
 LayerMeasurable::~LayerMeasurable() = default;
+BatchMeasurable::~BatchMeasurable() = default;
 
 const char* to_string(PluginKind kind) {
   switch (kind) {

@@ -3,12 +3,16 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "fake_session.hpp"
+#include "nasctl/batch_measurable.hpp"
 #include "nasctl/csv.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/runtime/journal.hpp"
@@ -203,4 +207,68 @@ TEST_CASE("a strategy error ends the run but the evaluations so far are written 
   CHECK(read_csv((dir.path() / "evaluations.csv").string()).rows.size() == 4);
   CHECK(Journal::read((dir.path() / "journal.jsonl").string()).size() == 4);
   CHECK(nlohmann::json::parse(std::ifstream(dir.path() / "run.json"))["stop_reason"] == "stopped by an error");
+}
+
+namespace {
+
+// A timing provider that measures batches (nasctl::BatchMeasurable, as
+// `measure` does): its latency is the network's position in the batch.
+class BatchProvider : public HardwareModel, public BatchMeasurable {
+ public:
+  std::vector<MetricInfo> metrics() const override { return {{"latency_ms", "ms", "position in its batch"}}; }
+  Metrics evaluate(const NetworkSpec&) override {
+    ++single_calls;
+    return {{"latency_ms", -1.0}};
+  }
+  bool needs_exclusive_machine() const override { return true; }
+  std::vector<Outcome> evaluate_batch(const std::vector<const NetworkSpec*>& networks,
+                                      const std::function<void(std::size_t)>&) override {
+    batch_sizes.push_back(networks.size());
+    std::vector<Outcome> out(networks.size());
+    for (std::size_t i = 0; i < networks.size(); ++i) {
+      if (i == fail_at)
+        out[i].error = "network " + std::to_string(i) + " did not build";
+      else
+        out[i].metrics = {{"latency_ms", static_cast<double>(i)}};
+    }
+    return out;
+  }
+  std::vector<std::size_t> batch_sizes;
+  int single_calls = 0;
+  std::size_t fail_at = 99;
+};
+
+}  // namespace
+
+TEST_CASE("a timing provider that measures batches gets a batch's networks at once, a failure staying its own") {
+  test::GridSpace space;
+  auto provider = std::make_shared<BatchProvider>();
+  provider->fail_at = 2;
+  std::vector<runtime::ProviderInstance> providers(1);
+  providers[0].instance = "gpu";
+  providers[0].provider = provider;
+  providers[0].metrics = provider->metrics();
+  LocalEvaluator evaluator(space, providers, 2);
+  std::vector<runtime::EvaluationRecord> records(4);
+  std::vector<runtime::EvaluationRecord*> jobs;
+  for (int i = 0; i < 4; ++i) {
+    records[i].index = static_cast<std::size_t>(i);
+    records[i].arch = {i, 0, 0, 0};
+    jobs.push_back(&records[i]);
+  }
+  std::vector<std::size_t> done;
+  evaluator.evaluate(jobs, [&](runtime::EvaluationRecord& r) { done.push_back(r.index); });
+  CHECK(provider->batch_sizes == std::vector<std::size_t>{4});
+  CHECK(provider->single_calls == 0);
+  CHECK(records[0].metrics.at("gpu.latency_ms") == 0);
+  CHECK(records[3].metrics.at("gpu.latency_ms") == 3);
+  CHECK(records[2].error == "gpu: network 2 did not build");
+  CHECK(done == std::vector<std::size_t>{0, 1, 2, 3});
+
+  // A batch of one is measured as before, through evaluate().
+  runtime::EvaluationRecord alone;
+  alone.arch = {1, 1, 0, 0};
+  evaluator.evaluate({&alone}, [](runtime::EvaluationRecord&) {});
+  CHECK(provider->single_calls == 1);
+  CHECK(alone.metrics.at("gpu.latency_ms") == -1);
 }
