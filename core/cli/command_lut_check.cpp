@@ -15,6 +15,7 @@
 
 #include "command_lut.hpp"
 #include "nasctl/atomic_file.hpp"
+#include "nasctl/batch_measurable.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/lut/calibration.hpp"
 #include "nasctl/lut/lookup_table.hpp"
@@ -99,27 +100,51 @@ int run_lut_check(const LutOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   // Several passes measure every network once per pass, in turn; each
-  // network's figure is the median of its passes.
+  // network's figure is the median of its passes. A plugin that measures
+  // batches (nasctl::BatchMeasurable, e.g. `measure`) gets a whole pass at
+  // once and interleaves its networks, so that a change of load during the
+  // pass hits all of them alike; others measure one network after another.
   const std::size_t passes = options.passes, total = passes * networks.size();
   runtime::Progress bar(total, 0.0, !options.no_progress && ::isatty(STDERR_FILENO), "network measurements", "done");
-  std::vector<std::vector<double>> measured(networks.size());
+  std::vector<std::vector<double>> measured(networks.size()), ci(networks.size());
+  const auto keep = [&](std::size_t i, const Metrics& m) {
+    measured[i].push_back(metric_value(m, options.metric, s.hardware->instance));
+    const auto it = m.find("latency_ci_percent");
+    if (it != m.end()) ci[i].push_back(it->second);
+  };
   std::size_t done = 0;
+  const auto step = [&] {
+    ++done;
+    if (bar.due(elapsed()) || done == total) bar.update(done, done, std::nan(""), elapsed());
+  };
+  const auto failed = [&](std::size_t i, const std::string& why) {
+    return EvaluationError("lut check: measuring '" + networks[i].arch + "' on '" + s.hardware->instance + "': " + why);
+  };
+  auto* batch = dynamic_cast<BatchMeasurable*>(s.model);
+  std::vector<const NetworkSpec*> specs;
+  for (const Network& n : networks) specs.push_back(&n.spec);
   for (std::size_t pass = 0; pass < passes; ++pass) {
+    if (batch) {
+      const std::vector<BatchMeasurable::Outcome> outcomes = batch->evaluate_batch(specs, [&](std::size_t) { step(); });
+      for (std::size_t i = 0; i < networks.size(); ++i) {
+        if (!outcomes.at(i).error.empty()) throw failed(i, outcomes[i].error);
+        keep(i, outcomes[i].metrics);
+      }
+      continue;
+    }
     for (std::size_t i = 0; i < networks.size(); ++i) {
       try {
-        measured[i].push_back(metric_value(s.model->evaluate(networks[i].spec), options.metric, s.hardware->instance));
+        keep(i, s.model->evaluate(networks[i].spec));
       } catch (const Error& e) {
-        throw EvaluationError("lut check: measuring '" + networks[i].arch + "' on '" + s.hardware->instance +
-                              "': " + e.what());
+        throw failed(i, e.what());
       }
-      ++done;
-      if (bar.due(elapsed()) || done == total) bar.update(done, done, std::nan(""), elapsed());
+      step();
     }
   }
   std::vector<lut::CheckSample> samples;
   for (std::size_t i = 0; i < networks.size(); ++i)
     samples.push_back({networks[i].arch, networks[i].lut, median(measured[i]),
-                       passes > 1 ? measured[i] : std::vector<double>{}});
+                       passes > 1 ? measured[i] : std::vector<double>{}, ci[i]});
   bar.finish();
 
   const lut::CheckReport report = lut::analyse_check(std::move(samples), current);

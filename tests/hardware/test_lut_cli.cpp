@@ -41,6 +41,7 @@ plugin = "measure"
 threads = 1
 warmup = 1
 repeats = )" + std::to_string(repeats) + R"(
+ci_target_percent = 0
 
 [[hardware]]
 name = "table"
@@ -77,7 +78,7 @@ TEST_CASE("lut build measures every signature once; a second run measures nothin
   CHECK(first.out.find("160 distinct layer signatures (exact: enumerated by the space); 0 already") != std::string::npos);
   CHECK(data_rows(dir / "lut.csv") == 160);
   const lut::LutFile f = lut::read_lut(dir / "lut.csv");
-  CHECK(f.comment_value("hardware") == "cpu (plugin measure 1.0.0), metric latency_ms");
+  CHECK(f.comment_value("hardware") == "cpu (plugin measure 1.1.0), metric latency_ms");
   CHECK(f.comment_value("conditions").find("repeats=3") != std::string::npos);
   CHECK(f.comment_value("isolation").find("; one pass per timed sample;") != std::string::npos);
 
@@ -104,8 +105,8 @@ TEST_CASE("lut check reports the figures, writes its JSON and the calibration th
   // busy CI machine measured latencies of six networks need not even grow
   // with their table sums, and a test must not depend on the machine's load.
   std::string deterministic = config(5);
-  deterministic.replace(deterministic.find("plugin = \"measure\"\nthreads = 1\nwarmup = 1\nrepeats = 5"),
-                        std::string("plugin = \"measure\"\nthreads = 1\nwarmup = 1\nrepeats = 5").size(),
+  const std::string measured = "plugin = \"measure\"\nthreads = 1\nwarmup = 1\nrepeats = 5\nci_target_percent = 0";
+  deterministic.replace(deterministic.find(measured), measured.size(),
                         "plugin = \"roofline\"\ndevice = \"snapdragon-845-cpu\"");
   write_text(dir / "cfg.toml", deterministic);
   REQUIRE(run_lut(dir, {"build", "-o", dir / "lut.csv"}).exit_code == 0);

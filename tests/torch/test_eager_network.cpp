@@ -79,6 +79,24 @@ TEST_CASE("batch-norm running statistics are not the identity so folding them ma
   CHECK_FALSE(net.is_training());
 }
 
+TEST_CASE("folding batch norms into the convolutions keeps the function and leaves no convolution with a batch norm") {
+  for (const NetworkSpec& spec : {test::mobilenet_like(), test::shufflenet_like(), test::grouped_net()}) {
+    CAPTURE(spec.name);
+    EagerNetwork plain(spec, 5), folded(spec, 5);
+    folded.fold_batch_norms();
+    for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+      if (spec.layers[i].op != OpKind::Conv2d || !spec.layers[i].batch_norm) continue;
+      CHECK_FALSE(folded.spec().layers[i].batch_norm);
+      CHECK(folded.spec().layers[i].bias);
+    }
+    c10::InferenceMode guard;
+    const at::Tensor x = libtorch::random_input(spec, 2, 3);
+    const at::Tensor expected = plain.forward(x);
+    CHECK(expected.abs().max().item<double>() > 1e-3);
+    CHECK((folded.forward(x) - expected).abs().max().item<double>() <= 1e-4 * expected.abs().max().item<double>() + 1e-5);
+  }
+}
+
 TEST_CASE("avg pool excludes padding from the average (count_include_pad = false)") {
   c10::InferenceMode guard;
   Layer pool;

@@ -1,5 +1,6 @@
 #include "nasctl/lut/lut_check.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -117,6 +118,14 @@ std::string check_text(const CheckReport& r) {
   text += figures(("fitted (" + calibration_text(r.fitted) + "), in-sample").c_str(), r.fitted_in_sample);
   text += figures(("fitted, leave-one-out (form \"" + r.fit.best().form + "\")").c_str(), r.fitted_loo);
   if (r.repeatability) text += figures("measurement: pass 2 vs pass 1", *r.repeatability);
+  std::vector<double> ci;
+  for (const auto& s : r.samples) ci.insert(ci.end(), s.ci_percent.begin(), s.ci_percent.end());
+  if (!ci.empty()) {
+    std::sort(ci.begin(), ci.end());
+    std::snprintf(buf, sizeof buf, "  measurement's 95%% confidence intervals: median +-%.2f%%, largest +-%.2f%%\n",
+                  ci[ci.size() / 2], ci.back());
+    text += buf;
+  }
   return text;
 }
 
@@ -149,7 +158,8 @@ std::string check_json(const CheckReport& r, const std::map<std::string, std::st
                        {"lut_class_ms", class_shares_json(s.lut)},
                        {"measured_ms", s.measured_ms},
                        {"calibrated_ms", calibrated_latency(r.fitted, s.lut)},
-                       {"passes_ms", s.passes_ms}});
+                       {"passes_ms", s.passes_ms},
+                       {"ci_percent", s.ci_percent}});
   }
   j["samples"] = std::move(samples);
   return j.dump(2) + "\n";

@@ -41,10 +41,31 @@ Conditions measurement_conditions(const LatencyOptions& o) {
   Conditions c;
   c["device"] = to_string(o.device);
   c["mode"] = to_string(o.mode);
+  if (o.mode == ExecutionMode::Fastest) {
+    std::string forms;
+    int code = 0;
+    for (const Form f : forms_of(o.mode)) forms += (forms.empty() ? "" : ", ") + std::to_string(code++) + " = " + to_string(f);
+    c["forms"] = "each network timed in every form, the fastest kept (its `repeats` runs each, then the lowest "
+                 "statistic); latency_form names it: " + forms;
+  }
   c["threads"] = std::to_string(o.threads);
   c["batch"] = std::to_string(o.batch);
   c["warmup"] = std::to_string(o.warmup);
   c["repeats"] = std::to_string(o.repeats);
+  c["max_repeats"] = std::to_string(o.max_repeats);
+  c["ci_target_percent"] = six_digits(o.ci_target_percent);
+  c["max_seconds"] = six_digits(o.max_seconds);
+  c["interleave"] = std::to_string(o.interleave);
+  const SamplingPlan plan = sampling_plan(o);
+  c["sampling"] =
+      o.ci_target_percent > 0
+          ? "at least `repeats` timed runs, then more until the distribution-free 95% confidence interval of the "
+            "statistic (order statistics at binomial ranks) is within +-ci_target_percent of it, or max_repeats "
+            "runs or max_seconds per network; latency_ci_percent is what was reached. "
+          : "exactly `repeats` timed runs; latency_ci_percent is the 95% interval they give. ";
+  c["sampling"] += "Networks measured together (up to `interleave`) are visited round robin, " +
+                   std::to_string(plan.samples_per_visit) + " timed runs per visit, " +
+                   std::to_string(plan.passes_per_visit) + " untimed run opening a visit that follows another's";
   if (o.back_to_back > 1) c["back_to_back"] = std::to_string(o.back_to_back);
   c["dtype"] = "float32";
   c["seed"] = std::to_string(o.seed);
@@ -63,6 +84,7 @@ Conditions measurement_conditions(const LatencyOptions& o) {
     return c;
   }
   c["cuda_graph"] = o.cuda_graph ? "true" : "false";
+  c["cudnn_benchmark"] = "true";
   c["timer"] = o.cuda_graph ? "CUDA events around each CUDA-graph replay" : "CUDA events around each forward pass";
 #ifdef NASCTL_WITH_CUDA
   if (cuda_device_count() > 0) c["gpu"] = cuda_device_name();

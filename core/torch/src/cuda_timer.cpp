@@ -4,15 +4,19 @@
 // replay is what a deployment runtime (TensorRT, CUDA graphs) executes.
 #include "cuda_timer.hpp"
 
+#include <ATen/Context.h>
 #include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
-#include <algorithm>
+#include <memory>
 #include <utility>
 #include <vector>
+
+#include "nasctl/torch/latency.hpp"
+#include "runner.hpp"
 
 namespace nasctl::libtorch {
 
@@ -23,49 +27,74 @@ namespace {
 // capturing.
 constexpr int kMinWarmupBeforeCapture = 3;
 
+class CudaRunner : public Runner {
+ public:
+  CudaRunner(std::function<at::Tensor()> forward, bool use_graph, int back_to_back)
+      : forward_(std::move(forward)),
+        // Capture needs a stream other than the legacy default stream;
+        // warm-up, capture and replay all use this one.
+        stream_(c10::cuda::getStreamFromPool()),
+        back_to_back_(back_to_back),
+        start_(cudaEventDefault),
+        stop_(cudaEventDefault) {
+    c10::cuda::CUDAStreamGuard guard(stream_);
+    for (int i = 0; i < kMinWarmupBeforeCapture; ++i) forward_();
+    stream_.synchronize();
+    if (!use_graph) return;
+    graph_ = std::make_unique<at::cuda::CUDAGraph>();
+    graph_->capture_begin();
+    for (int k = 0; k < back_to_back_; ++k) graph_outputs_.push_back(forward_());
+    graph_->capture_end();
+  }
+
+  void warm(int passes) override {
+    c10::cuda::CUDAStreamGuard guard(stream_);
+    for (int i = 0; i < passes; ++i) step();
+    stream_.synchronize();
+  }
+
+  Sample sample() override {
+    c10::cuda::CUDAStreamGuard guard(stream_);
+    const double cpu_start = process_cpu_ms();
+    start_.record(stream_);
+    step();
+    stop_.record(stream_);
+    stop_.synchronize();
+    return {static_cast<double>(start_.elapsed_time(stop_)) / back_to_back_,
+            (process_cpu_ms() - cpu_start) / back_to_back_};
+  }
+
+ private:
+  // With a graph, all back_to_back passes are in it: the launch is paid once.
+  void step() {
+    if (graph_) {
+      graph_->replay();
+      return;
+    }
+    for (int k = 0; k < back_to_back_; ++k) forward_();
+  }
+
+  std::function<at::Tensor()> forward_;
+  c10::cuda::CUDAStream stream_;
+  int back_to_back_;
+  std::unique_ptr<at::cuda::CUDAGraph> graph_;
+  std::vector<at::Tensor> graph_outputs_;  // the graph writes into them on every replay
+  at::cuda::CUDAEvent start_;
+  at::cuda::CUDAEvent stop_;
+};
+
 }  // namespace
 
-LatencyStats time_cuda(const std::function<at::Tensor()>& forward, int warmup, int repeats, bool use_graph,
-                       int back_to_back) {
-  // Capture needs a stream other than the legacy default stream; warm-up,
-  // capture and replay all use this one.
-  c10::cuda::CUDAStream stream = c10::cuda::getStreamFromPool();
-  c10::cuda::CUDAStreamGuard guard(stream);
-  const int untimed = use_graph ? std::max(warmup, kMinWarmupBeforeCapture) : warmup;
-  for (int i = 0; i < untimed; ++i) forward();
-  stream.synchronize();
-
-  at::cuda::CUDAGraph graph;
-  std::vector<at::Tensor> graph_outputs;  // the graph writes into them on every replay
-  std::function<void()> step = [&] {
-    for (int k = 0; k < back_to_back; ++k) forward();
-  };
-  if (use_graph) {
-    graph.capture_begin();
-    for (int k = 0; k < back_to_back; ++k) graph_outputs.push_back(forward());
-    graph.capture_end();
-    for (int i = 0; i < warmup; ++i) graph.replay();
-    stream.synchronize();
-    step = [&] { graph.replay(); };
-  }
-
-  at::cuda::CUDAEvent start(cudaEventDefault);
-  at::cuda::CUDAEvent stop(cudaEventDefault);
-  std::vector<double> samples, cpu_samples;
-  samples.reserve(static_cast<std::size_t>(repeats));
-  cpu_samples.reserve(static_cast<std::size_t>(repeats));
-  for (int i = 0; i < repeats; ++i) {
-    const double cpu_start = process_cpu_ms();
-    start.record(stream);
-    step();
-    stop.record(stream);
-    stop.synchronize();
-    cpu_samples.push_back((process_cpu_ms() - cpu_start) / back_to_back);
-    samples.push_back(static_cast<double>(start.elapsed_time(stop)) / back_to_back);
-  }
-  return summarize_latency(std::move(samples), std::move(cpu_samples));
+std::unique_ptr<Runner> make_cuda_runner(std::function<at::Tensor()> forward, bool use_graph, int back_to_back) {
+  return std::make_unique<CudaRunner>(std::move(forward), use_graph, back_to_back);
 }
 
 std::string cuda_device_name() { return at::cuda::getCurrentDeviceProperties()->name; }
+
+ScopedCudnnBenchmark::ScopedCudnnBenchmark() : previous_(at::globalContext().benchmarkCuDNN()) {
+  at::globalContext().setBenchmarkCuDNN(true);
+}
+
+ScopedCudnnBenchmark::~ScopedCudnnBenchmark() { at::globalContext().setBenchmarkCuDNN(previous_); }
 
 }  // namespace nasctl::libtorch

@@ -179,6 +179,25 @@ at::Tensor EagerNetwork::run_layer(int index, const std::vector<at::Tensor>& val
               std::to_string(static_cast<int>(l.op)) + " has no LibTorch lowering; fix: update nasctl_torch");
 }
 
+void EagerNetwork::fold_batch_norms() {
+  at::NoGradGuard no_grad;
+  for (std::size_t i = 0; i < spec_.layers.size(); ++i) {
+    Layer& l = spec_.layers[i];
+    if (l.op != OpKind::Conv2d || !l.batch_norm) continue;
+    LayerTensors& t = tensors_[i];
+    const at::Tensor scale = t.bn_weight / at::sqrt(t.bn_var + kBatchNormEps);
+    t.weight.mul_(scale.reshape({-1, 1, 1, 1}));
+    const at::Tensor bias = t.bias.defined() ? t.bias : at::zeros_like(t.bn_mean);
+    const at::Tensor folded = (bias - t.bn_mean) * scale + t.bn_bias;
+    if (t.bias.defined())
+      t.bias.copy_(folded);
+    else
+      t.bias = register_parameter("l" + std::to_string(i) + "_bias", folded, /*requires_grad=*/false);
+    l.bias = true;
+    l.batch_norm = false;
+  }
+}
+
 at::Tensor EagerNetwork::forward(const at::Tensor& input) {
   const int n = static_cast<int>(spec_.layers.size());
   std::vector<at::Tensor> values(n);

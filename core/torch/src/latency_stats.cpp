@@ -1,4 +1,4 @@
-// Order statistics of timed runs, and the CPU timer.
+// Order statistics of timed runs, and the CPU timers.
 #include <time.h>
 
 #include <algorithm>
@@ -9,22 +9,9 @@
 
 #include "nasctl/error.hpp"
 #include "nasctl/torch/latency.hpp"
+#include "runner.hpp"
 
 namespace nasctl::libtorch {
-
-namespace {
-
-// Percentile of sorted samples with linear interpolation between order
-// statistics (numpy's default), p in [0, 100].
-double percentile(const std::vector<double>& sorted, double p) {
-  const double pos = p / 100.0 * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  const double frac = pos - static_cast<double>(lo);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
-}
-
-}  // namespace
 
 double process_cpu_ms() {
   timespec t{};
@@ -41,8 +28,8 @@ LatencyStats summarize_latency(std::vector<double> samples_ms, std::vector<doubl
   if (!cpu_samples_ms.empty()) {
     std::vector<double> cpu_sorted = cpu_samples_ms;
     std::sort(cpu_sorted.begin(), cpu_sorted.end());
-    s.cpu_median_ms = percentile(cpu_sorted, 50);
-    s.cpu_p10_ms = percentile(cpu_sorted, 10);
+    s.cpu_median_ms = sorted_quantile(cpu_sorted, 0.5);
+    s.cpu_p10_ms = sorted_quantile(cpu_sorted, 0.1);
     s.cpu_min_ms = cpu_sorted.front();
     s.cpu_samples_ms = std::move(cpu_samples_ms);
   }
@@ -52,9 +39,9 @@ LatencyStats summarize_latency(std::vector<double> samples_ms, std::vector<doubl
   s.min_ms = sorted.front();
   s.max_ms = sorted.back();
   s.mean_ms = std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size());
-  s.median_ms = percentile(sorted, 50);
-  s.p10_ms = percentile(sorted, 10);
-  s.p90_ms = percentile(sorted, 90);
+  s.median_ms = sorted_quantile(sorted, 0.5);
+  s.p10_ms = sorted_quantile(sorted, 0.1);
+  s.p90_ms = sorted_quantile(sorted, 0.9);
   s.relative_spread = s.median_ms > 0 ? (s.p90_ms - s.p10_ms) / s.median_ms : 0.0;
   return s;
 }
@@ -68,7 +55,40 @@ double latency_figure(const LatencyStats& s, Statistic statistic, bool cpu) {
   return s.median_ms;
 }
 
-LatencyStats time_cpu(const std::function<void()>& step, int warmup, int repeats, int back_to_back) {
+namespace {
+
+double steady_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+class CpuRunner : public Runner {
+ public:
+  CpuRunner(std::function<at::Tensor()> forward, int back_to_back)
+      : forward_(std::move(forward)), back_to_back_(back_to_back) {}
+  void warm(int passes) override {
+    for (int i = 0; i < passes; ++i) forward_();
+  }
+  Sample sample() override {
+    const double cpu_start = process_cpu_ms();
+    const double start = steady_ms();
+    for (int k = 0; k < back_to_back_; ++k) forward_();
+    const double stop = steady_ms();
+    return {(stop - start) / back_to_back_, (process_cpu_ms() - cpu_start) / back_to_back_};
+  }
+
+ private:
+  std::function<at::Tensor()> forward_;
+  int back_to_back_;
+};
+
+}  // namespace
+
+std::unique_ptr<Runner> make_cpu_runner(std::function<at::Tensor()> forward, int back_to_back) {
+  return std::make_unique<CpuRunner>(std::move(forward), back_to_back);
+}
+
+LatencyStats time_with_clocks(const std::function<void()>& step, int warmup, int repeats, int back_to_back,
+                              const std::function<double()>& wall_ms, const std::function<double()>& cpu_ms) {
   if (repeats < 1) throw Error("latency timer: repeats " + std::to_string(repeats) + " < 1; fix: time at least one run");
   if (back_to_back < 1)
     throw Error("latency timer: back_to_back " + std::to_string(back_to_back) +
@@ -78,14 +98,18 @@ LatencyStats time_cpu(const std::function<void()>& step, int warmup, int repeats
   samples.reserve(static_cast<std::size_t>(repeats));
   cpu_samples.reserve(static_cast<std::size_t>(repeats));
   for (int i = 0; i < repeats; ++i) {
-    const double cpu_start = process_cpu_ms();
-    const auto start = std::chrono::steady_clock::now();
+    const double cpu_start = cpu_ms();
+    const double start = wall_ms();
     for (int k = 0; k < back_to_back; ++k) step();
-    const auto stop = std::chrono::steady_clock::now();
-    cpu_samples.push_back((process_cpu_ms() - cpu_start) / back_to_back);
-    samples.push_back(std::chrono::duration<double, std::milli>(stop - start).count() / back_to_back);
+    const double stop = wall_ms();
+    cpu_samples.push_back((cpu_ms() - cpu_start) / back_to_back);
+    samples.push_back((stop - start) / back_to_back);
   }
   return summarize_latency(std::move(samples), std::move(cpu_samples));
+}
+
+LatencyStats time_cpu(const std::function<void()>& step, int warmup, int repeats, int back_to_back) {
+  return time_with_clocks(step, warmup, repeats, back_to_back, steady_ms, process_cpu_ms);
 }
 
 }  // namespace nasctl::libtorch

@@ -5,7 +5,7 @@
 namespace {
 
 nasctl::PluginInfo describe() {
-  return {"measure", "1.0.0", "Real latency measured with LibTorch on this machine's CPU or CUDA GPU",
+  return {"measure", "1.1.0", "Real latency measured with LibTorch on this machine's CPU or CUDA GPU",
           nasctl::plugins::MeasureModel::config_keys()};
 }
 

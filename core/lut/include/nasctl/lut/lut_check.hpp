@@ -19,6 +19,9 @@ struct CheckSample {
   NetworkSum lut;            // the table's entries summed (uncalibrated), by layer class too
   double measured_ms = 0.0;  // end to end, the same hardware instance (median of the passes)
   std::vector<double> passes_ms;  // each pass's measurement, when there were several
+  // Each pass's latency_ci_percent (the half-width of the measurement's 95%
+  // confidence interval, % of it), when the hardware reports one.
+  std::vector<double> ci_percent;
 };
 
 struct CheckReport {

@@ -39,6 +39,12 @@ class EagerNetwork : public torch::nn::Module {
   // output ([batch, C, H, W], or [batch, features] after a Linear).
   at::Tensor forward(const at::Tensor& input);
 
+  // Folds every convolution's batch norm into its weight and bias, as a
+  // deployment exporter does: W * s and (b - mean) * s + beta with
+  // s = gamma / sqrt(var + eps). The function computed stays the same (up to
+  // rounding); spec() then shows those layers with a bias and no batch norm.
+  void fold_batch_norms();
+
   const NetworkSpec& spec() const { return spec_; }
   const LayerTensors& layer_tensors(int layer) const { return tensors_.at(layer); }
 

@@ -6,9 +6,17 @@
 //   through optimize_for_inference (BN folded, oneDNN convolutions on CPU),
 //   i.e. what a deployment runtime executes;
 // - "eager": the plain module, op by op, as a training framework runs it.
+// - "fastest": every inference-ready form (below) is timed and the fastest
+//   kept, what a deployment would pick; the default on CUDA, where which form
+//   wins depends on the device and the batch.
 // On CUDA the forward pass is captured once in a CUDA graph and the replay is
 // timed (default): batch-1 eager GPU latency is kernel-launch overhead and
 // mis-ranks networks.
+//
+// How many timed runs, and in which order when several networks are measured
+// together, is sampling.hpp's business: at least `repeats`, more until the
+// statistic's 95% confidence interval is within ci_target_percent or a cap is
+// reached, networks visited round robin.
 #pragma once
 
 #include <cstdint>
@@ -18,11 +26,25 @@
 
 #include "nasctl/metrics.hpp"
 #include "nasctl/network_spec.hpp"
+#include "nasctl/torch/sampling.hpp"
 
 namespace nasctl::libtorch {
 
 enum class Device { Cpu, Cuda };
-enum class ExecutionMode { Optimized, Eager };
+enum class ExecutionMode { Optimized, Eager, Fastest };
+// The inference-ready forms of a network. Optimized mode runs the first,
+// eager mode the fourth, fastest mode times them all and keeps the fastest
+// (on an H200 the frozen form was not the fastest: batch norms folded by
+// hand into an eager module, or left unfolded in TorchScript, ran faster at
+// some batch sizes; docs/results.md).
+enum class Form {
+  FrozenOptimized,  // torch::jit::freeze + optimize_for_inference (BN folded; oneDNN on the CPU)
+  Frozen,           // torch::jit::freeze alone (BN folded by freezing)
+  Script,           // the TorchScript module unfrozen (BN as its own op), as `nasctl export` writes it
+  Eager,            // the plain module, op by op
+  EagerFolded,      // the plain module with every batch norm folded into its convolution
+};
+constexpr int kFormCount = 5;
 // Which order statistic of the timed runs a measurement reports. The median
 // is the usual figure on a quiet machine. Where other processes share the
 // cores they only ever add time, so the low end of the runs repeats best:
@@ -34,6 +56,13 @@ enum class Statistic { Median, P10, Min };
 const char* to_string(Device device);
 const char* to_string(ExecutionMode mode);
 const char* to_string(Statistic statistic);
+const char* to_string(Form form);
+// The forms a mode times: one, or all kFormCount for Fastest.
+std::vector<Form> forms_of(ExecutionMode mode);
+// The quantile a statistic's confidence interval is about: 0.5 for the
+// median, 0.1 for p10; the minimum has no distribution-free interval, so
+// the median's stands in for it.
+double statistic_quantile(Statistic statistic);
 
 struct LatencyOptions {
   Device device = Device::Cpu;
@@ -41,7 +70,11 @@ struct LatencyOptions {
   int threads = 1;          // intra-op threads (at::set_num_threads and OpenBLAS)
   int batch = 1;            // samples per forward pass
   int warmup = 10;          // untimed forward passes first
-  int repeats = 30;         // timed forward passes (>= 3)
+  int repeats = 30;         // timed forward passes, at least (>= 3)
+  int max_repeats = 1000;   // timed forward passes, at most
+  double ci_target_percent = 2;  // more runs until the statistic's 95% interval is within +-this; 0: `repeats` runs
+  double max_seconds = 1;   // no more runs once a network took this long (its `repeats` are always taken)
+  int interleave = 64;      // networks measured together, round robin (1: one after another)
   bool cuda_graph = true;   // CUDA only: time CUDA-graph replays
   // Forward passes run back to back in each timed sample (on CUDA captured
   // in one graph); the sample is the per-pass share. 1 for whole networks:
@@ -56,6 +89,10 @@ struct LatencyOptions {
 // Throws nasctl::Error "latency options: ...; fix: ..." for values that cannot
 // be measured (threads < 1, repeats < 3, CUDA without a CUDA build or GPU).
 void check_options(const LatencyOptions& options);
+
+// The sampling plan the options ask for (5 timed runs per visit of a
+// network, one untimed run opening a visit that follows another network's).
+SamplingPlan sampling_plan(const LatencyOptions& options);
 
 // Order statistics of the timed runs, milliseconds per forward pass.
 struct LatencyStats {
@@ -92,18 +129,43 @@ LatencyStats summarize_latency(std::vector<double> samples_ms, std::vector<doubl
 // CPU time consumed by this process so far, all threads (ms).
 double process_cpu_ms();
 
-// Builds the network described by `spec` (weights from options.seed), in the
-// requested mode on the requested device, and times it. Sets the process's
-// intra-op thread count to options.threads (global state: callers measure one
-// network at a time). Throws nasctl::Error for bad options; LibTorch errors
-// propagate as std::exception.
-LatencyStats measure_latency(const NetworkSpec& spec, const LatencyOptions& options);
+// One network's measurement.
+struct Measurement {
+  LatencyStats stats;            // of the kept form's timed runs
+  Form form = Form::FrozenOptimized;  // the form timed (fastest mode: the fastest)
+  std::vector<double> form_ms;   // fastest mode: each form's statistic when the choice was made (NaN: failed)
+  double ci_percent = 0;         // the statistic's 95% interval half-width, % of it (sampling.hpp)
+  StopReason stop = StopReason::Repeats;
+  double seconds = 0;            // time spent timing it (warm-up included, building not)
+  std::string error;             // set when it could not be measured; nothing else is then
+};
+
+// Builds each network (weights from options.seed) in the mode's forms on the
+// device and times them together, up to options.interleave networks at a
+// time, round robin (sampling.hpp). Sets the process's intra-op thread count
+// to options.threads while measuring (global state: callers measure one batch
+// at a time). Throws nasctl::Error for bad options; a network that LibTorch
+// cannot build or run gets Measurement::error (first line of LibTorch's
+// message) and the others are measured. `on_done(i)`, if set, is called as
+// network i's measurement completes.
+std::vector<Measurement> measure_interleaved(const std::vector<const NetworkSpec*>& specs,
+                                             const LatencyOptions& options,
+                                             const std::function<void(std::size_t)>& on_done = {});
+
+// One network: measure_interleaved of it alone. Throws nasctl::Error when it
+// cannot be measured.
+Measurement measure_latency(const NetworkSpec& spec, const LatencyOptions& options);
 
 // Times `step` on the CPU with std::chrono::steady_clock (and the process's
 // CPU time alongside): `warmup` untimed calls, then `repeats` timed samples
 // of `back_to_back` calls each, every sample divided by `back_to_back`.
 // For any callable (the bench times hand-built modules with it).
 LatencyStats time_cpu(const std::function<void()>& step, int warmup, int repeats, int back_to_back = 1);
+
+// The same measured through a given wall clock and CPU clock (milliseconds):
+// tests drive it with synthetic clocks.
+LatencyStats time_with_clocks(const std::function<void()>& step, int warmup, int repeats, int back_to_back,
+                              const std::function<double()>& wall_ms, const std::function<double()>& cpu_ms);
 
 // --- the machine --------------------------------------------------------
 
@@ -132,8 +194,10 @@ std::string torch_build_setting(const std::string& name);
 
 // Everything needed to reproduce a measurement, for run.json: cpu (model
 // name), cpu_capability (ATen's vector ISA), governor, threads, batch,
-// warmup, repeats, back_to_back (when > 1), dtype, mode, device, seed,
-// cuda_graph (CUDA only), torch, blas, gpu (CUDA only), statistic, timer.
+// warmup, repeats, max_repeats, ci_target_percent, max_seconds, interleave,
+// sampling (how runs are ordered and when they stop), back_to_back (when
+// > 1), dtype, mode, forms (fastest mode), device, seed, cuda_graph (CUDA
+// only), torch, blas, gpu (CUDA only), statistic, timer.
 Conditions measurement_conditions(const LatencyOptions& options);
 
 }  // namespace nasctl::libtorch

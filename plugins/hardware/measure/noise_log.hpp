@@ -1,0 +1,12 @@
+// The measure plugin's one log line (the noise warning), compiled apart from
+// the LibTorch-facing code: see CMakeLists.txt.
+#pragma once
+
+#include <string>
+
+namespace nasctl::plugins {
+
+// spdlog::warn, which nasctl writes to stderr.
+void log_measure_warning(const std::string& line);
+
+}  // namespace nasctl::plugins
