@@ -45,7 +45,7 @@ if(NOT TARGET nasctl_csv_dep)
   target_link_libraries(nasctl_csv_dep INTERFACE "${NASCTL_CSV_LIBRARY}")
 endif()
 
-# ONNX export (core/onnx) is optional: the GPU machine's LibTorch comes without
+# ONNX export (sdk/toolkits/onnx) is optional: the GPU machine's LibTorch comes without
 # libonnx, and nasctl must build there. Debian's libonnx-dev (1.12) ships the
 # CMake package; its targets name protobuf::libprotobuf without finding it, so
 # Protobuf is found first. NASCTL_WITH_ONNX=OFF (or

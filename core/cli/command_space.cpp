@@ -20,16 +20,11 @@
 #include "nasctl/evolve/operator_space.hpp"
 #include "nasctl/runtime/outputs.hpp"
 #include "nasctl/runtime/session.hpp"
+#include "nasctl/text.hpp"
 
 namespace nasctl::cli {
 
 namespace {
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
-  return s;
-}
 
 const runtime::ProviderInstance& hardware_instance(const runtime::Session& session, const std::string& name) {
   std::vector<std::string> names;

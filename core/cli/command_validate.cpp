@@ -7,13 +7,6 @@
 
 namespace nasctl::cli {
 
-runtime::RunConfig load_config(const ConfigOptions& options) {
-  if (options.config_file.empty())
-    return runtime::load_config_text(runtime::default_config_text(), "<embedded default>",
-                                     std::filesystem::current_path().string(), options.overrides);
-  return runtime::load_config_file(options.config_file, options.overrides);
-}
-
 int run_validate_command(const ConfigOptions& options) {
   auto session = runtime::open_session(load_config(options));
   std::printf("%s: valid (space %s, search %s, %zu metric providers, %zu objectives, %zu constraints)\n",

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "command_lut.hpp"
+#include "lazy_commands.hpp"
 #include "nasctl/error.hpp"
 
 namespace {
@@ -30,7 +31,8 @@ int main(int argc, char** argv) {
   // parallel reductions round differently with different thread counts, and
   // predictor fits inside strategies (LINAS) would then propose different
   // networks. Library-level threading is therefore off unless the user asks
-  // for it; set before any plugin (and so LibTorch/OpenBLAS) is loaded.
+  // for it; set before any plugin or lazily loaded command (and so
+  // LibTorch/OpenBLAS, which nasctl itself does not link) is loaded.
   // nasctl parallelises across candidates instead (`[run] threads`), and
   // `measure` sets its own thread count for the network it times.
   setenv("OMP_NUM_THREADS", "1", 0);
@@ -63,7 +65,7 @@ int main(int argc, char** argv) {
   search_cmd->add_option("--resume", search.resume_dir, "Continue the run in this folder to its budget");
 
   nasctl::cli::ConfigOptions validate;
-  auto* validate_cmd = app.add_subcommand("validate", "Check a config without running anything");
+  auto* validate_cmd = app.add_subcommand("validate", "Check a config: keys, plugins, metric names, and that every provider prepares for the space (tables index, predictors fit); evaluates nothing");
   add_config_options(validate_cmd, validate, true);
 
   nasctl::cli::EvaluateOptions evaluate;
@@ -116,8 +118,8 @@ int main(int argc, char** argv) {
     if (*evaluate_cmd) return nasctl::cli::run_evaluate_command(evaluate);
     if (*plugins_cmd) return nasctl::cli::run_plugins_command(plugins);
     if (*space_cmd) return nasctl::cli::run_space_select_command(space_select);
-    if (*lut_cmd) return nasctl::cli::run_lut_command(lut);
-    if (*export_cmd) return nasctl::cli::run_export_command(export_options);
+    if (*lut_cmd) return nasctl::cli::run_lut_command_lazily(lut);
+    if (*export_cmd) return nasctl::cli::run_export_command_lazily(export_options);
     return nasctl::cli::run_defaults_command();
   } catch (const nasctl::Error& e) {
     std::fprintf(stderr, "nasctl: error: %s\n", e.what());

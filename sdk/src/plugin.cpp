@@ -1,8 +1,10 @@
 #include "nasctl/plugin.hpp"
 
 #include "nasctl/batch_measurable.hpp"
+#include "nasctl/error.hpp"
 #include "nasctl/layer_enumeration.hpp"
 #include "nasctl/layer_measurable.hpp"
+#include "nasctl/metric_provider.hpp"
 
 namespace nasctl {
 
@@ -21,6 +23,15 @@ const char* to_string(PluginKind kind) {
     case PluginKind::Accuracy: return "accuracy";
   }
   return "unknown";
+}
+
+void check_prepared(const SearchSpace* prepared, const SearchSpace& space, const std::string& who) {
+  if (prepared == &space) return;
+  if (!prepared)
+    throw EvaluationError(who + ": asked for metrics before prepare(space); fix: the caller must call prepare() "
+                          "once with the search space before the first candidate (nasctl's run loop does)");
+  throw EvaluationError(who + ": called with a different search space than the one it was prepared for; fix: use "
+                        "one provider instance per search space");
 }
 
 }  // namespace nasctl

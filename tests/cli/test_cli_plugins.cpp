@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
+#include "nasctl/plugin.hpp"
 #include "configs.hpp"
 #include "temp_dir.hpp"
 
@@ -146,7 +147,8 @@ TEST_CASE("a plugin built for another SDK ABI: refused before anything in it run
   fs::create_directories(dir / "plugins");
   const std::string so = install(dir, "test-wrong-abi.so", "plugins/nasctl-search-wrongabi.so");
   const auto r = run_nasctl({"plugins", "--path", dir / "plugins"});
-  CHECK_USER_ERROR(r, so + ": built for nasctl SDK ABI 999, this nasctl has ABI 1; fix: rebuild the plugin");
+  CHECK_USER_ERROR(r, so + ": built for nasctl SDK ABI 999, this nasctl has ABI " +
+                             std::to_string(nasctl::kSdkAbiVersion) + "; fix: rebuild the plugin");
   write_text(dir / "cfg.toml", config_using(dir, "[search]\nplugin = \"wrongabi\"\n"));
   const auto search = run_nasctl({"search", "-c", dir / "cfg.toml", "-o", dir / "out", "--no-progress"});
   CHECK_USER_ERROR(search, so + ": built for nasctl SDK ABI 999");

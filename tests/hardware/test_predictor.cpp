@@ -97,6 +97,7 @@ TEST_CASE("network features count MACs per op class, element-wise traffic and la
 TEST_CASE("the predictor learns latency from an evaluations.csv and predicts held-out networks") {
   TinyFixture fx;
   auto p = make(fx.dir, {{"files", Strings{"train.csv"}}, {"test_files", Strings{"test.csv"}}, {"model", std::string("ridge_cv")}});
+  p->prepare(fx.space);
   REQUIRE(p->metrics().size() == 1);
   CHECK(p->metrics()[0].name == "latency_ms");
   CHECK(p->metrics()[0].unit == "ms");
@@ -124,6 +125,7 @@ TEST_CASE("a search's failed evaluations in the training file are left out and r
   with_error += "99," + csv_escape(fx.space.to_string(fx.held_out[0])) + ",,false,measure: timeout\n";
   fx.dir.write("with_failed.csv", with_error);
   auto p = make(fx.dir, {{"files", Strings{"with_failed.csv"}}, {"model", std::string("ridge_cv")}});
+  p->prepare(fx.space);
   CHECK(predicted(*p, fx.space, fx.held_out[1]) == doctest::Approx(true_latency(fx.space.lower(fx.held_out[1]))).epsilon(0.01));
   const Conditions c = p->conditions();
   CHECK(c.at("samples") == std::to_string(fx.train.size()));
@@ -144,6 +146,7 @@ TEST_CASE("a saved predictor loads without training data and predicts bit for bi
   CHECK(text.str().find("\"format\": \"nasctl-regressor\"") != std::string::npos);  // the library's own format inside
 
   auto loaded = make(fx.dir, {{"model_file", std::string("pred.json")}});
+  loaded->prepare(fx.space);
   for (const auto& arch : fx.space.all()) CHECK(predicted(*loaded, fx.space, arch) == predicted(*fitted, fx.space, arch));
   CHECK(loaded->conditions().at("model_file") == file + " (loaded)");
   CHECK(loaded->model().samples == fx.train.size());
@@ -156,7 +159,7 @@ TEST_CASE("too few samples to cross-validate is a clear error naming the metric,
   dir.write("few.csv", evaluations_csv(space, {all[0], all[1], all[2], all[3]}, true_latency));
   auto p = make(dir, {{"files", Strings{"few.csv"}}});
   try {
-    predicted(*p, space, all[0]);
+    p->prepare(space);
     FAIL("expected an error");
   } catch (const DataError& e) {
     const std::string message = e.what();

@@ -2,7 +2,7 @@
 // with ATen from the formulas of the ONNX operator documentation (opset 14),
 // not from nasctl's LibTorch lowering, so that running the graph and running
 // EagerNetwork agree only if the export means what the eager module computes.
-// Covers exactly the operators core/onnx emits; anything else fails the test.
+// Covers exactly the operators sdk/toolkits/onnx emits; anything else fails the test.
 #pragma once
 
 #include <ATen/ATen.h>

@@ -71,6 +71,7 @@ TEST_CASE("table source finds DyNAS-T's sub-networks by canonical form and avera
   const OfaFixture f;
   const PluginConfig config = test::make_config(accuracy::TableSource::config_keys(), {{"files", ofa_files()}});
   accuracy::TableSource source(PluginContext{config, "acc"});
+  source.prepare(f.space);
   // In three of the files, at 75.448, 75.462 and 75.458.
   const Architecture arch = f.space.parse(
       "{'wid': None, 'ks': [5, 7, 5, 5, 3, 3, 3, 7, 5, 5, 3, 7, 7, 3, 3, 3, 5, 5, 5, 5], "
@@ -83,6 +84,7 @@ TEST_CASE("predictor source fitted on all OFA tables reports a cross-validated K
   const OfaFixture f;
   const PluginConfig config = test::make_config(accuracy::PredictorSource::config_keys(), {{"files", ofa_files()}});
   accuracy::PredictorSource source(PluginContext{config, "acc"});
+  source.prepare(f.space);
   Rng rng(5);
   const test::CandidateHolder c(f.space, f.space.sample(rng));
   const double predicted = source.evaluate(c.candidate).at("top1_pred");

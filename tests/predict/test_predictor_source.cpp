@@ -78,6 +78,7 @@ TEST_CASE("predictor source predicts architectures absent from its table from an
   Fixture f;
   const PluginConfig config = f.config({});
   PredictorSource source(PluginContext{config, "acc"});
+  source.prepare(f.space);
   REQUIRE(f.held_out.size() == 6);
   for (const auto& arch : f.held_out) {
     CAPTURE(f.space.to_string(arch));
@@ -90,6 +91,7 @@ TEST_CASE("predictor source reports its cross-validated quality in conditions af
   Fixture f;
   const PluginConfig config = f.config({{"folds", int64_t{3}}, {"seed", int64_t{7}}});
   PredictorSource source(PluginContext{config, "acc"});
+  source.prepare(f.space);
   f.predict(source, f.held_out.front());
   const Conditions c = source.conditions();
   CHECK(c.at("folds") == "3");
@@ -106,7 +108,7 @@ TEST_CASE("a column that was never measured fails the fit with the metric, colum
   Fixture f;
   const PluginConfig config = f.config({{"columns", StringTable{{"latency", "Latency (ms)"}}}});
   PredictorSource source(PluginContext{config, "acc"});
-  CHECK_THROWS_WITH_AS(f.predict(source, f.held_out.front(), "latency_pred"),
+  CHECK_THROWS_WITH_AS(source.prepare(f.space),
                        test::contains("predictor 'acc': metric 'latency_pred' (column 'Latency (ms)' of " +
                                       f.dir.path() + "/table.csv): ridge_cv: all 30 targets equal 0"),
                        DataError);
@@ -118,15 +120,17 @@ TEST_CASE("a table with fewer architectures than folds fails the fit and says ho
               "Sub-network,Top-1 Acc (%)\nk0=3;k1=3;e=3;d=2,70\nk0=5;k1=3;e=3;d=2,71\nk0=7;k1=3;e=3;d=2,72\n");
   const PluginConfig config = f.config({{"files", std::vector<std::string>{"small.csv"}}});
   PredictorSource source(PluginContext{config, "acc"});
-  CHECK_THROWS_WITH_AS(f.predict(source, f.held_out.front()),
+  CHECK_THROWS_WITH_AS(source.prepare(f.space),
                        test::contains("ridge_cv: 3 samples, needs at least 5; fix:"), DataError);
 }
 
-TEST_CASE("predictor source fits once and predicts consistently when many threads evaluate at once") {
+TEST_CASE("predictor source, once fitted, predicts consistently when many threads evaluate at once") {
   Fixture f;
   const PluginConfig config = f.config({});
   PredictorSource concurrent(PluginContext{config, "acc"});
   PredictorSource sequential(PluginContext{config, "acc"});
+  concurrent.prepare(f.space);
+  sequential.prepare(f.space);
   std::vector<double> got(f.held_out.size() * 3, 0.0);
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < got.size(); ++t)

@@ -60,6 +60,7 @@ TEST_CASE("table source returns the table's values, averaged over repeated rows,
   Fixture f;
   const PluginConfig config = f.config({{"columns", StringTable{{"top1", "Top-1 Acc (%)"}, {"macs", "MACs"}}}});
   TableSource source(PluginContext{config, "acc"});
+  source.prepare(f.space);
   const Metrics first = f.evaluate(source, {0, 0, 0, 1});
   CHECK(first.at("top1") == doctest::Approx(70.0));
   CHECK(first.at("macs") == doctest::Approx(100.0));
@@ -77,6 +78,7 @@ TEST_CASE("an architecture absent from the table is an EvaluationError naming it
   Fixture f;
   const PluginConfig config = f.config({});
   TableSource source(PluginContext{config, "acc"});
+  source.prepare(f.space);
   CHECK_THROWS_WITH_AS(f.evaluate(source, {2, 2, 2, 1}),
                        test::contains("table 'acc': architecture k0=7;k1=7;e=6;d=2 is not in table files " + f.table +
                                       ", " + f.repeat + "; fix: set missing = \"nan\" or use the predictor source"),
@@ -88,6 +90,7 @@ TEST_CASE("with missing = nan an absent architecture gets NaN for every metric")
   const PluginConfig config = f.config(
       {{"missing", std::string("nan")}, {"columns", StringTable{{"top1", "Top-1 Acc (%)"}, {"macs", "MACs"}}}});
   TableSource source(PluginContext{config, "acc"});
+  source.prepare(f.space);
   const Metrics m = f.evaluate(source, {2, 2, 2, 1});
   REQUIRE(m.size() == 2);
   CHECK(std::isnan(m.at("top1")));
@@ -109,21 +112,21 @@ TEST_CASE("table source checks its files when constructed: bad cells, missing co
   CHECK_THROWS_AS(TableSource(PluginContext{none, "acc"}), ConfigError);
 }
 
-TEST_CASE("an unparsable architecture fails every evaluation with the same file:line DataError") {
+TEST_CASE("an unparsable architecture fails prepare with file:line, and nothing is evaluated after it") {
   Fixture f;
   f.dir.write("arch.csv", "Sub-network,Top-1 Acc (%)\nk0=3;k1=3;e=3;d=2,70.0\nk0=3;k1=3;e=5;d=2,71.0\n");
   const PluginConfig config = f.config({{"files", std::vector<std::string>{"arch.csv"}}});
   TableSource source(PluginContext{config, "acc"});
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    CHECK_THROWS_WITH_AS(f.evaluate(source, {0, 0, 0, 1}),
-                         test::contains("arch.csv:3: column 'Sub-network': cannot parse the architecture"), DataError);
-  }
+  CHECK_THROWS_WITH_AS(source.prepare(f.space),
+                       test::contains("arch.csv:3: column 'Sub-network': cannot parse the architecture"), DataError);
+  CHECK_THROWS_WITH_AS(f.evaluate(source, {0, 0, 0, 1}), test::contains("before prepare(space)"), EvaluationError);
 }
 
-TEST_CASE("table source indexes once and answers correctly when many threads evaluate at once") {
+TEST_CASE("table source, once prepared, answers correctly when many threads evaluate at once") {
   Fixture f;
   const PluginConfig config = f.config({});
   TableSource source(PluginContext{config, "acc"});
+  source.prepare(f.space);
   std::vector<double> got(16, 0.0);
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < got.size(); ++t) {
@@ -139,6 +142,7 @@ TEST_CASE("table source refuses a second search space after indexing for the fir
   Fixture f;
   const PluginConfig config = f.config({});
   TableSource source(PluginContext{config, "acc"});
+  source.prepare(f.space);
   f.evaluate(source, {0, 0, 0, 1});
   const test::TinySpace other;
   const test::CandidateHolder c(other, {0, 0, 0, 1});

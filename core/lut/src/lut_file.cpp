@@ -14,6 +14,7 @@
 
 #include "nasctl/csv.hpp"
 #include "nasctl/error.hpp"
+#include "nasctl/text.hpp"
 
 namespace nasctl::lut {
 
@@ -29,12 +30,6 @@ const std::set<std::string>& known_columns() {
   static const std::set<std::string> c{"key",    "op",        "in_shape", "out_shape",  "kernel", "stride", "padding",
                                        "groups", "activation", "latency_ms", "energy_mj", "status", "error"};
   return c;
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
-  return s;
 }
 
 std::string read_whole(const std::string& path) {

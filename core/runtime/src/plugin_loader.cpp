@@ -73,9 +73,16 @@ const LoadedPlugin& PluginRegistry::load_file(const std::string& path) {
   auto library = std::make_shared<boost::dll::shared_library>();
   boost::dll::fs::error_code ec;
   library->load(path, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, ec);
-  if (ec)
-    throw PluginError(path + ": not a loadable shared library (" + load_failure_reason(path, ec.message()) +
+  if (ec) {
+    const std::string why = load_failure_reason(path, ec.message());
+    // A toolkit's ABI is its SOVERSION: a plugin built against another one
+    // asks for a libnasctl-<toolkit>.so.N this nasctl does not have.
+    if (why.find("libnasctl-") != std::string::npos)
+      throw PluginError(path + ": needs a nasctl library this installation does not have (" + why +
+                        "); fix: rebuild the plugin against this nasctl's SDK and toolkits");
+    throw PluginError(path + ": not a loadable shared library (" + why +
                       "); fix: rebuild the plugin for this platform or remove the file");
+  }
   if (!library->has("nasctl_plugin_abi_version") || !library->has("nasctl_plugin_descriptor") ||
       !library->has("nasctl_plugin_create"))
     throw PluginError(path + ": not a nasctl plugin (no nasctl_plugin_* symbols); fix: export it with NASCTL_EXPORT_* from nasctl/export.hpp, or remove it from the plugin folder");

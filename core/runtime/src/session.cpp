@@ -68,6 +68,12 @@ std::unique_ptr<Session> open_session(RunConfig config, bool with_search) {
   for (std::size_t i = 0; i < s->config.constraints.size(); ++i)
     check_metric(*s, s->config.constraints[i].metric, s->config.constraint_where[i], "constraints[" + std::to_string(i) + "]");
 
+  // Providers that need the space (tables index by architecture, predictors
+  // fit on the space's encoding) set up now, once, before any evaluation
+  // thread exists: a table that does not match the space is a config error
+  // reported here, not a failed evaluation in the middle of a run.
+  for (auto& p : s->providers) p.provider->prepare(*s->space);
+
   s->problem.space = s->space.get();
   s->problem.objectives = s->config.objectives;
   s->problem.constraints = s->config.constraints;

@@ -15,7 +15,6 @@ namespace nasctl::accuracy {
 
 namespace {
 
-using predict::join_list;
 using predict::report_number;
 
 }  // namespace
@@ -51,7 +50,7 @@ PredictorSource::PredictorSource(const PluginContext& context)
 
 std::vector<MetricInfo> PredictorSource::metrics() const { return metrics_; }
 
-void PredictorSource::fit(const SearchSpace& space) {
+void PredictorSource::prepare(const SearchSpace& space) {
   const auto start = std::chrono::steady_clock::now();
   const predict::ArchitectureTable table(raw_, space);
   raw_ = {};
@@ -68,7 +67,7 @@ void PredictorSource::fit(const SearchSpace& space) {
     try {
       model->fit(x, table.values(m));
     } catch (const Error& e) {
-      throw DataError(who_ + ": metric '" + name + "' (column '" + columns_[m] + "' of " + join_list(files_) +
+      throw DataError(who_ + ": metric '" + name + "' (column '" + columns_[m] + "' of " + joined(files_) +
                       "): " + e.what());
     }
     const predict::RidgeCvReport& report = model->report();
@@ -91,10 +90,11 @@ void PredictorSource::fit(const SearchSpace& space) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   conditions["fit_seconds"] = report_number(seconds);
   fit_conditions_ = std::move(conditions);
+  prepared_ = &space;
 }
 
 Metrics PredictorSource::evaluate(const Candidate& candidate) {
-  first_use_.ensure(candidate.space, who_, [this](const SearchSpace& space) { fit(space); });
+  check_prepared(prepared_, candidate.space, who_);
   const std::vector<double> x = candidate.space.encode(candidate.arch);
   Metrics out;
   for (std::size_t m = 0; m < metrics_.size(); ++m) {
@@ -109,11 +109,11 @@ Metrics PredictorSource::evaluate(const Candidate& candidate) {
 
 Conditions PredictorSource::conditions() const {
   Conditions c{{"model", "ridge_cv"},
-               {"files", join_list(files_)},
+               {"files", joined(files_)},
                {"folds", std::to_string(options_.folds)},
                {"seed", std::to_string(options_.seed)},
                {"standardize", options_.standardize ? "true" : "false"}};
-  if (!first_use_.done()) return c;
+  if (!prepared_) return c;
   for (const auto& [key, value] : fit_conditions_) c[key] = value;
   return c;
 }

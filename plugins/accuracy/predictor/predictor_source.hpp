@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "nasctl/metric_provider.hpp"
-#include "nasctl/predict/first_use.hpp"
 #include "nasctl/predict/metric_table.hpp"
 #include "nasctl/predict/ridge.hpp"
 
@@ -31,21 +30,21 @@ class PredictorSource : public AccuracySource {
   std::vector<MetricInfo> metrics() const override;
   Metrics evaluate(const Candidate& candidate) override;
   Conditions conditions() const override;
+  // Fits one model per metric on the table's rows, encoded by `space`.
+  void prepare(const SearchSpace& space) override;
 
-  // The fitted model of each metric, in metrics() order (empty before the
-  // first evaluation).
+  // The fitted model of each metric, in metrics() order (empty before
+  // prepare()).
   const std::vector<std::unique_ptr<predict::RidgeCV>>& models() const { return models_; }
 
  private:
-  void fit(const SearchSpace& space);
-
   std::string who_;  // "predictor '<instance>'", for messages
   predict::RidgeCvOptions options_;
   predict::MetricTable raw_;  // released once fitted
   std::vector<MetricInfo> metrics_;
   std::vector<std::string> columns_;
   std::vector<std::string> files_;
-  predict::FirstUse first_use_;
+  const SearchSpace* prepared_ = nullptr;
   std::vector<std::unique_ptr<predict::RidgeCV>> models_;
   Conditions fit_conditions_;
 };

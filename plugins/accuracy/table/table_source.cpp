@@ -7,16 +7,11 @@
 #include "nasctl/error.hpp"
 #include "nasctl/predict/table_config.hpp"
 #include "nasctl/search_space.hpp"
+#include "nasctl/text.hpp"
 
 namespace nasctl::accuracy {
 
 namespace {
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& item : items) s += (s.empty() ? "" : ", ") + item;
-  return s;
-}
 
 }  // namespace
 
@@ -43,15 +38,16 @@ TableSource::TableSource(const PluginContext& context)
 
 std::vector<MetricInfo> TableSource::metrics() const { return metrics_; }
 
-void TableSource::index(const SearchSpace& space) {
+void TableSource::prepare(const SearchSpace& space) {
   table_ = std::make_unique<predict::ArchitectureTable>(raw_, space);
   raw_ = {};
+  prepared_ = &space;
   spdlog::info("{}: {} rows of {} indexed as {} architectures ({} repeated rows averaged)", who_, rows_, joined(files_),
                table_->size(), table_->duplicates());
 }
 
 Metrics TableSource::evaluate(const Candidate& candidate) {
-  first_use_.ensure(candidate.space, who_, [this](const SearchSpace& space) { index(space); });
+  check_prepared(prepared_, candidate.space, who_);
   Metrics out;
   const predict::ArchitectureTable::Entry* entry = table_->find(candidate.canonical);
   if (entry == nullptr) {
@@ -67,7 +63,7 @@ Metrics TableSource::evaluate(const Candidate& candidate) {
 
 Conditions TableSource::conditions() const {
   Conditions c{{"files", joined(files_)}, {"rows", std::to_string(rows_)}, {"missing", missing_nan_ ? "nan" : "error"}};
-  if (!first_use_.done()) return c;
+  if (!prepared_) return c;
   c["architectures"] = std::to_string(table_->size());
   c["repeated_rows_averaged"] = std::to_string(table_->duplicates());
   return c;

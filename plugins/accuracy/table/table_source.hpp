@@ -20,7 +20,6 @@
 
 #include "nasctl/metric_provider.hpp"
 #include "nasctl/predict/architecture_table.hpp"
-#include "nasctl/predict/first_use.hpp"
 #include "nasctl/predict/metric_table.hpp"
 
 namespace nasctl::accuracy {
@@ -34,17 +33,17 @@ class TableSource : public AccuracySource {
   std::vector<MetricInfo> metrics() const override;
   Metrics evaluate(const Candidate& candidate) override;
   Conditions conditions() const override;
+  // Indexes the table's rows as architectures of `space`.
+  void prepare(const SearchSpace& space) override;
 
  private:
-  void index(const SearchSpace& space);
-
   std::string who_;  // "table '<instance>'", for messages
   bool missing_nan_ = false;
   predict::MetricTable raw_;  // released once indexed
   std::vector<MetricInfo> metrics_;
   std::vector<std::string> files_;
   std::size_t rows_ = 0;
-  predict::FirstUse first_use_;
+  const SearchSpace* prepared_ = nullptr;
   std::unique_ptr<predict::ArchitectureTable> table_;
 };
 

@@ -2,13 +2,5 @@
 #include "analytic.hpp"
 #include "nasctl/export.hpp"
 
-namespace {
-
-nasctl::PluginInfo describe() {
-  return {"analytic", "1.0.0", "Exact counts from the network spec: MACs, parameters, peak activation bytes",
-          nasctl::hardware::AnalyticModel::config_keys()};
-}
-
-}  // namespace
-
-NASCTL_EXPORT_HARDWARE(nasctl::hardware::AnalyticModel, describe)
+NASCTL_HARDWARE_PLUGIN(nasctl::hardware::AnalyticModel, "analytic", "1.0.0",
+                       "Exact counts from the network spec: MACs, parameters, peak activation bytes")

@@ -2,15 +2,6 @@
 #include "command_model.hpp"
 #include "nasctl/export.hpp"
 
-namespace {
-
-nasctl::PluginInfo describe() {
-  return {"command", "1.0.0",
-          "Latency measured on a remote device by a user command (adb, ssh, a vendor benchmark) run on the "
-          "exported sub-network",
-          nasctl::command::CommandModel::config_keys()};
-}
-
-}  // namespace
-
-NASCTL_EXPORT_HARDWARE(nasctl::command::CommandModel, describe)
+NASCTL_HARDWARE_PLUGIN(nasctl::command::CommandModel, "command", "1.0.0",
+                       "Latency measured on a remote device by a user command (adb, ssh, a vendor benchmark) run on the "
+                       "exported sub-network")

@@ -2,14 +2,5 @@
 #include "lut_model.hpp"
 #include "nasctl/export.hpp"
 
-namespace {
-
-nasctl::PluginInfo describe() {
-  return {"lut", "1.0.0",
-          "Latency as the calibrated sum of per-layer lookup-table entries measured on the device (nasctl lut build)",
-          nasctl::plugins::LutModel::config_keys()};
-}
-
-}  // namespace
-
-NASCTL_EXPORT_HARDWARE(nasctl::plugins::LutModel, describe)
+NASCTL_HARDWARE_PLUGIN(nasctl::plugins::LutModel, "lut", "1.0.0",
+                       "Latency as the calibrated sum of per-layer lookup-table entries measured on the device (nasctl lut build)")

@@ -3,15 +3,6 @@
 #include "latency_predictor.hpp"
 #include "nasctl/export.hpp"
 
-namespace {
-
-nasctl::PluginInfo describe() {
-  return {"predictor", "1.0.0",
-          "Latency (or any metric) learned from measured samples on architecture and network features, with "
-          "cross-validated MAPE / +-10% / Kendall tau and a versioned model file",
-          nasctl::hw_predictor::LatencyPredictor::config_keys()};
-}
-
-}  // namespace
-
-NASCTL_EXPORT_HARDWARE(nasctl::hw_predictor::LatencyPredictor, describe)
+NASCTL_HARDWARE_PLUGIN(nasctl::hw_predictor::LatencyPredictor, "predictor", "1.0.0",
+                       "Latency (or any metric) learned from measured samples on architecture and network features, with "
+                       "cross-validated MAPE / +-10% / Kendall tau and a versioned model file")

@@ -20,7 +20,6 @@ namespace nasctl::hw_predictor {
 
 namespace {
 
-using predict::join_list;
 using predict::report_number;
 
 std::string unit_of(const std::string& metric, const std::string& column) {
@@ -102,8 +101,8 @@ LatencyPredictor::LatencyPredictor(const PluginContext& context)
     for (const auto& [name, m] : model_.metrics) file_metrics.push_back(name);
     for (const auto& [name, column] : columns_.metrics) wanted.push_back(name);
     if (file_metrics != wanted)
-      config.fail("columns", "names metrics " + join_list(wanted) + " but model_file " + model_file_ + " holds " +
-                                 join_list(file_metrics) + "; fix: match the columns, or set refit = true");
+      config.fail("columns", "names metrics " + joined(wanted) + " but model_file " + model_file_ + " holds " +
+                                 joined(file_metrics) + "; fix: match the columns, or set refit = true");
     if (model_.features != feature_set_)
       config.fail("features", "is \"" + feature_set_ + "\" but model_file " + model_file_ + " was fitted on \"" +
                                   model_.features + "\"; fix: use \"" + model_.features + "\", or set refit = true");
@@ -175,7 +174,7 @@ void LatencyPredictor::fit(const SearchSpace& space) {
       model->fit(x, y);
       metric.model = std::move(model);
     } catch (const predict::PredictError& e) {
-      throw DataError(who_ + ": metric '" + name + "' (column '" + column + "' of " + join_list(files_) + ", " +
+      throw DataError(who_ + ": metric '" + name + "' (column '" + column + "' of " + joined(files_) + ", " +
                       std::to_string(table.size()) + " distinct architectures): " + e.what());
     }
     spdlog::info("{}: {}: {} fitted on {} samples x {} features ({}); {}-fold CV: {}", who_, name, regressor_,
@@ -212,27 +211,26 @@ void LatencyPredictor::report_test(const SearchSpace& space) {
     const std::string& name = table.metrics()[m];
     const std::vector<double> predicted = model_.metrics.at(name).model->predict(x);
     const predict::Statistics s = predict::compute_statistics(table.values(m), predicted);
-    spdlog::info("{}: {}: held-out test ({}): {}", who_, name, join_list(test_files_), predict::summary(s));
+    spdlog::info("{}: {}: held-out test ({}): {}", who_, name, joined(test_files_), predict::summary(s));
     add_statistics(fit_conditions_, name + ".test", s);
   }
 }
 
 void LatencyPredictor::prepare(const SearchSpace& space) {
-  first_use_.ensure(space, who_, [this](const SearchSpace& s) {
-    if (loaded_) {
-      check_loaded(s);
-      spdlog::info("{}: loaded {} ({} metrics fitted on {} samples)", who_, model_file_, model_.metrics.size(),
-                   model_.samples);
-    } else {
-      fit(s);
-    }
-    for (const auto& [name, m] : model_.metrics) add_statistics(fit_conditions_, name + ".cv", m.cv);
-    report_test(s);
-  });
+  if (loaded_) {
+    check_loaded(space);
+    spdlog::info("{}: loaded {} ({} metrics fitted on {} samples)", who_, model_file_, model_.metrics.size(),
+                 model_.samples);
+  } else {
+    fit(space);
+  }
+  for (const auto& [name, m] : model_.metrics) add_statistics(fit_conditions_, name + ".cv", m.cv);
+  report_test(space);
+  prepared_ = &space;
 }
 
 Metrics LatencyPredictor::provide(const Candidate& candidate) {
-  prepare(candidate.space);
+  check_prepared(prepared_, candidate.space, who_);
   const std::vector<double> x = features(candidate.space, candidate.arch, candidate.network);
   Metrics out;
   for (const auto& [name, m] : model_.metrics) {
@@ -251,10 +249,10 @@ Conditions LatencyPredictor::conditions() const {
                {"features", feature_set_},
                {"folds", std::to_string(folds_)},
                {"seed", std::to_string(seed_)}};
-  if (!files_.empty()) c["files"] = join_list(files_);
-  if (!test_files_.empty()) c["test_files"] = join_list(test_files_);
+  if (!files_.empty()) c["files"] = joined(files_);
+  if (!test_files_.empty()) c["test_files"] = joined(test_files_);
   if (!model_file_.empty()) c["model_file"] = model_file_ + (loaded_ ? " (loaded)" : " (written)");
-  if (!first_use_.done()) return c;
+  if (!prepared_) return c;
   c["samples"] = std::to_string(model_.samples);
   for (const auto& [key, value] : fit_conditions_) c[key] = value;
   return c;

@@ -21,7 +21,6 @@
 #include <vector>
 
 #include "nasctl/metric_provider.hpp"
-#include "nasctl/predict/first_use.hpp"
 #include "nasctl/predict/metric_table.hpp"
 #include "predictor_file.hpp"
 
@@ -39,9 +38,8 @@ class LatencyPredictor : public MetricProvider {
 
   // The features of one candidate under this instance's feature set.
   std::vector<double> features(const SearchSpace& space, const Architecture& arch, const NetworkSpec& network) const;
-  // Fits (or validates the loaded file) for `space` now, instead of on the
-  // first candidate. Idempotent.
-  void prepare(const SearchSpace& space);
+  // Fits (or validates the loaded file) for `space`.
+  void prepare(const SearchSpace& space) override;
   const PredictorFile& model() const { return model_; }
 
  private:
@@ -62,7 +60,7 @@ class LatencyPredictor : public MetricProvider {
   std::vector<std::string> test_files_;
   std::vector<MetricInfo> metrics_;
   PredictorFile model_;
-  predict::FirstUse first_use_;
+  const SearchSpace* prepared_ = nullptr;
   Conditions fit_conditions_;
 };
 

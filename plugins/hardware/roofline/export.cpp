@@ -2,15 +2,6 @@
 #include "nasctl/export.hpp"
 #include "roofline.hpp"
 
-namespace {
-
-nasctl::PluginInfo describe() {
-  return {"roofline", "1.0.0",
-          "Latency (and energy) ESTIMATED from a device profile: per-op-class peak rates, memory bandwidth, "
-          "per-layer overhead",
-          nasctl::roofline::RooflineModel::config_keys()};
-}
-
-}  // namespace
-
-NASCTL_EXPORT_HARDWARE(nasctl::roofline::RooflineModel, describe)
+NASCTL_HARDWARE_PLUGIN(nasctl::roofline::RooflineModel, "roofline", "1.0.0",
+                       "Latency (and energy) ESTIMATED from a device profile: per-op-class peak rates, memory bandwidth, "
+                       "per-layer overhead")

@@ -9,6 +9,7 @@
 #include "layer_cost.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/metrics.hpp"
+#include "nasctl/text.hpp"
 
 // Set by CMakeLists.txt; the defaults serve builds that compile this file
 // directly (tests), where only the source-tree folder can be found.
@@ -24,12 +25,6 @@ namespace nasctl::roofline {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& item : items) s += (s.empty() ? "" : ", ") + item;
-  return s;
-}
 
 std::string energy_text(const EnergyModel& e) {
   switch (e.kind) {

@@ -2,15 +2,6 @@
 #include "evolution.hpp"
 #include "nasctl/export.hpp"
 
-namespace {
-
-nasctl::PluginInfo describe() {
-  return {"evolution", "1.0.0",
-          "SPOS evolution: single objective (first objective or weighted sum), top-k parents, mutation and "
-          "crossover, hard constraints re-drawn",
-          nasctl::search::EvolutionStrategy::config_keys()};
-}
-
-}  // namespace
-
-NASCTL_EXPORT_SEARCH(nasctl::search::EvolutionStrategy, describe)
+NASCTL_SEARCH_PLUGIN(nasctl::search::EvolutionStrategy, "evolution", "1.0.0",
+                     "SPOS evolution: single objective (first objective or weighted sum), top-k parents, mutation and "
+                     "crossover, hard constraints re-drawn")

@@ -9,6 +9,7 @@
 #include "nasctl/error.hpp"
 #include "nasctl/predict/cross_validation.hpp"
 #include "nasctl/search_space.hpp"
+#include "nasctl/text.hpp"
 
 namespace nasctl::linas {
 
@@ -29,12 +30,6 @@ std::size_t min_samples(ModelChoice model, int folds) {
   std::size_t n = predict::min_cv_samples(folds);
   while (n - (n + k - 1) / k < ridge) ++n;
   return n;
-}
-
-std::string joined(const std::vector<std::string>& lines) {
-  std::string s;
-  for (const auto& line : lines) s += (s.empty() ? "" : "; ") + line;
-  return s;
 }
 
 }  // namespace
@@ -192,7 +187,7 @@ void Linas::plan_iteration() {
 
   spdlog::info("linas: iteration {}: predictors fitted on {} networks in {:.2f} s ({}); inner NSGA-II: {} predictor "
                "evaluations in {:.2f} s; proposing {} networks ({} from the inner search, {} random)",
-               report.iteration, report.measured, report.fit_seconds, joined(report.predictors),
+               report.iteration, report.measured, report.fit_seconds, nasctl::joined(report.predictors, "; "),
                report.inner_evaluations, report.inner_seconds, queue_.size(), report.from_inner, report.random_fill);
   iterations_.push_back(std::move(report));
 }

@@ -2,16 +2,7 @@
 #include "hurricane_space.hpp"
 #include "nasctl/export.hpp"
 
-namespace {
-
-nasctl::PluginInfo describe() {
-  return {"hurricane", "1.0.0",
-          "HURRICANE: MobileNet-style backbone whose searchable layers (20 by default) each pick one of 43 "
-          "operators (inverted bottlenecks, ShuffleNetV2 units, skip), optionally restricted per device by "
-          "`nasctl space select`",
-          nasctl::spaces::hurricane::HurricaneSpace::config_keys()};
-}
-
-}  // namespace
-
-NASCTL_EXPORT_SPACE(nasctl::spaces::hurricane::HurricaneSpace, describe)
+NASCTL_SPACE_PLUGIN(nasctl::spaces::hurricane::HurricaneSpace, "hurricane", "1.0.0",
+                    "HURRICANE: MobileNet-style backbone whose searchable layers (20 by default) each pick one of 43 "
+                    "operators (inverted bottlenecks, ShuffleNetV2 units, skip), optionally restricted per device by "
+                    "`nasctl space select`")

@@ -1,4 +1,11 @@
-// One macro per plugin exports it through Boost.DLL:
+// One macro per plugin exports it through Boost.DLL. A class that declares
+// its keys in a static config_keys() names itself, its version and what it
+// does:
+//
+//   NASCTL_HARDWARE_PLUGIN(AnalyticModel, "analytic", "1.0.0", "MACs and params")
+//
+// (likewise NASCTL_SPACE_PLUGIN, NASCTL_SEARCH_PLUGIN, NASCTL_ACCURACY_PLUGIN);
+// otherwise a describe() function returns the whole PluginInfo:
 //
 //   nasctl::PluginInfo describe() { return {"analytic", "1.0.0", "MACs and params", {}}; }
 //   NASCTL_EXPORT_HARDWARE(AnalyticModel, describe)
@@ -45,3 +52,19 @@
   NASCTL_EXPORT_PLUGIN_(::nasctl::PluginKind::Hardware, ::nasctl::MetricProvider, CLASS, DESCRIBE)
 #define NASCTL_EXPORT_ACCURACY(CLASS, DESCRIBE) \
   NASCTL_EXPORT_PLUGIN_(::nasctl::PluginKind::Accuracy, ::nasctl::MetricProvider, CLASS, DESCRIBE)
+
+// The descriptor from the class's static config_keys().
+#define NASCTL_DESCRIBED_PLUGIN_(EXPORT, CLASS, NAME, VERSION, DESCRIPTION)                  \
+  namespace nasctl_describe_ {                                                               \
+  ::nasctl::PluginInfo describe() { return {NAME, VERSION, DESCRIPTION, CLASS::config_keys()}; } \
+  }                                                                                          \
+  EXPORT(CLASS, nasctl_describe_::describe)
+
+#define NASCTL_SPACE_PLUGIN(CLASS, NAME, VERSION, DESCRIPTION) \
+  NASCTL_DESCRIBED_PLUGIN_(NASCTL_EXPORT_SPACE, CLASS, NAME, VERSION, DESCRIPTION)
+#define NASCTL_SEARCH_PLUGIN(CLASS, NAME, VERSION, DESCRIPTION) \
+  NASCTL_DESCRIBED_PLUGIN_(NASCTL_EXPORT_SEARCH, CLASS, NAME, VERSION, DESCRIPTION)
+#define NASCTL_HARDWARE_PLUGIN(CLASS, NAME, VERSION, DESCRIPTION) \
+  NASCTL_DESCRIBED_PLUGIN_(NASCTL_EXPORT_HARDWARE, CLASS, NAME, VERSION, DESCRIPTION)
+#define NASCTL_ACCURACY_PLUGIN(CLASS, NAME, VERSION, DESCRIPTION) \
+  NASCTL_DESCRIBED_PLUGIN_(NASCTL_EXPORT_ACCURACY, CLASS, NAME, VERSION, DESCRIPTION)

@@ -35,7 +35,17 @@ class MetricProvider : public Plugin {
   virtual bool needs_exclusive_machine() const { return false; }
   // Conditions of the measurement (device, threads, batch, ...) for run.json.
   virtual Conditions conditions() const { return {}; }
+  // Set-up that needs the search space (indexing a table by architecture,
+  // fitting a predictor on the space's encoding): called once, from one
+  // thread, before the first provide(); every candidate then comes from this
+  // space. Throws nasctl::Error naming what is wrong. Default: nothing.
+  virtual void prepare(const SearchSpace& space) { (void)space; }
 };
+
+// For providers with a prepare(): throws EvaluationError "<who>: ..." unless
+// prepare() was called with `space` (`prepared` is the space it was called
+// with, nullptr before).
+void check_prepared(const SearchSpace* prepared, const SearchSpace& space, const std::string& who);
 
 // A hardware plugin implements metrics() and evaluate(spec); nothing else.
 class HardwareModel : public MetricProvider {

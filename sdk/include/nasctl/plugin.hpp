@@ -13,7 +13,8 @@ namespace nasctl {
 
 // Bumped whenever a change to an SDK header breaks binary compatibility. The
 // loader reads it from a plain exported int before touching any C++ symbol.
-constexpr int kSdkAbiVersion = 1;
+// 2: MetricProvider::prepare(space), a new virtual function.
+constexpr int kSdkAbiVersion = 2;
 
 enum class PluginKind { Space, Search, Hardware, Accuracy };
 

@@ -37,7 +37,8 @@ struct Session {
   std::vector<std::string> metric_names() const;
 };
 
-// Loads plugins and builds every object; throws the first user error found.
+// Loads plugins, builds every object and prepares every metric provider for
+// the space (MetricProvider::prepare); throws the first user error found.
 // `with_search` false skips constructing the strategy (nasctl evaluate).
 std::unique_ptr<Session> open_session(RunConfig config, bool with_search = true);
 

@@ -7,15 +7,9 @@
 #include <vector>
 
 #include "nasctl/metrics.hpp"
+#include "nasctl/text.hpp"
 
 namespace nasctl::predict {
-
-// "a, b, c"
-inline std::string join_list(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& item : items) s += (s.empty() ? "" : ", ") + item;
-  return s;
-}
 
 // Six significant digits: enough for statistics, short enough for run.json.
 inline std::string report_number(double v) { return six_digits(v); }

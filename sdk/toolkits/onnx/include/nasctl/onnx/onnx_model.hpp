@@ -1,6 +1,6 @@
 // NetworkSpec -> ONNX ModelProto, in memory (export_model() writes it).
 // Needs ONNX: include it only from code that links the `onnx_proto` target
-// (core/onnx itself, tests that check the model with ONNX's checker).
+// (sdk/toolkits/onnx itself, tests that check the model with ONNX's checker).
 //
 // The graph, at opset onnx_opset() with standard operators only:
 // - input "input" [batch, C, H, W] float32; output "output" [batch, C, H, W],

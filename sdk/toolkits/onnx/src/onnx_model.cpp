@@ -11,7 +11,7 @@
 #include "serializers.hpp"
 
 #ifndef NASCTL_VERSION
-#error "NASCTL_VERSION must be defined by the build (core/onnx/CMakeLists.txt)"
+#error "NASCTL_VERSION must be defined by the build (sdk/toolkits/onnx/CMakeLists.txt)"
 #endif
 
 namespace nasctl::model_export {

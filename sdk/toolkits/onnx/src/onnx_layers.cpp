@@ -29,7 +29,7 @@ void activation(GraphWriter& g, ActivationKind act, const std::string& in, const
     case ActivationKind::HardSigmoid: hard_sigmoid(g, in, out); return;
     case ActivationKind::Sigmoid: g.node("Sigmoid", {in}, out); return;
   }
-  throw Error(std::string("ONNX export: activation ") + to_string(act) + " has no ONNX lowering; fix: update core/onnx");
+  throw Error(std::string("ONNX export: activation ") + to_string(act) + " has no ONNX lowering; fix: update sdk/toolkits/onnx");
 }
 
 // The name a layer's main node writes: the layer's output when no
@@ -148,7 +148,7 @@ void lower_layer(GraphWriter& g, const Layer& l, int index, const libtorch::Laye
       return;
   }
   throw Error("ONNX export: layer " + std::to_string(index) + ": op kind " + to_string(l.op) +
-              " has no ONNX lowering; fix: update core/onnx");
+              " has no ONNX lowering; fix: update sdk/toolkits/onnx");
 }
 
 }  // namespace nasctl::model_export
