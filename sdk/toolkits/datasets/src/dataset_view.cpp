@@ -1,0 +1,31 @@
+#include "nasctl/datasets/dataset_view.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+namespace nasctl::datasets {
+
+DatasetView::DatasetView(std::shared_ptr<const Dataset> base, std::vector<std::size_t> items, std::string description)
+    : base_(std::move(base)), items_(std::move(items)), description_(std::move(description)) {
+  const std::size_t base_size = base_->size();
+  for (std::size_t item : items_) {
+    if (item >= base_size) {
+      throw std::out_of_range(description_ + ": item " + std::to_string(item) + " of a dataset of " +
+                              std::to_string(base_size));
+    }
+  }
+}
+
+std::int64_t DatasetView::label(std::size_t index) const { return base_->label(items_.at(index)); }
+
+ImageShape DatasetView::shape_at(int resolution) const { return base_->input_shape(resolution); }
+
+BatchStream DatasetView::read_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
+                                      int resolution) const {
+  std::vector<std::size_t> base_indices;
+  base_indices.reserve(indices.size());
+  for (std::size_t index : indices) base_indices.push_back(items_[index]);
+  return base_->read(base_indices, batch_size, resolution);
+}
+
+}  // namespace nasctl::datasets

@@ -1,0 +1,86 @@
+#include "image_batch_source.hpp"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <utility>
+
+#include "nasctl/datasets/evaluation_transform.hpp"
+#include "nasctl/datasets/image_decoder.hpp"
+
+namespace nasctl::datasets {
+
+ImageBatchSource::ImageBatchSource(std::shared_ptr<const ImageFolderIndex> index, ImageReadPlan plan)
+    : index_(std::move(index)),
+      plan_(std::move(plan)),
+      batch_count_(batch_count(plan_.indices.size(), plan_.batch_size)),
+      pool_(static_cast<std::size_t>(std::max(plan_.threads, 1))) {
+  // The batch being waited for plus prefetch_batches behind it.
+  const std::size_t initial = std::min(batch_count_, plan_.prefetch_batches + 1);
+  for (std::size_t b = 0; b < initial; ++b) schedule(b);
+}
+
+ImageBatchSource::~ImageBatchSource() {
+  pool_.stop();
+  pool_.join();
+}
+
+void ImageBatchSource::schedule(std::size_t batch_index) {
+  const std::size_t begin = batch_index * plan_.batch_size;
+  const std::size_t end = std::min(begin + plan_.batch_size, plan_.indices.size());
+  const auto count = static_cast<std::int64_t>(end - begin);
+  auto pending = std::make_unique<PendingBatch>();
+  pending->batch.images = at::empty({count, 3, plan_.resolution, plan_.resolution}, at::kFloat);
+  pending->batch.labels = at::empty({count}, at::kLong);
+  pending->images = pending->batch.images.data_ptr<float>();
+  std::int64_t* labels = pending->batch.labels.data_ptr<std::int64_t>();
+  for (std::size_t i = begin; i < end; ++i) *labels++ = index_->labels[plan_.indices[i]];
+  pending->unfinished = end - begin;
+  pending->failures.resize(end - begin);
+
+  PendingBatch* slots = pending.get();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    window_.push_back(std::move(pending));
+  }
+  for (std::size_t i = begin; i < end; ++i) {
+    boost::asio::post(pool_, [this, slots, position = i - begin, item = plan_.indices[i]] {
+      load_image(slots, position, item);
+    });
+  }
+  next_to_schedule_ = batch_index + 1;
+}
+
+void ImageBatchSource::load_image(PendingBatch* pending, std::size_t position, std::size_t item) {
+  std::exception_ptr failure;
+  try {
+    // Loader threads write their own image's floats and never touch the
+    // tensor object itself.
+    const std::size_t floats_per_image = 3 * static_cast<std::size_t>(plan_.resolution) * plan_.resolution;
+    float* out = pending->images + position * floats_per_image;
+    apply_evaluation_transform(decode_image_file(index_->files[item]), plan_.resolution, out);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  pending->failures[position] = failure;
+  if (--pending->unfinished == 0) image_done_.notify_all();
+}
+
+Batch ImageBatchSource::next_batch() {
+  std::unique_ptr<PendingBatch> done;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    image_done_.wait(lock, [this] { return window_.front()->unfinished == 0; });
+    done = std::move(window_.front());
+    window_.pop_front();
+  }
+  if (next_to_schedule_ < batch_count_) schedule(next_to_schedule_);
+  for (const std::exception_ptr& failure : done->failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+  return std::move(done->batch);
+}
+
+}  // namespace nasctl::datasets
