@@ -23,6 +23,11 @@ int64_t make_divisible(double value) {
 namespace {
 
 constexpr std::array<int64_t, 9> kBaseWidths{16, 16, 24, 40, 80, 112, 160, 960, 1280};
+// Width multipliers: Once-for-All publishes super-networks for 1.0 and 1.2;
+// its code builds any width, and the usual narrower MobileNetV3 multipliers
+// give small super-networks of the same design (a few-MB test checkpoint
+// made with OFA's own code is w0.35, tests/fixtures/ofa).
+constexpr std::array<double, 5> kWidths{0.35, 0.5, 0.75, 1.0, 1.2};
 constexpr std::array<int, OfaMobileNetV3::kStages> kStrides{2, 2, 2, 1, 2};
 constexpr std::array<bool, OfaMobileNetV3::kStages> kSqueezeExcite{false, true, false, true, true};
 constexpr std::array<ActivationKind, OfaMobileNetV3::kStages> kActivations{
@@ -43,7 +48,8 @@ std::string number_text(double v) {
 
 std::vector<ConfigKey> OfaMobileNetV3::config_keys() {
   return {
-      ConfigKey::real("width", 1.0, "Width multiplier of the super-network: 1.0 or 1.2"),
+      ConfigKey::real("width", 1.0,
+                      "Width multiplier of the super-network: 1.0 or 1.2 (OFA's published ones), or 0.35, 0.5, 0.75"),
       ConfigKey::list("resolutions", ConfigType::IntList, std::vector<int64_t>{224},
                       "Input resolutions the search may choose (128..224, multiples of 4)")
           .at_least(128)
@@ -55,9 +61,13 @@ std::vector<ConfigKey> OfaMobileNetV3::config_keys() {
 OfaMobileNetV3::OfaMobileNetV3(const PluginContext& context) {
   const PluginConfig& config = context.config;
   width_mult_ = config.get_double("width");
-  if (std::abs(width_mult_ - 1.0) > 1e-9 && std::abs(width_mult_ - 1.2) > 1e-9)
+  const bool known_width = std::any_of(kWidths.begin(), kWidths.end(),
+                                       [&](double w) { return std::abs(width_mult_ - w) < 1e-9; });
+  if (!known_width)
     config.fail("width", "is " + number_text(width_mult_) +
-                             "; OFA MobileNetV3 super-networks exist for widths 1.0 and 1.2 only; fix: set width = 1.0 or 1.2");
+                             "; OFA MobileNetV3 super-networks are published for widths 1.0 and 1.2, and 0.35, 0.5 and "
+                             "0.75 build narrower ones of the same design; fix: set width = 1.0 or 1.2 (or 0.35, 0.5, "
+                             "0.75)");
 
   const std::vector<int64_t>& resolutions = config.get_ints("resolutions");
   if (resolutions.empty()) config.fail("resolutions", "is empty; fix: give at least one resolution, e.g. [224]");
@@ -210,3 +220,6 @@ std::vector<Layer> OfaMobileNetV3::distinct_layers() const {
 }
 
 }  // namespace nasctl::spaces
+
+// The WeightSharing face (nasctl::supernet); the file says why it is included.
+#include "ofa_weight_sharing.ipp"

@@ -14,6 +14,7 @@
 #include "nasctl/layer_enumeration.hpp"
 #include "nasctl/plugin.hpp"
 #include "nasctl/search_space.hpp"
+#include "nasctl/weight_sharing.hpp"
 
 namespace nasctl::spaces {
 
@@ -21,7 +22,7 @@ namespace nasctl::spaces {
 // when rounding down lost more than 10%.
 int64_t make_divisible(double value);
 
-class OfaMobileNetV3 : public SearchSpace, public LayerEnumerable {
+class OfaMobileNetV3 : public SearchSpace, public LayerEnumerable, public WeightSharing {
  public:
   static constexpr int kStages = 5;
   static constexpr int kSlotsPerStage = 4;
@@ -48,6 +49,14 @@ class OfaMobileNetV3 : public SearchSpace, public LayerEnumerable {
   std::vector<double> encode(const Architecture& arch) const override;
   // LayerEnumerable (nasctl lut build): every distinct layer of the space.
   std::vector<Layer> distinct_layers() const override;
+
+  // WeightSharing (nasctl::supernet): Once-for-All's OFAMobileNetV3 with
+  // ks_list [3, 5, 7], expand_ratio_list [3, 4, 6], depth_list [2, 3, 4],
+  // its tensors under the names its state_dict() uses
+  // (ofa_weight_sharing.ipp).
+  std::string supernet_name() const override;
+  std::vector<SharedTensor> shared_tensors() const override;
+  std::vector<TensorBinding> bind(const Architecture& arch, const NetworkSpec& spec) const override;
 
   // Canonical form "ks=5,7,-,...;e=4,3,-,...;d=2,3,2,4,3;r=224" ('-' marks
   // the slots a stage's depth leaves unused).
