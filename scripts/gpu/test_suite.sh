@@ -11,7 +11,9 @@ start=$(date +%s)
 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$TP" \
   -DNASCTL_EXTRA_PREFIX=$PWD/.carry -DNASCTL_REQUIRE_PAGMO=OFF -DNASCTL_BUILD_BENCH=OFF > $OUT/configure.log 2>&1 \
   || { tail -40 $OUT/configure.log; exit 1; }
-cmake --build build-gpu -j16 > $OUT/build.log 2>&1 || { grep -E "error|FAILED" $OUT/build.log | head -40; exit 1; }
+# Keep going past a target that does not build there: the suite's
+# NOT_BUILT cases then name it, and every other case still runs.
+cmake --build build-gpu -j16 -- -k 0 > $OUT/build.log 2>&1 || grep -E "^FAILED|error:" $OUT/build.log | head -20
 echo "build: $(( $(date +%s) - start )) s"
 start=$(date +%s)
 (cd build-gpu && ctest -j12 --timeout 300 --output-on-failure > $OUT/ctest.log 2>&1)
