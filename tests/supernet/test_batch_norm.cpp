@@ -6,6 +6,7 @@
 #include "torch_doctest.hpp"
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <vector>
@@ -26,7 +27,7 @@ at::Tensor normal(at::IntArrayRef shape, uint64_t seed) {
 // The tiny super-network with random weights and batch-norm affine terms.
 supernet::SuperNetwork tiny_network(const test::TinySpace& space) {
   supernet::SuperNetwork net(space, 2);
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   const supernet::StateDict s = net.state_dict();
   s.at("bn.weight").copy_(at::tensor({0.5f, 1.5f, 2.0f, 0.8f}));
   s.at("bn.bias").copy_(at::tensor({0.1f, -0.2f, 0.3f, 0.0f}));
@@ -107,7 +108,7 @@ TEST_CASE("a training-mode pass normalises by the batch and updates the shared r
   const supernet::SuperNetwork net = tiny_network(space);
   const supernet::StateDict shared = net.state_dict();
   {
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     shared.at("bn.running_mean").copy_(at::tensor({1.f, 2.f, 3.f, 4.f}));
     shared.at("bn.running_var").copy_(at::tensor({2.f, 2.f, 2.f, 2.f}));
   }
@@ -117,7 +118,7 @@ TEST_CASE("a training-mode pass normalises by the batch and updates the shared r
   const at::Tensor x = normal({4, 2, 5, 5}, 7);
   at::Tensor y;
   {
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     y = conv_output(sub, x);
     sub.forward(x);
   }

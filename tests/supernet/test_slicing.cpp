@@ -5,6 +5,7 @@
 #include "torch_doctest.hpp"
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 
 #include "error_text.hpp"
 #include "nasctl/error.hpp"
@@ -103,7 +104,7 @@ TEST_CASE("the engine cuts a sub-network's tensors from the super-network by the
   supernet::SuperNetwork net(space, 3);
   const supernet::StateDict shared = net.state_dict();
   {
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     shared.at("conv.3to1_matrix").fill_(2.0);  // kernel 1 = centre tap * 2
     shared.at("bn.weight").copy_(at::tensor({1.f, 2.f, 3.f, 4.f}));
   }

@@ -1,6 +1,7 @@
 // SuperNetwork::load's matching of a checkpoint's keys to the shared
 // tensors: every check first, then the copy, so a bad file changes nothing.
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 
 #include <string>
 #include <vector>
@@ -60,8 +61,9 @@ void load_store(SharedStore& store, const StateDict& state, const std::string& o
     ++matched;
   }
   if (!unknown.empty() && matched == 0)
-    throw Error(origin + ": holds none of the tensors of the " + store.name + " (it has " + name_list(unknown) +
-                "); fix: use a checkpoint of this super-network, or configure the space the checkpoint belongs to");
+    throw Error(origin + ": holds none of the tensors of the " + store.name + ", only others such as " +
+                name_list(unknown) +
+                "; fix: use a checkpoint of this super-network, or configure the space the checkpoint belongs to");
   if (!unknown.empty())
     throw Error(origin + ": holds " + plural(unknown.size(), "tensor") + " the " + store.name + " does not have: " +
                 name_list(unknown) +
@@ -89,7 +91,7 @@ void load_store(SharedStore& store, const StateDict& state, const std::string& o
                   " values, not floating point; fix: use a checkpoint of this super-network's weights");
   }
 
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   const bool allocated = store.tensors.size() == store.described.size();
   if (!allocated) store.tensors.assign(store.described.size(), at::Tensor());
   for (std::size_t i = 0; i < entry_of.size(); ++i) {

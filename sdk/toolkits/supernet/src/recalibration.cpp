@@ -4,6 +4,7 @@
 // sub-network is evaluated its own statistics are measured on a fixed subset
 // of training images.
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 
 #include <vector>
 
@@ -23,17 +24,17 @@ struct StatisticSums {
 }  // namespace
 
 int64_t SubNetwork::recalibrate_batch_norm(const BatchSource& next_batch) {
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   Impl& impl = *impl_;
   std::vector<StatisticSums> sums(impl.spec.layers.size());
   const detail::BatchNorm batch_norm = [&sums](int layer, const at::Tensor& x, const detail::LayerTensors& t) {
     // The exact batch mean and biased variance over batch, height and width,
     // summed in the order Once-for-All sums them (the same numbers, bit for
     // bit, where the kernels are the same).
-    const at::Tensor mean4 = x.mean(0, true).mean(2, true).mean(3, true);
+    const at::Tensor mean4 = x.mean({0}, true).mean({2}, true).mean({3}, true);
     const at::Tensor centred = x - mean4;
     const at::Tensor mean = mean4.flatten();
-    const at::Tensor var = (centred * centred).mean(0, true).mean(2, true).mean(3, true).flatten();
+    const at::Tensor var = (centred * centred).mean({0}, true).mean({2}, true).mean({3}, true).flatten();
     StatisticSums& s = sums[layer];
     const int64_t n = x.size(0);
     s.mean = s.mean.defined() ? s.mean + mean * n : mean * n;

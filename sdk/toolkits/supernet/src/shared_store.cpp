@@ -1,6 +1,7 @@
 #include "shared_store.hpp"
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
@@ -54,7 +55,7 @@ SharedStore describe_store(const WeightSharing& sharing) {
 }
 
 void initialise_store(SharedStore& store, uint64_t seed) {
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   at::Generator gen = at::detail::createCPUGenerator(seed);
   store.tensors.clear();
   store.tensors.reserve(store.described.size());

@@ -1,6 +1,7 @@
 #include "nasctl/supernet/standalone.hpp"
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 
 #include <string>
 
@@ -22,7 +23,7 @@ std::string shape_text(at::IntArrayRef shape) {
 
 void copy_weights(const SubNetwork& sub, libtorch::EagerNetwork& net) {
   const StateDict state = sub.state_dict();
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   std::size_t copied = 0;
   auto copy = [&](const std::string& name, at::Tensor& target) {
     const at::Tensor* source = state.find(name);

@@ -1,6 +1,7 @@
 // SubNetwork: cutting its tensors from the store, the eval and train forward
 // passes, and its stand-alone state. Re-calibration is recalibration.cpp.
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 
 #include <string>
 #include <utility>
@@ -84,7 +85,7 @@ at::Tensor SubNetwork::forward(const at::Tensor& input) {
 }
 
 StateDict SubNetwork::state_dict() const {
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   StateDict state;
   for (std::size_t layer = 0; layer < impl_->bound.size(); ++layer) {
     const detail::LayerTensors tensors = impl_->materialise(static_cast<int>(layer));

@@ -1,6 +1,7 @@
 #include "nasctl/supernet/super_network.hpp"
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 #include <c10/core/Device.h>
 #include <c10/util/Exception.h>
 #include <torch/cuda.h>
@@ -81,7 +82,7 @@ void SuperNetwork::to(const std::string& device) {
   if (target->is_cuda() && !torch::cuda::is_available())
     throw Error("device '" + device + "': this LibTorch has no CUDA or sees no GPU; fix: use \"cpu\", or a CUDA build "
                 "of LibTorch on a machine with a GPU");
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   for (at::Tensor& t : impl_->store->tensors) t = t.to(*target);
 }
 
