@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Prepares .carry/ (git-ignored) for a GPU machine without a package
 # registry: the header-only libraries nasctl needs (TOML++, CLI11,
-# nlohmann-json) and libcsv, copied from this Debian machine's packages.
+# nlohmann-json), libcsv and Google Benchmark (for bench/torch/run_gpu.sh),
+# copied from this Debian machine's packages.
 # The GPU scripts configure with -DNASCTL_EXTRA_PREFIX=$PWD/.carry.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p .carry/include .carry/lib
 cp -r /usr/include/toml++ /usr/include/CLI /usr/include/nlohmann /usr/include/csv.h .carry/include/
 cp -P /usr/lib/x86_64-linux-gnu/libcsv.so* .carry/lib/
+mkdir -p .carry/lib/x86_64-linux-gnu/cmake
+cp -r /usr/include/benchmark .carry/include/
+cp -P /usr/lib/x86_64-linux-gnu/libbenchmark* .carry/lib/x86_64-linux-gnu/
+cp -r /usr/lib/x86_64-linux-gnu/cmake/benchmark .carry/lib/x86_64-linux-gnu/cmake/
 du -sh .carry
