@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "pillow_resample.hpp"
 
@@ -44,13 +45,29 @@ EvaluationGeometry evaluation_geometry(int width, int height, int resolution) {
   return g;
 }
 
-RgbImage resize_and_crop(const RgbImage& image, int resolution) {
+namespace {
+
+void resize_and_crop_into(const RgbImage& image, int resolution, RgbImage& crop, std::vector<std::uint8_t>& between) {
   const EvaluationGeometry g = evaluation_geometry(image.width, image.height, resolution);
-  return resample_window(image, g.resized_width, g.resized_height, g.crop_left, g.crop_top, resolution, resolution);
+  resample_window(image, g.resized_width, g.resized_height, g.crop_left, g.crop_top, resolution, resolution, crop,
+                  between);
+}
+
+}  // namespace
+
+RgbImage resize_and_crop(const RgbImage& image, int resolution) {
+  RgbImage crop;
+  std::vector<std::uint8_t> between;
+  resize_and_crop_into(image, resolution, crop, between);
+  return crop;
 }
 
 void apply_evaluation_transform(const RgbImage& image, int resolution, float* out) {
-  const RgbImage crop = resize_and_crop(image, resolution);
+  // Per-thread scratch, reused from image to image: fresh buffers of these
+  // sizes would be mapped (and page-faulted) anew for every image.
+  thread_local RgbImage crop;
+  thread_local std::vector<std::uint8_t> between;
+  resize_and_crop_into(image, resolution, crop, between);
   // ToTensor then Normalize, per channel, in float32 as torchvision computes
   // them; a table of the 256 possible values per channel.
   float values[3][256];

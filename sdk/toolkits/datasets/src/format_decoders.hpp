@@ -18,7 +18,8 @@ inline constexpr const char* kReplaceFix = "replace the file with a good copy or
 // Refuses an empty image and one beyond kMaxImagePixels.
 void check_size(const std::string& name, std::int64_t width, std::int64_t height);
 
-RgbImage decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string& name);
-RgbImage decode_png(const std::vector<std::uint8_t>& bytes, const std::string& name);
+// Both write into `image`, reusing its buffer.
+void decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string& name, RgbImage& image);
+void decode_png(const std::vector<std::uint8_t>& bytes, const std::string& name, RgbImage& image);
 
 }  // namespace nasctl::datasets::decoding

@@ -15,6 +15,11 @@ ImageBatchSource::ImageBatchSource(std::shared_ptr<const ImageFolderIndex> index
     : index_(std::move(index)),
       plan_(std::move(plan)),
       batch_count_(batch_count(plan_.indices.size(), plan_.batch_size)),
+      // Batches being decoded, the one the caller holds and one it is
+      // about to drop can each hold a block.
+      memory_(std::make_shared<BatchMemory>(
+          plan_.batch_size * 3 * static_cast<std::size_t>(plan_.resolution) * static_cast<std::size_t>(plan_.resolution),
+          plan_.prefetch_batches + 3)),
       pool_(static_cast<std::size_t>(std::max(plan_.threads, 1))) {
   // The batch being waited for plus prefetch_batches behind it.
   const std::size_t initial = std::min(batch_count_, plan_.prefetch_batches + 1);
@@ -31,7 +36,7 @@ void ImageBatchSource::schedule(std::size_t batch_index) {
   const std::size_t end = std::min(begin + plan_.batch_size, plan_.indices.size());
   const auto count = static_cast<std::int64_t>(end - begin);
   auto pending = std::make_unique<PendingBatch>();
-  pending->batch.images = at::empty({count, 3, plan_.resolution, plan_.resolution}, at::kFloat);
+  pending->batch.images = memory_->tensor({count, 3, plan_.resolution, plan_.resolution});
   pending->batch.labels = at::empty({count}, at::kLong);
   pending->images = pending->batch.images.data_ptr<float>();
   std::int64_t* labels = pending->batch.labels.data_ptr<std::int64_t>();
@@ -59,7 +64,11 @@ void ImageBatchSource::load_image(PendingBatch* pending, std::size_t position, s
     // tensor object itself.
     const std::size_t floats_per_image = 3 * static_cast<std::size_t>(plan_.resolution) * plan_.resolution;
     float* out = pending->images + position * floats_per_image;
-    apply_evaluation_transform(decode_image_file(index_->files[item]), plan_.resolution, out);
+    // Per-thread buffers, reused from image to image (see decode_image_file).
+    thread_local RgbImage image;
+    thread_local std::vector<std::uint8_t> file_bytes;
+    decode_image_file(index_->files[item], image, file_bytes);
+    apply_evaluation_transform(image, plan_.resolution, out);
   } catch (...) {
     failure = std::current_exception();
   }

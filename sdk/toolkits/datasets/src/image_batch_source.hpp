@@ -17,6 +17,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "batch_memory.hpp"
 #include "image_folder_index.hpp"
 #include "nasctl/datasets/dataset.hpp"
 
@@ -54,6 +55,7 @@ class ImageBatchSource final : public BatchSource {
   ImageReadPlan plan_;
   std::size_t batch_count_ = 0;
   std::size_t next_to_schedule_ = 0;
+  std::shared_ptr<BatchMemory> memory_;
 
   std::mutex mutex_;
   std::condition_variable image_done_;

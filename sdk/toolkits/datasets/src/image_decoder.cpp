@@ -51,15 +51,21 @@ std::string first_bytes(const std::vector<std::uint8_t>& bytes) {
 
 }  // namespace
 
-RgbImage decode_image(const std::vector<std::uint8_t>& bytes, const std::string& name) {
-  if (starts_with(bytes, {0xff, 0xd8, 0xff})) return decoding::decode_jpeg(bytes, name);
-  if (starts_with(bytes, {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})) return decoding::decode_png(bytes, name);
+void decode_image(const std::vector<std::uint8_t>& bytes, const std::string& name, RgbImage& image) {
+  if (starts_with(bytes, {0xff, 0xd8, 0xff})) {
+    decoding::decode_jpeg(bytes, name, image);
+    return;
+  }
+  if (starts_with(bytes, {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})) {
+    decoding::decode_png(bytes, name, image);
+    return;
+  }
   if (bytes.empty()) decoding::fail(name, "empty file, not an image");
   decoding::fail(name, "neither a JPEG nor a PNG image (it starts with bytes " + first_bytes(bytes) + ")",
                  "convert it to JPEG or PNG, or remove it from the folder");
 }
 
-RgbImage decode_image_file(const std::filesystem::path& path) {
+void decode_image_file(const std::filesystem::path& path, RgbImage& image, std::vector<std::uint8_t>& file_bytes) {
   const std::string name = path.string();
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) {
@@ -68,12 +74,25 @@ RgbImage decode_image_file(const std::filesystem::path& path) {
   }
   const std::streamoff size = in.tellg();
   in.seekg(0);
-  std::vector<std::uint8_t> bytes(size > 0 ? static_cast<std::size_t>(size) : 0);
-  if (size < 0 || !in.read(reinterpret_cast<char*>(bytes.data()), size)) {
+  file_bytes.resize(size > 0 ? static_cast<std::size_t>(size) : 0);
+  if (size < 0 || !in.read(reinterpret_cast<char*>(file_bytes.data()), size)) {
     decoding::fail(name, std::string("cannot be read (") + std::strerror(errno) + ")",
                    "check the disk and the file's permissions");
   }
-  return decode_image(bytes, name);
+  decode_image(file_bytes, name, image);
+}
+
+RgbImage decode_image(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+  RgbImage image;
+  decode_image(bytes, name, image);
+  return image;
+}
+
+RgbImage decode_image_file(const std::filesystem::path& path) {
+  RgbImage image;
+  std::vector<std::uint8_t> file_bytes;
+  decode_image_file(path, image, file_bytes);
+  return image;
 }
 
 }  // namespace nasctl::datasets

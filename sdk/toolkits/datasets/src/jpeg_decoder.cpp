@@ -6,7 +6,7 @@
 // libjpeg reports fatal errors through a callback that must not return;
 // nasctl's longjmps back to run_decompression(), whose frame holds only
 // trivially destructible objects (C++ allows setjmp/longjmp exactly then).
-// The pixel buffer lives in the caller's frame, out of the jump's way.
+// The pixel buffers live in the caller's frame, out of the jump's way.
 #include <csetjmp>
 #include <cstdio>
 // jpeglib.h needs size_t and FILE declared first.
@@ -35,7 +35,10 @@ struct JpegJob {
   JpegErrors errors;
   const std::uint8_t* data;
   unsigned long size;
-  std::vector<std::uint8_t>* pixels;  // out: rows of `components` bytes per pixel
+  // Out: rows of `components` bytes per pixel, RGB files into rgb_pixels,
+  // grey and CMYK ones into other_pixels.
+  std::vector<std::uint8_t>* rgb_pixels;
+  std::vector<std::uint8_t>* other_pixels;
   int width;
   int height;
   int components;  // 1 grey, 3 RGB, 4 CMYK as stored (Adobe: inverted)
@@ -87,15 +90,16 @@ bool run_decompression(JpegJob& job) {
     return false;
   }
   const std::size_t row_bytes = static_cast<std::size_t>(job.width) * static_cast<std::size_t>(job.components);
+  std::vector<std::uint8_t>* pixels = job.components == 3 ? job.rgb_pixels : job.other_pixels;
   try {
-    job.pixels->resize(row_bytes * static_cast<std::size_t>(job.height));
+    pixels->resize(row_bytes * static_cast<std::size_t>(job.height));
   } catch (const std::bad_alloc&) {
     job.out_of_memory = true;
     jpeg_destroy_decompress(&job.cinfo);
     return false;
   }
   while (job.cinfo.output_scanline < job.cinfo.output_height) {
-    JSAMPROW row = job.pixels->data() + row_bytes * job.cinfo.output_scanline;
+    JSAMPROW row = pixels->data() + row_bytes * job.cinfo.output_scanline;
     jpeg_read_scanlines(&job.cinfo, &row, 1);
   }
   jpeg_finish_decompress(&job.cinfo);
@@ -128,29 +132,23 @@ void grey_to_rgb(const std::vector<std::uint8_t>& grey, std::vector<std::uint8_t
 
 }  // namespace
 
-RgbImage decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string& name) {
-  std::vector<std::uint8_t> decoded;
+void decode_jpeg(const std::vector<std::uint8_t>& bytes, const std::string& name, RgbImage& image) {
+  std::vector<std::uint8_t> other_components;  // grey and CMYK files only
   JpegJob job{};
   job.data = bytes.data();
   job.size = static_cast<unsigned long>(bytes.size());
-  job.pixels = &decoded;
+  job.rgb_pixels = &image.pixels;
+  job.other_pixels = &other_components;
   if (!run_decompression(job)) {
     if (job.too_large) check_size(name, job.width, job.height);
     if (job.out_of_memory) fail(name, "not enough memory to decode it", "free memory or scale the image down");
     fail(name, std::string(job.errors.truncated ? "truncated JPEG (" : "corrupt JPEG (") + job.errors.message + ")");
   }
   check_size(name, job.width, job.height);
-  RgbImage image;
   image.width = job.width;
   image.height = job.height;
-  if (job.components == 4) {
-    inverted_cmyk_to_rgb(decoded, image.pixels);
-  } else if (job.components == 1) {
-    grey_to_rgb(decoded, image.pixels);
-  } else {
-    image.pixels = std::move(decoded);
-  }
-  return image;
+  if (job.components == 4) inverted_cmyk_to_rgb(other_components, image.pixels);
+  if (job.components == 1) grey_to_rgb(other_components, image.pixels);
 }
 
 }  // namespace nasctl::datasets::decoding

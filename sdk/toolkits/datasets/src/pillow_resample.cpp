@@ -57,8 +57,8 @@ ResampleTaps bilinear_taps(int in_size, int out_size, int begin, int end) {
   return taps;
 }
 
-RgbImage resample_window(const RgbImage& image, int out_width, int out_height, int left, int top, int window_width,
-                         int window_height) {
+void resample_window(const RgbImage& image, int out_width, int out_height, int left, int top, int window_width,
+                     int window_height, RgbImage& window, std::vector<std::uint8_t>& between) {
   const ResampleTaps columns = bilinear_taps(image.width, out_width, left, left + window_width);
   const ResampleTaps rows = bilinear_taps(image.height, out_height, top, top + window_height);
   const int first_row = rows.first.front();
@@ -66,7 +66,7 @@ RgbImage resample_window(const RgbImage& image, int out_width, int out_height, i
 
   // Horizontal pass over the input rows the window's vertical taps read,
   // rounded to 8 bits as Pillow stores its intermediate image.
-  std::vector<std::uint8_t> between(static_cast<std::size_t>(row_count) * window_width * 3);
+  between.resize(static_cast<std::size_t>(row_count) * window_width * 3);
   for (int y = 0; y < row_count; ++y) {
     std::uint8_t* out = &between[static_cast<std::size_t>(y) * window_width * 3];
     for (int column = 0; column < window_width; ++column) {
@@ -84,7 +84,6 @@ RgbImage resample_window(const RgbImage& image, int out_width, int out_height, i
     }
   }
 
-  RgbImage window;
   window.width = window_width;
   window.height = window_height;
   window.pixels.resize(static_cast<std::size_t>(window_width) * window_height * 3);
@@ -101,7 +100,6 @@ RgbImage resample_window(const RgbImage& image, int out_width, int out_height, i
       out[i] = clip8(sum);
     }
   }
-  return window;
 }
 
 }  // namespace nasctl::datasets

@@ -30,7 +30,9 @@ ResampleTaps bilinear_taps(int in_size, int out_size, int begin, int end);
 // The window [left, left + window_width) x [top, top + window_height) of
 // `image` resized to out_width x out_height: Pillow's horizontal pass into
 // 8 bits, then its vertical pass.
-RgbImage resample_window(const RgbImage& image, int out_width, int out_height, int left, int top, int window_width,
-                         int window_height);
+// `window` and `between` (the 8-bit intermediate) keep their capacity, so a
+// loader thread that passes the same ones for every image allocates once.
+void resample_window(const RgbImage& image, int out_width, int out_height, int left, int top, int window_width,
+                     int window_height, RgbImage& window, std::vector<std::uint8_t>& between);
 
 }  // namespace nasctl::datasets

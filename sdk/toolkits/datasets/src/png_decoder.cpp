@@ -26,7 +26,7 @@ class PngReader {
 
 }  // namespace
 
-RgbImage decode_png(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+void decode_png(const std::vector<std::uint8_t>& bytes, const std::string& name, RgbImage& image) {
   PngReader reader;
   png_image& png = reader.get();
   if (png_image_begin_read_from_memory(&png, bytes.data(), bytes.size()) == 0) {
@@ -40,13 +40,11 @@ RgbImage decode_png(const std::vector<std::uint8_t>& bytes, const std::string& n
   if (png_image_finish_read(&png, nullptr, rgba.data(), 0, nullptr) == 0) {
     fail(name, std::string("corrupt or truncated PNG (") + png.message + ")");
   }
-  RgbImage image;
   image.width = static_cast<int>(png.width);
   image.height = static_cast<int>(png.height);
   const std::size_t pixels = static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height);
   image.pixels.resize(pixels * 3);
   for (std::size_t i = 0; i < pixels; ++i) std::memcpy(&image.pixels[i * 3], &rgba[i * 4], 3);
-  return image;
 }
 
 }  // namespace nasctl::datasets::decoding

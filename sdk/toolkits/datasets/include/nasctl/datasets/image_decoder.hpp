@@ -36,4 +36,10 @@ RgbImage decode_image_file(const std::filesystem::path& path);
 // `bytes` hold a whole JPEG or PNG file; `name` is what errors call it.
 RgbImage decode_image(const std::vector<std::uint8_t>& bytes, const std::string& name);
 
+// The same into `image` and `file_bytes`, whose buffers are reused: a loader
+// thread that passes the same ones for every image allocates (and
+// page-faults) its buffers once instead of per image.
+void decode_image_file(const std::filesystem::path& path, RgbImage& image, std::vector<std::uint8_t>& file_bytes);
+void decode_image(const std::vector<std::uint8_t>& bytes, const std::string& name, RgbImage& image);
+
 }  // namespace nasctl::datasets
