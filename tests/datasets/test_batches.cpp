@@ -85,6 +85,27 @@ TEST_CASE("batches hold the requested items in order, identical with 1 and 4 loa
   }
 }
 
+TEST_CASE("a batch's memory is reused once the caller drops it, and later batches still hold their own images") {
+  ScratchFolder folder("datasets-reuse");
+  write_mixed_folder(folder.path());
+  const auto dataset = open(folder.path(), 2, 1);
+  const std::vector<std::size_t> order = seeded_draw(23, 23, 5);
+  const auto kept = read_everything(*dataset, order, 3, 16);  // all held: no block can be reused
+  std::set<const void*> blocks;
+  std::size_t b = 0;
+  auto stream = dataset->read(order, 3, 16);
+  while (auto batch = stream.next()) {  // each batch dropped before the next is taken
+    CHECK(at::equal(batch->images, kept[b].images));
+    CHECK(at::equal(batch->labels, kept[b].labels));
+    blocks.insert(batch->images.data_ptr());
+    ++b;
+  }
+  CHECK(b == 8);
+  // One block per batch being decoded (the one taken and 1 prefetched) plus
+  // the one just dropped: 8 batches in at most 3 blocks.
+  CHECK(blocks.size() <= 3);
+}
+
 TEST_CASE("a stream gives batch_count() batches, then nothing; an empty read gives none") {
   ScratchFolder folder("datasets-count");
   write_mixed_folder(folder.path());
