@@ -10,6 +10,8 @@ packages=(
   libtomlplusplus-dev libspdlog-dev libcli11-dev nlohmann-json3-dev libcsv-dev
   doctest-dev libbenchmark-dev libpagmo-dev  # tests, benchmarks, pagmo2 as a test oracle
   libonnx-dev                              # ONNX export (optional at build time; nasctl builds without it)
+  zlib1g-dev libpng-dev libjpeg-dev        # datasets: gzip idx files, PNG and JPEG (libjpeg-turbo) decoding (sdk/toolkits/datasets)
+  dataset-fashion-mnist                    # Fashion-MNIST's idx files in /usr/share/datasets/fashion-mnist
 )
 
 missing=()
