@@ -230,3 +230,6 @@ std::vector<Layer> HurricaneSpace::distinct_layers() const {
 }
 
 }  // namespace nasctl::spaces::hurricane
+
+// The WeightSharing face (nasctl::supernet); the file says why it is included.
+#include "hurricane_weight_sharing.ipp"

@@ -27,10 +27,11 @@
 #include "nasctl/layer_enumeration.hpp"
 #include "nasctl/plugin.hpp"
 #include "nasctl/search_space.hpp"
+#include "nasctl/weight_sharing.hpp"
 
 namespace nasctl::spaces::hurricane {
 
-class HurricaneSpace : public SearchSpace, public evolve::OperatorSpace, public LayerEnumerable {
+class HurricaneSpace : public SearchSpace, public evolve::OperatorSpace, public LayerEnumerable, public WeightSharing {
  public:
   explicit HurricaneSpace(const PluginContext& context);
   static std::vector<ConfigKey> config_keys();
@@ -50,6 +51,13 @@ class HurricaneSpace : public SearchSpace, public evolve::OperatorSpace, public 
   // LayerEnumerable (nasctl lut build): every distinct layer of the space
   // (as restricted by operators_file, when given).
   std::vector<Layer> distinct_layers() const override;
+
+  // WeightSharing (nasctl::supernet): the single-path one-shot super-network,
+  // every candidate operator of every layer owning its weights
+  // (hurricane_weight_sharing.ipp).
+  std::string supernet_name() const override;
+  std::vector<SharedTensor> shared_tensors() const override;
+  std::vector<TensorBinding> bind(const Architecture& arch, const NetworkSpec& spec) const override;
 
   // Pool indices of the operators a layer may choose, in choice order.
   const std::vector<int>& layer_operators(std::size_t layer) const { return choices_.at(layer); }
