@@ -24,12 +24,15 @@ detail::LayerTensors SubNetwork::Impl::materialise(int layer) const {
   detail::LayerTensors out;
   for (const detail::BoundTensor& b : bound[layer]) {
     at::Tensor& slot = out[static_cast<int>(b.role)];
+    // Own statistics go where the shared tensors are (a no-op unless the
+    // super-network moved after the re-calibration).
+    const c10::Device device = store->tensors[b.source].device();
     if (b.role == TensorRole::BatchNormMean && own_mean[layer].defined()) {
-      slot = own_mean[layer];
+      slot = own_mean[layer].to(device);
       continue;
     }
     if (b.role == TensorRole::BatchNormVariance && own_var[layer].defined()) {
-      slot = own_var[layer];
+      slot = own_var[layer].to(device);
       continue;
     }
     std::vector<KernelTransform> steps;

@@ -63,7 +63,8 @@ class SuperNetwork {
 
   // Moves every tensor to `device` ("cpu", "cuda", "cuda:1"). Sub-networks
   // activated before follow (they cut their tensors from the shared ones
-  // on each pass); not safe while another thread runs a forward pass.
+  // on each pass, and copy their re-calibrated statistics along); not safe
+  // while another thread runs a forward pass.
   void to(const std::string& device);
 
   // The sub-network lower(arch) describes. Throws nasctl::ArchitectureError
