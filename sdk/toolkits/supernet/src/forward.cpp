@@ -24,8 +24,8 @@ at::Tensor activate(const at::Tensor& x, ActivationKind act) {
 
 // The mean over width, then over height: the order Once-for-All's networks
 // sum in, so that an OFA sub-network's logits are Once-for-All's bit for bit
-// (a single mean over both rounds differently, and a deep network with
-// random weights amplified that to 1e-4 in the logits).
+// (a single mean over both rounds differently, and a deep network amplifies
+// such roundings: docs/results.md, "Super-network: logit agreement").
 at::Tensor global_average(const at::Tensor& x) { return x.mean({3}, true).mean({2}, true); }
 
 at::Tensor conv(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b, int64_t stride, int64_t padding,
