@@ -105,15 +105,17 @@ IdxBytes read_idx_file(const std::filesystem::path& path, int expected_dims, con
     const std::int64_t size = big_endian(size_bytes);
     result.dims.push_back(size);
     shape += (d == 0 ? "" : " x ") + std::to_string(size);
-    elements *= size;  // each factor < 2^32 and the product is checked after each step
-    if (elements > kMaxElements) reader.fail("implausible header: " + shape + "... elements");
+    // Checked before multiplying, so the product never overflows.
+    if (size != 0 && elements > kMaxElements / size) reader.fail("implausible header: " + shape + "... elements");
+    elements *= size;
   }
 
   result.data.resize(static_cast<std::size_t>(elements));
   const std::size_t got = reader.read(result.data.data(), result.data.size());
   if (got < result.data.size()) {
     const std::string total = expected_dims > 1 ? " = " + std::to_string(elements) : "";
-    reader.fail("truncated: the header announces " + shape + total + " bytes of data, the file holds " + std::to_string(got) + " (" + reader.zlib_error() + ")");
+    reader.fail("truncated: the header announces " + shape + total + " bytes of data, the file holds " +
+                std::to_string(got) + " (" + reader.zlib_error() + ")");
   }
   if (!reader.at_end()) {
     reader.fail("longer than its header announces (" + shape + " bytes of data)");

@@ -10,14 +10,24 @@
 
 namespace nasctl::datasets {
 
-ImageFolder::ImageFolder(const ImageFolderOptions& options)
-    : options_(options),
-      index_(std::make_shared<const ImageFolderIndex>(scan_image_folder(options.root))) {
-  if (options_.threads < 0) {
-    throw DataError(options_.root.string() + ": " + std::to_string(options_.threads) +
+namespace {
+
+// Checked before the folder is scanned, which can take long on ImageNet.
+int loader_threads(const ImageFolderOptions& options) {
+  if (options.threads < 0) {
+    throw DataError(options.root.string() + ": " + std::to_string(options.threads) +
                     " loader threads; fix: use 1 or more, or 0 for one per hardware thread");
   }
-  threads_ = options_.threads > 0 ? options_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (options.threads > 0) return options.threads;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+}  // namespace
+
+ImageFolder::ImageFolder(const ImageFolderOptions& options)
+    : options_(options),
+      threads_(loader_threads(options)),
+      index_(std::make_shared<const ImageFolderIndex>(scan_image_folder(options.root))) {
   input_shape(options_.default_resolution);  // a default it cannot serve is the caller's error, said now
 }
 

@@ -77,7 +77,7 @@ class Dataset {
   virtual ~Dataset();
 
   // What and where, for logs and run.json (e.g. "Fashion-MNIST validation
-  // (10000 of the training file, seed 0) from /usr/share/datasets/fashion-mnist").
+  // (10000 of the 60000 training images, seed 0) in /usr/share/datasets/fashion-mnist").
   virtual std::string description() const = 0;
   virtual std::size_t size() const = 0;
   // Class names; a label is an index into this list.
