@@ -198,6 +198,11 @@ TEST_CASE("a truncated idx file, a cut-off gzip stream and a wrong magic number 
     write_gzip(folder / "stub.gz", {0, 0, 8, 3, 0, 0});
     check_one_line(error_of([&] { read_idx_file(folder / "stub.gz", 3); }), (folder / "stub.gz").string(), "truncated");
   }
+  SUBCASE("a header announcing more data than any idx file holds") {
+    write_gzip(folder / "huge.gz", idx_bytes({0xffffffffu, 0xffffffffu, 0xffffffffu}, {}));
+    check_one_line(error_of([&] { read_idx_file(folder / "huge.gz", 3); }), (folder / "huge.gz").string(),
+                   "implausible header");
+  }
   SUBCASE("labels where images are expected") {
     write_gzip(folder / "labels.gz", idx_bytes({3}, {1, 2, 3}));
     check_one_line(error_of([&] { read_idx_file(folder / "labels.gz", 3); }), (folder / "labels.gz").string(),
