@@ -29,6 +29,29 @@ constexpr std::array<int64_t, 9> kBaseWidths{16, 16, 24, 40, 80, 112, 160, 960, 
 // made with OFA's own code is w0.35, tests/fixtures/ofa).
 constexpr std::array<double, 5> kWidths{0.35, 0.5, 0.75, 1.0, 1.2};
 constexpr std::array<int, OfaMobileNetV3::kStages> kStrides{2, 2, 2, 1, 2};
+
+// The small stem for 28x28 / 32x32 inputs (Fashion-MNIST, CIFAR): the first
+// convolution and the first stage keep stride 1, so the network reduces by 8
+// instead of 32. ImageNet's layout reduces 224 to 7; at 28 it would reach
+// 1x1 after the third stage, and the 5x5 and 7x7 depthwise kernels of the
+// last two stages would see padding around a single pixel, so their kernel
+// choices would hardly matter. With stride 8 the maps are 28 -> 28 -> 14 ->
+// 7 -> 7 -> 4 (stem, stages 1..5): the last stage works on 4x4, as a 7x7
+// kernel works on ImageNet's 7x7 (the same reduction CIFAR versions of
+// MobileNetV2 make: first convolution and one stride-2 stage at stride 1).
+// Which stage keeps stride 1: the first, whose maps are then 28x28 at 24w
+// channels; the tensors do not depend on strides, so a small-stem
+// super-network has the ImageNet one's tensors (with input_channels = 3 an
+// OFA checkpoint loads into it).
+constexpr int kSmallStemStride = 1;
+constexpr std::array<int, OfaMobileNetV3::kStages> kSmallStrides{1, 2, 2, 1, 2};
+// Resolutions each stem takes: OFA trains ImageNet at 128..224 in steps of
+// 4; the small stem (total stride 8) serves 16..64 (4x4 to 8x8 at the last
+// stage at 32..64; 16 keeps 2x2).
+constexpr int64_t kImagenetMinResolution = 128;
+constexpr int64_t kImagenetMaxResolution = 224;
+constexpr int64_t kSmallMinResolution = 16;
+constexpr int64_t kSmallMaxResolution = 64;
 constexpr std::array<bool, OfaMobileNetV3::kStages> kSqueezeExcite{false, true, false, true, true};
 constexpr std::array<ActivationKind, OfaMobileNetV3::kStages> kActivations{
     ActivationKind::ReLU, ActivationKind::ReLU, ActivationKind::HardSwish, ActivationKind::HardSwish,
@@ -51,10 +74,19 @@ std::vector<ConfigKey> OfaMobileNetV3::config_keys() {
       ConfigKey::real("width", 1.0,
                       "Width multiplier of the super-network: 1.0 or 1.2 (OFA's published ones), or 0.35, 0.5, 0.75"),
       ConfigKey::list("resolutions", ConfigType::IntList, std::vector<int64_t>{224},
-                      "Input resolutions the search may choose (128..224, multiples of 4)")
-          .at_least(128)
-          .at_most(224),
+                      "Input resolutions the search may choose: 128..224 in multiples of 4 with stem \"imagenet\", "
+                      "16..64 with stem \"small\" (e.g. [28] for Fashion-MNIST, [32] for CIFAR)")
+          .at_least(static_cast<double>(kSmallMinResolution))
+          .at_most(static_cast<double>(kImagenetMaxResolution)),
       ConfigKey::integer("classes", 1000, "Number of output classes of the classifier").at_least(1),
+      ConfigKey::integer("input_channels", 3,
+                         "Channels of the input images: 3 (RGB, OFA's checkpoints), 1 for grey images such as "
+                         "Fashion-MNIST")
+          .at_least(1),
+      ConfigKey::choice("stem", "imagenet", {"imagenet", "small"},
+                        "Layout: \"imagenet\" (OFA's: stride-2 first convolution, total stride 32, resolutions "
+                        "128..224) or \"small\" for 28x28/32x32 inputs (first convolution and first stage at stride "
+                        "1, total stride 8: 28 -> 4x4 at the last stage; resolutions 16..64)"),
   };
 }
 
@@ -69,13 +101,29 @@ OfaMobileNetV3::OfaMobileNetV3(const PluginContext& context) {
                              "0.75 build narrower ones of the same design; fix: set width = 1.0 or 1.2 (or 0.35, 0.5, "
                              "0.75)");
 
+  const std::string& stem = config.get_string("stem");
+  if (stem != "imagenet" && stem != "small")
+    config.fail("stem", "is '" + stem + "'; fix: use \"imagenet\" (224x224 images) or \"small\" (28x28, 32x32)");
+  small_stem_ = stem == "small";
+  input_channels_ = config.get_int("input_channels");
+  if (input_channels_ < 1)
+    config.fail("input_channels", "is " + std::to_string(input_channels_) +
+                                      "; fix: use 3 for colour images (OFA's checkpoints) or 1 for grey ones");
+
   const std::vector<int64_t>& resolutions = config.get_ints("resolutions");
-  if (resolutions.empty()) config.fail("resolutions", "is empty; fix: give at least one resolution, e.g. [224]");
+  if (resolutions.empty())
+    config.fail("resolutions", std::string("is empty; fix: give at least one resolution, e.g. ") +
+                                   (small_stem_ ? "[28]" : "[224]"));
   std::set<int64_t> seen;
   for (int64_t r : resolutions) {
-    if (r < 128 || r > 224 || r % 4 != 0)
+    if (small_stem_ && (r < kSmallMinResolution || r > kSmallMaxResolution))
       config.fail("resolutions", "has " + std::to_string(r) +
-                                     "; OFA trains resolutions 128..224 in steps of 4; fix: use e.g. 160, 192 or 224");
+                                     "; the small stem (total stride 8) takes 16..64; fix: use e.g. [28] (Fashion-MNIST) "
+                                     "or [32], or set stem = \"imagenet\" for 128..224");
+    if (!small_stem_ && (r < kImagenetMinResolution || r > kImagenetMaxResolution || r % 4 != 0))
+      config.fail("resolutions", "has " + std::to_string(r) +
+                                     "; OFA trains resolutions 128..224 in steps of 4; fix: use e.g. 160, 192 or 224, "
+                                     "or set stem = \"small\" for 28x28 or 32x32 inputs");
     if (!seen.insert(r).second)
       config.fail("resolutions", "lists " + std::to_string(r) + " twice; fix: list each resolution once");
   }
@@ -91,7 +139,7 @@ OfaMobileNetV3::OfaMobileNetV3(const PluginContext& context) {
   for (int s = 0; s < kStages; ++s) {
     Stage& st = stages_[s];
     st.width = widths_[2 + s];
-    st.stride = kStrides[s];
+    st.stride = small_stem_ ? kSmallStrides[s] : kStrides[s];
     st.se = kSqueezeExcite[s];
     st.act = kActivations[s];
     for (int c = 0; c < 3; ++c) {
@@ -113,10 +161,10 @@ OfaMobileNetV3::OfaMobileNetV3(const PluginContext& context) {
 NetworkSpec OfaMobileNetV3::lower(const Architecture& arch) const {
   check(arch);
   const int64_t resolution = resolutions_[arch[kRIndex]];
-  NetworkBuilder b("ofa-mobilenetv3", TensorShape{3, resolution, resolution});
+  NetworkBuilder b("ofa-mobilenetv3", TensorShape{input_channels_, resolution, resolution});
 
   // Stem and the fixed first block (depthwise-separable, identity shortcut).
-  b.conv(widths_[0], 3, 2, 1, true, ActivationKind::HardSwish);
+  b.conv(widths_[0], 3, small_stem_ ? kSmallStemStride : 2, 1, true, ActivationKind::HardSwish);
   const int stem = b.current();
   b.depthwise(3, 1, true, ActivationKind::ReLU);
   b.conv(widths_[1], 1, 1, 1, true, ActivationKind::None);

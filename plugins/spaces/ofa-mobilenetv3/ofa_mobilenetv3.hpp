@@ -40,7 +40,8 @@ class OfaMobileNetV3 : public SearchSpace, public LayerEnumerable, public Weight
 
   explicit OfaMobileNetV3(const PluginContext& context);
 
-  // The config keys (width, resolutions, classes); describe() exports them.
+  // The config keys (width, resolutions, classes, input_channels, stem);
+  // describe() exports them.
   static std::vector<ConfigKey> config_keys();
 
   const std::vector<DecisionVariable>& variables() const override { return variables_; }
@@ -76,6 +77,10 @@ class OfaMobileNetV3 : public SearchSpace, public LayerEnumerable, public Weight
   const std::array<int64_t, 9>& widths() const { return widths_; }
   const std::vector<int64_t>& resolutions() const { return resolutions_; }
   int64_t classes() const { return classes_; }
+  int64_t input_channels() const { return input_channels_; }
+  // stem = "small": first convolution and first stage at stride 1 (total
+  // stride 8, for 28x28 / 32x32 inputs); otherwise OFA's ImageNet layout.
+  bool small_stem() const { return small_stem_; }
 
  private:
   // Per stage and expand-ratio choice, precomputed so lower() only appends.
@@ -103,6 +108,8 @@ class OfaMobileNetV3 : public SearchSpace, public LayerEnumerable, public Weight
   double width_mult_ = 1.0;
   std::vector<int64_t> resolutions_;
   int64_t classes_ = 1000;
+  int64_t input_channels_ = 3;
+  bool small_stem_ = false;
   std::array<int64_t, 9> widths_{};
   std::array<Stage, kStages> stages_{};
   std::vector<DecisionVariable> variables_;

@@ -5,7 +5,9 @@
 // ofa/imagenet_classification/elastic_nn), and which slice of each a
 // sub-network uses:
 // - first_conv, blocks.0 (the fixed first block), final_expand_layer,
-//   feature_mix_layer and classifier are static modules, used whole;
+//   feature_mix_layer and classifier are static modules, used whole
+//   (first_conv takes `input_channels`, 3 in OFA; the small stem's strides
+//   change no tensor);
 // - block slot 4s + b is OFA's blocks.(1 + 4s + b), a DynamicMBConvLayer:
 //   expand, depthwise, SE and project tensors take the first `mid` channels
 //   (mid = make_divisible(cin * e)), the SE its first make_divisible(mid / 4)
@@ -140,13 +142,18 @@ std::string OfaMobileNetV3::supernet_name() const {
   std::string width = std::to_string(width_mult_);
   width.erase(width.find_last_not_of('0') + 1);
   if (width.back() == '.') width += '0';
-  return "ofa-mobilenetv3 super-network (width " + width + ", " + std::to_string(classes_) + " classes)";
+  // Input channels only where they differ from OFA's 3, so messages about
+  // OFA's own checkpoints read as before. The stem's strides change no
+  // tensor and are not named.
+  const std::string channels =
+      input_channels_ == 3 ? "" : ", " + std::to_string(input_channels_) + " input channel" + (input_channels_ == 1 ? "" : "s");
+  return "ofa-mobilenetv3 super-network (width " + width + ", " + std::to_string(classes_) + " classes" + channels + ")";
 }
 
 std::vector<SharedTensor> OfaMobileNetV3::shared_tensors() const {
   using namespace weight_sharing;
   std::vector<SharedTensor> out;
-  add_conv(out, "first_conv.conv.weight", {widths_[0], 3, 3, 3}, "first_conv.bn.");
+  add_conv(out, "first_conv.conv.weight", {widths_[0], input_channels_, 3, 3}, "first_conv.bn.");
   add_conv(out, "blocks.0.conv.depth_conv.conv.weight", {widths_[0], 1, 3, 3}, "blocks.0.conv.depth_conv.bn.");
   add_conv(out, "blocks.0.conv.point_linear.conv.weight", {widths_[1], widths_[0], 1, 1},
            "blocks.0.conv.point_linear.bn.");
