@@ -1,0 +1,7 @@
+// Plugin entry points of the "supernet" accuracy source.
+#include "nasctl/export.hpp"
+#include "supernet_source.hpp"
+
+NASCTL_ACCURACY_PLUGIN(nasctl::accuracy::SupernetSource, "supernet", "1.0.0",
+                       "top-1, top-5 and loss of each architecture as a sub-network of a trained super-network "
+                       "checkpoint, batch norms re-calibrated as Once-for-All does")

@@ -1,0 +1,103 @@
+#include "sub_network_scores.hpp"
+
+#include <ATen/ATen.h>
+#include <ATen/autocast_mode.h>
+#include <c10/core/GradMode.h>
+#include <torch/version.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "nasctl/datasets/dataset.hpp"
+#include "nasctl/supernet/super_network.hpp"
+
+namespace nasctl::accuracy {
+
+namespace {
+
+// CUDA autocast to bfloat16 on this thread for the guard's lifetime (what
+// Python's torch.autocast("cuda", dtype=torch.bfloat16) does). Autocast state
+// is thread-local, so evaluation threads do not see each other's.
+class Bf16Autocast {
+ public:
+  explicit Bf16Autocast(bool on) : on_(on) {
+    if (!on_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    was_enabled_ = at::autocast::is_autocast_enabled(at::kCUDA);
+    was_dtype_ = at::autocast::get_autocast_dtype(at::kCUDA);
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+#else
+    was_enabled_ = at::autocast::is_enabled();
+    was_dtype_ = at::autocast::get_autocast_gpu_dtype();
+    at::autocast::set_enabled(true);
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+#endif
+    at::autocast::increment_nesting();
+  }
+  ~Bf16Autocast() {
+    if (!on_) return;
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_enabled(at::kCUDA, was_enabled_);
+    at::autocast::set_autocast_dtype(at::kCUDA, was_dtype_);
+#else
+    at::autocast::set_enabled(was_enabled_);
+    at::autocast::set_autocast_gpu_dtype(was_dtype_);
+#endif
+  }
+  Bf16Autocast(const Bf16Autocast&) = delete;
+  Bf16Autocast& operator=(const Bf16Autocast&) = delete;
+
+ private:
+  bool on_;
+  bool was_enabled_ = false;
+  at::ScalarType was_dtype_ = at::kFloat;
+};
+
+at::Tensor to_input(const at::Tensor& images, const PassOptions& options) {
+  at::Tensor x = images.to(at::Device(options.device), /*non_blocking=*/false);
+  if (options.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+  return x;
+}
+
+}  // namespace
+
+Scores score_sub_network(supernet::SubNetwork& sub, const datasets::Dataset& calibration,
+                         const datasets::Dataset& validation, int resolution, const PassOptions& options) {
+  c10::NoGradGuard no_grad;
+  Scores scores;
+  // Re-calibration in float32 even with bf16: the statistics are averages
+  // over thousands of images, and OFA measures them in float32.
+  {
+    datasets::BatchStream stream =
+        calibration.read(datasets::all_indices(calibration), options.calibration_batch, resolution);
+    scores.calibration_images = sub.recalibrate_batch_norm([&]() -> at::Tensor {
+      std::optional<datasets::Batch> batch = stream.next();
+      if (!batch) return {};
+      return to_input(batch->images, options);
+    });
+  }
+  sub.train(false);
+  datasets::BatchStream stream = validation.read(datasets::all_indices(validation), options.batch_size, resolution);
+  while (std::optional<datasets::Batch> batch = stream.next()) {
+    at::Tensor logits;
+    {
+      const Bf16Autocast autocast(options.bf16);
+      logits = sub.forward(to_input(batch->images, options));
+    }
+    logits = logits.to(at::kFloat);
+    const at::Tensor labels = batch->labels.to(logits.device());
+    const int64_t k = std::min<int64_t>(5, logits.size(1));
+    const at::Tensor top = std::get<1>(logits.topk(k, /*dim=*/1, /*largest=*/true, /*sorted=*/true));
+    const at::Tensor hits = top.eq(labels.unsqueeze(1));
+    scores.top1 += logits.argmax(1).eq(labels).sum().item<int64_t>();
+    scores.top5 += hits.any(1).sum().item<int64_t>();
+    const at::Tensor log_p = at::log_softmax(logits, 1).gather(1, labels.unsqueeze(1));
+    scores.loss_sum -= log_p.sum().to(at::kDouble).item<double>();
+    scores.images += logits.size(0);
+  }
+  return scores;
+}
+
+}  // namespace nasctl::accuracy

@@ -1,0 +1,9 @@
+#include "supernet_log.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace nasctl::accuracy {
+
+void log_info(const std::string& line) { spdlog::info("{}", line); }
+
+}  // namespace nasctl::accuracy

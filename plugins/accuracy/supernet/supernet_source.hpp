@@ -1,0 +1,82 @@
+// Accuracy source "supernet": each architecture measured as a sub-network of
+// a trained weight-sharing super-network (a torch.save checkpoint, e.g.
+// Once-for-All's), the way Once-for-All evaluates its sub-networks:
+// batch-norm statistics re-calibrated on a fixed, seeded subset of training
+// images (2,000 in batches of 200 by default: exact per-batch mean and
+// biased variance, averaged), then top-1, top-5 and cross-entropy on the
+// validation images, at the architecture's own input resolution.
+//
+// The datasets are opened and checked at construction; the checkpoint is
+// loaded against the session's space in prepare(), where a checkpoint of
+// another space, width or number of classes, a damaged file, missing keys
+// and a dataset the networks cannot read (channels, resolution, classes) are
+// one-line ConfigErrors naming the key. The super-network is held once;
+// every evaluation activates a sub-network of it, which shares its tensors.
+//
+// Threads: evaluate() may run on several evaluation threads at once. On the
+// CPU they run side by side (eval passes only read the super-network; each
+// sub-network owns its re-calibrated statistics; each read has its own
+// batch stream). On CUDA they take turns (one mutex): one GPU gains nothing
+// from interleaved evaluations and each would hold a batch's activations.
+// Results are cached by canonical architecture: a repeated architecture
+// returns the numbers of its first evaluation without computing again, and
+// concurrent requests for one architecture compute it once.
+#pragma once
+
+#include <cstdint>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "evaluation_data.hpp"
+#include "nasctl/metric_provider.hpp"
+#include "sub_network_scores.hpp"
+
+namespace nasctl::supernet {
+class SuperNetwork;
+}
+
+namespace nasctl::accuracy {
+
+class SupernetSource : public AccuracySource {
+ public:
+  explicit SupernetSource(const PluginContext& context);
+  ~SupernetSource() override;
+
+  static std::vector<ConfigKey> config_keys();
+
+  std::vector<MetricInfo> metrics() const override;
+  Metrics evaluate(const Candidate& candidate) override;
+  Conditions conditions() const override;
+  // Loads the checkpoint as `space`'s super-network, checks that the
+  // datasets serve its networks' inputs and classes, hashes the file.
+  void prepare(const SearchSpace& space) override;
+
+  // Sub-networks actually measured (cache misses), for tests and logs.
+  std::int64_t measured() const;
+  // The super-network (after prepare()).
+  const supernet::SuperNetwork& super_network() const { return *net_; }
+
+ private:
+  Scores measure(const Candidate& candidate);
+  void check_inputs(const SearchSpace& space) const;
+
+  std::string who_;       // "supernet '<instance>'"
+  PluginConfig config_;   // for one-line errors naming a key after construction
+  std::string checkpoint_;
+  PassOptions pass_;
+  EvaluationData data_;
+  const SearchSpace* prepared_ = nullptr;
+  std::unique_ptr<supernet::SuperNetwork> net_;
+  std::string checkpoint_sha256_;
+
+  mutable std::mutex cache_mutex_;
+  std::map<std::string, std::shared_future<Scores>> cache_;  // by canonical architecture
+  std::int64_t measured_ = 0;
+  std::mutex device_mutex_;  // CUDA evaluations take turns
+};
+
+}  // namespace nasctl::accuracy
