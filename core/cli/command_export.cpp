@@ -1,6 +1,9 @@
 // `nasctl export`: one sub-network of the config's space written as a model
 // file for device-side tools (ONNX, or TorchScript). Only the space plugin is
-// loaded: exporting needs no hardware, accuracy or search plugin.
+// loaded: exporting needs no hardware, accuracy or search plugin. The
+// weights are seeded random ones (what `measure` times), or with
+// --checkpoint the ones the sub-network inherits from a trained
+// super-network of the space (nasctl::supernet).
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,6 +17,8 @@
 #include "nasctl/onnx/model_file.hpp"
 #include "nasctl/runtime/config.hpp"
 #include "nasctl/runtime/session.hpp"
+#include "nasctl/supernet/standalone.hpp"
+#include "nasctl/supernet/super_network.hpp"
 
 namespace nasctl::cli {
 
@@ -21,12 +26,29 @@ namespace {
 
 using model_export::ModelFormat;
 
-// --format, else the format -o's extension names, else the build's default.
-// A known extension that contradicts --format is refused: a TorchScript zip
-// named .onnx fails much later, on the device, with a confusing message.
+// What follows the last dot of the file name ("" when there is none).
+std::string extension_of(const std::string& path) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  const std::size_t dot = name.rfind('.');
+  return dot == std::string::npos || dot == 0 ? "" : name.substr(dot);
+}
+
+// --format, else the format -o's extension names (stdout: the build's
+// default). A known extension that contradicts --format is refused: a
+// TorchScript zip named .onnx fails much later, on the device, with a
+// confusing message; so is an unknown one without --format, rather than
+// guessing.
 ModelFormat choose_format(const ExportOptions& options) {
   const std::optional<ModelFormat> by_path = model_export::format_of_path(options.out_file);
-  if (options.format.empty()) return by_path.value_or(model_export::default_format());
+  if (options.format.empty() && options.out_file == "-") return model_export::default_format();
+  if (options.format.empty() && !by_path) {
+    const std::string extension = extension_of(options.out_file);
+    throw ConfigError("-o " + options.out_file + ": " +
+                      (extension.empty() ? std::string("the file name has no extension")
+                                         : "unknown model file extension '" + extension + "'") +
+                      "; fix: name the file *.onnx (ONNX) or *.pt (TorchScript archive), or give --format");
+  }
+  if (options.format.empty()) return *by_path;
   const std::optional<ModelFormat> asked = model_export::parse_format(options.format);
   if (!asked)
     throw ConfigError("--format '" + options.format + "': unknown model format; fix: use onnx or torchscript");
@@ -58,6 +80,31 @@ std::unique_ptr<runtime::Session> open_space(const ConfigOptions& options) {
   return runtime::open_session(std::move(config), false);
 }
 
+// --checkpoint before anything slow: the file must be there.
+void check_checkpoint(const ExportOptions& options) {
+  if (options.checkpoint.empty()) return;
+  if (options.seed_given)
+    throw ConfigError("--seed: the weights come from --checkpoint " + options.checkpoint +
+                      "; fix: drop --seed (or --checkpoint, for seeded random weights)");
+  std::error_code error;
+  const auto status = std::filesystem::status(options.checkpoint, error);
+  if (!std::filesystem::exists(status))
+    throw ConfigError("--checkpoint " + options.checkpoint +
+                      ": no such file; fix: give the path of a super-network checkpoint of the config's space");
+  if (std::filesystem::is_directory(status))
+    throw ConfigError("--checkpoint " + options.checkpoint +
+                      ": is a folder; fix: give the checkpoint file (e.g. ofa_mbv3_d234_e346_k357_w1.0)");
+}
+
+// The stand-alone network of the sub-network `arch` with the weights and
+// batch-norm statistics it inherits from the checkpoint's super-network.
+std::shared_ptr<const libtorch::EagerNetwork> inherited_network(const SearchSpace& space, const Architecture& arch,
+                                                                const std::string& checkpoint) {
+  const supernet::SuperNetwork net = supernet::SuperNetwork::from_checkpoint(space, checkpoint);
+  const supernet::SubNetwork sub = net.activate(arch);
+  return supernet::standalone_network(sub);
+}
+
 std::string megabytes(std::uintmax_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
@@ -73,6 +120,7 @@ int run_export_command(const ExportOptions& options) {
     throw ConfigError("--batch " + std::to_string(options.batch) + ": not a batch size; fix: use 1 or more");
   const ModelFormat format = choose_format(options);
   check_available(format, options);
+  check_checkpoint(options);
   const bool to_stdout = options.out_file == "-";
   if (to_stdout && ::isatty(STDOUT_FILENO))
     throw ConfigError("-o -: stdout is a terminal and a model file is binary; fix: redirect stdout to a file or "
@@ -98,6 +146,11 @@ int run_export_command(const ExportOptions& options) {
   export_options.batch = options.batch;
   export_options.seed = options.seed;
   export_options.metadata = {{"nasctl.space", session->config.space.plugin}, {"nasctl.arch", canonical}};
+  if (!options.checkpoint.empty()) {
+    export_options.network = inherited_network(space, arch, options.checkpoint);
+    export_options.weights =
+        "inherited from super-network checkpoint " + std::filesystem::path(options.checkpoint).filename().string();
+  }
   if (to_stdout) {
     // The model is the data on stdout; what was written is said on stderr.
     const std::string bytes = model_export::model_bytes(network, export_options);

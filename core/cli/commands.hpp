@@ -51,6 +51,8 @@ struct ExportOptions {
   std::string format;    // --format; empty: from -o's extension, else the build's default
   int64_t batch = 1;
   uint64_t seed = 0;     // weights, as the measure plugin's `seed`
+  bool seed_given = false;
+  std::string checkpoint;  // --checkpoint: a super-network checkpoint (torch.save) to take the weights from
 };
 
 int run_search_command(const SearchOptions& options);

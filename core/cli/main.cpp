@@ -86,14 +86,25 @@ int main(int argc, char** argv) {
   show_cmd->add_option("--path", plugins.paths, "Extra plugin folder or file (repeatable)");
 
   nasctl::cli::ExportOptions export_options;
-  auto* export_cmd = app.add_subcommand("export", "Write one sub-network of the config's space as a model file (ONNX or TorchScript)");
+  auto* export_cmd = app.add_subcommand(
+      "export",
+      "Write one sub-network of the config's space as a model file: ONNX (.onnx) or a TorchScript archive (.pt, "
+      "float NCHW in, logits out), with seeded random weights or, with --checkpoint, the weights it inherits from a "
+      "trained super-network");
   add_config_options(export_cmd, export_options.config, false);
   export_cmd->add_option("--arch", export_options.arch, "Architecture string, in any form the space parses")->required();
-  export_cmd->add_option("-o,--out", export_options.out_file, "Model file to write (.onnx or .pt; - for stdout)")->required();
-  // --format and --batch are checked by the command, for one-line errors.
+  export_cmd->add_option("-o,--out", export_options.out_file,
+                         "Model file to write; its extension picks the format: .onnx (ONNX) or .pt (TorchScript); - for "
+                         "stdout")
+      ->required();
+  // --format, --batch and --checkpoint are checked by the command, for one-line errors.
   export_cmd->add_option("--format", export_options.format, "onnx or torchscript (default: from -o's extension)");
   export_cmd->add_option("--batch", export_options.batch, "Batch dimension of the ONNX model's input (default 1)");
-  export_cmd->add_option("--seed", export_options.seed, "Seed of the weights (the measure plugin's `seed`)");
+  auto* export_seed =
+      export_cmd->add_option("--seed", export_options.seed, "Seed of the random weights (the measure plugin's `seed`)");
+  export_cmd->add_option("--checkpoint", export_options.checkpoint,
+                         "Super-network checkpoint (torch.save, e.g. Once-for-All's) of the config's space: the "
+                         "sub-network is exported with the weights and batch-norm statistics it inherits");
 
   app.add_subcommand("defaults", "Print the embedded default config");
   nasctl::cli::SpaceSelectOptions space_select;
@@ -119,7 +130,10 @@ int main(int argc, char** argv) {
     if (*plugins_cmd) return nasctl::cli::run_plugins_command(plugins);
     if (*space_cmd) return nasctl::cli::run_space_select_command(space_select);
     if (*lut_cmd) return nasctl::cli::run_lut_command_lazily(lut);
-    if (*export_cmd) return nasctl::cli::run_export_command_lazily(export_options);
+    if (*export_cmd) {
+      export_options.seed_given = export_seed->count() > 0;
+      return nasctl::cli::run_export_command_lazily(export_options);
+    }
     return nasctl::cli::run_defaults_command();
   } catch (const nasctl::Error& e) {
     std::fprintf(stderr, "nasctl: error: %s\n", e.what());

@@ -49,7 +49,8 @@ ModelFormat default_format() { return onnx_available() ? ModelFormat::Onnx : Mod
 int onnx_opset() { return kOnnxOpset; }
 
 std::string describe(const ExportOptions& options) {
-  const std::string seed = "weights from seed " + std::to_string(options.seed);
+  const std::string seed =
+      options.network ? "weights " + options.weights : "weights from seed " + std::to_string(options.seed);
   if (options.format == ModelFormat::TorchScript)
     return "TorchScript archive (torch::jit::Module::save), eval mode, not frozen, any batch, " + seed;
   return "ONNX (opset " + std::to_string(kOnnxOpset) + "), batch " + std::to_string(options.batch) +
@@ -66,7 +67,7 @@ std::string model_bytes(const NetworkSpec& spec, const ExportOptions& options) {
 #ifdef NASCTL_WITH_ONNX
     if (options.format == ModelFormat::Onnx) return onnx_bytes(spec, options);
 #endif
-    return torchscript_bytes(spec, options.seed);
+    return torchscript_bytes(spec, options);
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {

@@ -49,8 +49,9 @@ std::string onnx_value_name(const NetworkSpec& spec, int layer) {
 }
 
 ::onnx::ModelProto to_onnx_model(const NetworkSpec& spec, const ExportOptions& options) {
-  // The very tensors `measure` builds for this seed (EagerNetwork checks the spec).
-  const auto network = std::make_shared<libtorch::EagerNetwork>(spec, options.seed);
+  // The very tensors `measure` builds for this seed (EagerNetwork checks the
+  // spec), or the given ones.
+  const std::shared_ptr<const libtorch::EagerNetwork> network = weights_of(spec, options);
 
   ::onnx::ModelProto model;
   model.set_ir_version(kOnnxIrVersion);
@@ -61,7 +62,10 @@ std::string onnx_value_name(const NetworkSpec& spec, int layer) {
   opset.set_domain("");
   opset.set_version(onnx_opset());
   add_metadata(model, "nasctl.network", spec.name);
-  add_metadata(model, "nasctl.seed", std::to_string(options.seed));
+  if (options.network)
+    add_metadata(model, "nasctl.weights", options.weights);
+  else
+    add_metadata(model, "nasctl.seed", std::to_string(options.seed));
   add_metadata(model, "nasctl.batch_norm", "folded into Conv weight and bias");
   for (const auto& [key, value] : options.metadata) add_metadata(model, key, value);
 

@@ -5,6 +5,9 @@
 // Both formats carry the network `measure` times: the weights come from
 // libtorch::EagerNetwork(spec, seed), so a file exported with seed N and a
 // local measurement with seed N describe one network, tensor for tensor.
+// Or they carry given weights (ExportOptions::network), e.g. a trained
+// sub-network's, inherited from a super-network (nasctl::supernet's
+// standalone_network).
 //
 // This header pulls in neither LibTorch nor ONNX: the command plugin and the
 // CLI include it cheaply. ONNX support is optional at build time
@@ -13,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +24,10 @@
 #include <vector>
 
 #include "nasctl/network_spec.hpp"
+
+namespace nasctl::libtorch {
+class EagerNetwork;
+}
 
 // Not nasctl::onnx: inside namespace nasctl a nested `onnx` would shadow the
 // ONNX library's ::onnx for every unqualified use.
@@ -52,17 +60,26 @@ struct ExportOptions {
   int64_t batch = 1;
   // Weights: EagerNetwork(spec, seed); `measure`'s `seed` key is the same.
   uint64_t seed = 0;
+  // Given weights instead of seeded ones: this network's tensors (its spec
+  // must be the exported spec, layer for layer; batch norms not folded).
+  // `weights` says where they come from, for describe() and the ONNX
+  // metadata ("nasctl.weights"), e.g. "inherited from super-network
+  // checkpoint ofa.pth".
+  std::shared_ptr<const libtorch::EagerNetwork> network;
+  std::string weights;
   // ONNX only: extra metadata_props, e.g. {"arch", canonical text}.
   std::vector<std::pair<std::string, std::string>> metadata;
 };
 
 // What the file holds, one line (for run.json's measurement conditions),
-// e.g. "ONNX (opset 14), batch 1, BatchNorm folded into Conv, weights from seed 0".
+// e.g. "ONNX (opset 14), batch 1, BatchNorm folded into Conv, weights from seed 0"
+// (with given weights: "weights " + options.weights).
 std::string describe(const ExportOptions& options);
 
 // The serialised model. Throws nasctl::Error when ONNX is asked of a build
-// without it, or batch < 1; EvaluationError naming the network when the
-// network cannot be built or serialised.
+// without it, batch < 1, or options.network holds another spec;
+// EvaluationError naming the network when the network cannot be built or
+// serialised.
 std::string model_bytes(const NetworkSpec& spec, const ExportOptions& options);
 
 // model_bytes() written to `path` through a temporary file in the same folder

@@ -20,7 +20,8 @@
 // - activations: Relu, Clip(0, 6) for ReLU6, HardSwish, HardSigmoid with
 //   alpha 1/6 and beta 1/2 (PyTorch's definition, not ONNX's default 0.2),
 //   Sigmoid.
-// Initializers carry EagerNetwork(spec, seed)'s tensors under its names:
+// Initializers carry EagerNetwork(spec, seed)'s (or the given network's)
+// tensors under its names:
 // l<i>_weight and l<i>_bias (BN folded in where the layer has one),
 // l<i>_bn_{weight,bias,mean,var} (stand-alone batch norm), l<i>_se_{w1,b1,w2,b2}.
 #pragma once
@@ -40,9 +41,10 @@ constexpr int64_t kOnnxIrVersion = 7;
 // The value layer `layer` of `spec` writes (see above).
 std::string onnx_value_name(const NetworkSpec& spec, int layer);
 
-// Builds EagerNetwork(spec, options.seed) and writes it as an ONNX model
-// with batch options.batch; options.metadata become metadata_props, next to
-// nasctl's own ("nasctl.network", "nasctl.seed", "nasctl.batch_norm").
+// Builds EagerNetwork(spec, options.seed) (or takes options.network) and
+// writes it as an ONNX model with batch options.batch; options.metadata
+// become metadata_props, next to nasctl's own ("nasctl.network",
+// "nasctl.seed" or "nasctl.weights", "nasctl.batch_norm").
 // Throws nasctl::Error for an inconsistent spec (check_network).
 ::onnx::ModelProto to_onnx_model(const NetworkSpec& spec, const ExportOptions& options);
 
