@@ -14,8 +14,6 @@ complain() { echo "check-layers: $*" >&2; failed=1; }
 allowed=()
 for f in sdk/include/nasctl/*.hpp; do allowed+=("$(basename "$f")"); done
 for d in sdk/toolkits/*/; do allowed+=("$(basename "$d")"); done
-# Toolkits whose folders have not moved to sdk/toolkits/ yet (same role).
-for d in core/torch core/lut; do [ -d "$d" ] && allowed+=("$(basename "$d")"); done
 is_allowed() {
   local first=$1 a
   for a in "${allowed[@]}"; do [ "$a" = "$first" ] && return 0; done

@@ -70,7 +70,7 @@ Fixture& fixture() {
 
 void BM_LutEvaluate(benchmark::State& state) {
   Fixture& f = fixture();
-  auto model = make<nasctl::plugins::LutModel>({{"file", f.lut_file}});
+  auto model = make<nasctl::hardware::lut::LutModel>({{"file", f.lut_file}});
   for (const auto& s : f.specs) model->evaluate(s);  // steady state: every layer seen once
   std::size_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(model->evaluate(f.specs[i++ % f.specs.size()]));
@@ -83,7 +83,7 @@ void BM_LutEvaluateCold(benchmark::State& state) {
   Fixture& f = fixture();
   for (auto _ : state) {
     state.PauseTiming();
-    auto model = make<nasctl::plugins::LutModel>({{"file", f.lut_file}});
+    auto model = make<nasctl::hardware::lut::LutModel>({{"file", f.lut_file}});
     state.ResumeTiming();
     for (const auto& s : f.specs) benchmark::DoNotOptimize(model->evaluate(s));
   }
@@ -106,7 +106,7 @@ BENCHMARK(BM_LutKeyStrings);
 
 void BM_AnalyticEvaluate(benchmark::State& state) {
   Fixture& f = fixture();
-  auto model = make<nasctl::hardware::AnalyticModel>();
+  auto model = make<nasctl::hardware::analytic::AnalyticModel>();
   std::size_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(model->evaluate(f.specs[i++ % f.specs.size()]));
 }

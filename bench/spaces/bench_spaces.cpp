@@ -63,7 +63,7 @@ BENCHMARK(BM_OfaParseDynast);
 
 void BM_AnalyticEvaluate(benchmark::State& state) {
   const auto space = make<nasctl::spaces::OfaMobileNetV3>();
-  const auto model = make<nasctl::hardware::AnalyticModel>();
+  const auto model = make<nasctl::hardware::analytic::AnalyticModel>();
   std::vector<nasctl::NetworkSpec> specs;
   for (const auto& a : samples(*space)) specs.push_back(space->lower(a));
   std::size_t i = 0;

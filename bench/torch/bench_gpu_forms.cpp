@@ -53,7 +53,7 @@ const NetworkSpec& network(const std::string& name) {
 
 void Plugin(benchmark::State& state, const std::string& net, int batch) {
   std::map<std::string, nasctl::PluginConfig::Entry> entries;
-  for (const auto& key : nasctl::plugins::MeasureModel::config_keys()) entries[key.name] = {key.default_value, "default"};
+  for (const auto& key : nasctl::hardware::measure::MeasureModel::config_keys()) entries[key.name] = {key.default_value, "default"};
   entries["device"] = {std::string("cuda"), "bench"};
   entries["batch"] = {int64_t{batch}, "bench"};
   entries["warmup"] = {int64_t{20}, "bench"};
@@ -61,7 +61,7 @@ void Plugin(benchmark::State& state, const std::string& net, int batch) {
   entries["ci_target_percent"] = {0.5, "bench"};
   entries["max_seconds"] = {10.0, "bench"};
   const nasctl::PluginConfig config("hardware[0]", ".", "", entries);
-  nasctl::plugins::MeasureModel model(nasctl::PluginContext{config, "gpu", 0});
+  nasctl::hardware::measure::MeasureModel model(nasctl::PluginContext{config, "gpu", 0});
   const NetworkSpec& spec = network(net);
   const nasctl::libtorch::LatencyOptions& options = model.options();
   nasctl::libtorch::Measurement last;

@@ -64,10 +64,10 @@ void report_network(benchmark::State& state, const NetworkSpec& spec) {
 
 void Plugin(benchmark::State& state, const std::string& net, const std::string& mode) {
   std::map<std::string, nasctl::PluginConfig::Entry> entries;
-  for (const auto& key : nasctl::plugins::MeasureModel::config_keys()) entries[key.name] = {key.default_value, "default"};
+  for (const auto& key : nasctl::hardware::measure::MeasureModel::config_keys()) entries[key.name] = {key.default_value, "default"};
   entries["mode"] = {std::string(mode), "bench"};
   const nasctl::PluginConfig config("hardware[0]", ".", "", entries);
-  nasctl::plugins::MeasureModel model(nasctl::PluginContext{config, "cpu", 0});
+  nasctl::hardware::measure::MeasureModel model(nasctl::PluginContext{config, "cpu", 0});
   const NetworkSpec& spec = network(net);
   double spread = 0, cpu_ms = 0;
   for (auto _ : state) {

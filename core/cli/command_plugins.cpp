@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "key_reference.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/runtime/did_you_mean.hpp"
 #include "nasctl/runtime/plugin_loader.hpp"
@@ -12,8 +13,6 @@
 namespace nasctl::cli {
 
 namespace {
-
-std::string bound_text(double v);
 
 nlohmann::json key_json(const ConfigKey& k) {
   nlohmann::json j{{"name", k.name}, {"type", to_string(k.type)}, {"doc", k.doc}, {"required", k.required}};
@@ -87,18 +86,6 @@ void show_one(const runtime::LoadedPlugin* p, const PluginsOptions& options) {
   return;
 }
 
-std::string bound_text(double v) {
-  char buf[32];
-  if (v == static_cast<double>(static_cast<long long>(v))) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
-  else std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-std::string markdown_cell(std::string text) {
-  for (std::size_t pos = text.find('|'); pos != std::string::npos; pos = text.find('|', pos + 2)) text.replace(pos, 1, "\\|");
-  return text;
-}
-
 // Generated from the descriptors, so docs/config.md cannot drift from what
 // the plugins accept (a test compares the two).
 int print_markdown(const runtime::PluginRegistry& registry) {
@@ -116,20 +103,7 @@ int print_markdown(const runtime::PluginRegistry& registry) {
       std::printf("No keys.\n\n");
       continue;
     }
-    std::printf("| key | type | default | description |\n| --- | --- | --- | --- |\n");
-    for (const auto& k : info.keys) {
-      std::string def = k.required ? "required" : std::holds_alternative<std::monostate>(k.default_value) ? "(unset)" : "`" + to_toml(k.default_value) + "`";
-      std::string doc = k.doc;
-      if (!k.allowed.empty()) {
-        std::string options;
-        for (const auto& a : k.allowed) options += (options.empty() ? "" : ", ") + ("`" + a + "`");
-        doc += "; one of " + options;
-      }
-      if (k.min) doc += "; min " + bound_text(*k.min);
-      if (k.max) doc += "; max " + bound_text(*k.max);
-      std::printf("| `%s` | %s | %s | %s |\n", k.name.c_str(), to_string(k.type), markdown_cell(def).c_str(),
-                  markdown_cell(doc).c_str());
-    }
+    std::fputs(markdown_key_table(info.keys).c_str(), stdout);
     std::printf("\n");
   }
   return 0;

@@ -2,6 +2,8 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "key_reference.hpp"
+#include "nasctl/runtime/core_keys.hpp"
 #include "nasctl/runtime/config.hpp"
 #include "nasctl/runtime/session.hpp"
 
@@ -15,8 +17,20 @@ int run_validate_command(const ConfigOptions& options) {
   return 0;
 }
 
-int run_defaults_command() {
-  std::fputs(runtime::default_config_text().c_str(), stdout);
+// The reference of nasctl's own keys in docs/config.md, generated from their
+// declarations (core_keys.cpp) as the plugin reference is from the plugins'.
+void print_core_key_reference() {
+  for (const auto& table : runtime::core_tables()) {
+    std::printf("### %s\n\n", table.heading.c_str());
+    if (!table.doc.empty()) std::printf("%s\n\n", table.doc.c_str());
+    std::fputs(markdown_key_table(table.keys).c_str(), stdout);
+    std::printf("\n");
+  }
+}
+
+int run_defaults_command(bool markdown) {
+  if (markdown) print_core_key_reference();
+  else std::fputs(runtime::default_config_text().c_str(), stdout);
   return 0;
 }
 

@@ -59,7 +59,9 @@ int run_search_command(const SearchOptions& options);
 int run_validate_command(const ConfigOptions& options);
 int run_evaluate_command(const EvaluateOptions& options);
 int run_plugins_command(const PluginsOptions& options);
-int run_defaults_command();
+// The embedded default config; with `markdown`, the reference of nasctl's own
+// config keys (docs/config.md).
+int run_defaults_command(bool markdown);
 int run_space_select_command(const SpaceSelectOptions& options);
 int run_export_command(const ExportOptions& options);
 

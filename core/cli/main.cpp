@@ -106,7 +106,9 @@ int main(int argc, char** argv) {
                          "Super-network checkpoint (torch.save, e.g. Once-for-All's) of the config's space: the "
                          "sub-network is exported with the weights and batch-norm statistics it inherits");
 
-  app.add_subcommand("defaults", "Print the embedded default config");
+  bool defaults_markdown = false;
+  app.add_subcommand("defaults", "Print the embedded default config")
+      ->add_flag("--markdown", defaults_markdown, "Instead, nasctl's own config keys as Markdown (docs/config.md)");
   nasctl::cli::SpaceSelectOptions space_select;
   auto* space_cmd = nasctl::cli::add_space_command(app, space_select);
   nasctl::cli::LutOptions lut;
@@ -134,7 +136,7 @@ int main(int argc, char** argv) {
       export_options.seed_given = export_seed->count() > 0;
       return nasctl::cli::run_export_command_lazily(export_options);
     }
-    return nasctl::cli::run_defaults_command();
+    return nasctl::cli::run_defaults_command(defaults_markdown);
   } catch (const nasctl::Error& e) {
     std::fprintf(stderr, "nasctl: error: %s\n", e.what());
     return 2;

@@ -18,7 +18,7 @@
 #include "subprocess.hpp"
 
 using namespace nasctl;
-using nasctl::command::CommandModel;
+using nasctl::hardware::command::CommandModel;
 
 namespace {
 

@@ -14,7 +14,7 @@
 #include "nasctl/onnx/model_file.hpp"
 
 using namespace nasctl;
-using nasctl::command::CommandModel;
+using nasctl::hardware::command::CommandModel;
 
 namespace {
 

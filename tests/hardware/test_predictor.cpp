@@ -23,7 +23,7 @@
 #include "roofline.hpp"
 
 using namespace nasctl;
-using nasctl::hw_predictor::LatencyPredictor;
+using nasctl::hardware::predictor::LatencyPredictor;
 
 namespace {
 

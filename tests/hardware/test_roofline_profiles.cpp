@@ -16,7 +16,7 @@
 #include "roofline.hpp"
 
 using namespace nasctl;
-using namespace nasctl::roofline;
+using namespace nasctl::hardware::roofline;
 
 namespace {
 

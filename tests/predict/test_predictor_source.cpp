@@ -15,7 +15,7 @@
 #include "tiny_space.hpp"
 
 using namespace nasctl;
-using nasctl::accuracy::PredictorSource;
+using nasctl::accuracy::predictor::PredictorSource;
 
 namespace {
 

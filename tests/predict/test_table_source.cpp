@@ -14,7 +14,7 @@
 #include "tiny_space.hpp"
 
 using namespace nasctl;
-using nasctl::accuracy::TableSource;
+using nasctl::accuracy::table::TableSource;
 
 namespace {
 

@@ -1,4 +1,4 @@
-// validate_plugin_table: a plugin's TOML table checked against the keys the
+// validate_table: a plugin's TOML table checked against the keys the
 // plugin declares, converted to the declared types and completed with defaults.
 #include <doctest/doctest.h>
 
@@ -10,7 +10,7 @@
 
 using namespace nasctl;
 using nasctl::runtime::PluginSection;
-using nasctl::runtime::validate_plugin_table;
+using nasctl::runtime::validate_table;
 
 namespace {
 
@@ -44,7 +44,7 @@ PluginSection section(const std::vector<std::pair<std::string, ConfigValue>>& va
 std::string error_of(const std::vector<std::pair<std::string, ConfigValue>>& values,
                      const std::vector<ConfigKey>& keys = demo_keys()) {
   try {
-    validate_plugin_table(section(values), keys);
+    validate_table(section(values), keys);
   } catch (const ConfigError& e) {
     return e.what();
   }
@@ -54,7 +54,7 @@ std::string error_of(const std::vector<std::pair<std::string, ConfigValue>>& val
 }  // namespace
 
 TEST_CASE("absent keys get their declared defaults, marked as defaults") {
-  const PluginConfig c = validate_plugin_table(section({}), demo_keys());
+  const PluginConfig c = validate_table(section({}), demo_keys());
   CHECK(c.get_int("population") == 50);
   CHECK(c.get_double("rate") == doctest::Approx(0.5));
   CHECK(c.get_string("mode") == "fast");
@@ -69,13 +69,13 @@ TEST_CASE("absent keys get their declared defaults, marked as defaults") {
 }
 
 TEST_CASE("given values keep where they were written") {
-  const PluginConfig c = validate_plugin_table(section({{"population", int64_t{8}}}), demo_keys());
+  const PluginConfig c = validate_table(section({{"population", int64_t{8}}}), demo_keys());
   CHECK(c.get_int("population") == 8);
   CHECK(c.entries().at("population").where == "cfg.toml:4:14");
 }
 
 TEST_CASE("an integer given for a float key becomes a float") {
-  const PluginConfig c = validate_plugin_table(section({{"rate", int64_t{1}}, {"limit", int64_t{3}}}), demo_keys());
+  const PluginConfig c = validate_table(section({{"rate", int64_t{1}}, {"limit", int64_t{3}}}), demo_keys());
   CHECK(std::holds_alternative<double>(c.entries().at("rate").value));
   CHECK(c.get_double("rate") == 1.0);
   CHECK(c.has("limit"));
@@ -83,25 +83,25 @@ TEST_CASE("an integer given for a float key becomes a float") {
 }
 
 TEST_CASE("integers given for a float list become floats") {
-  const PluginConfig c = validate_plugin_table(section({{"scales", std::vector<int64_t>{1, 2}}}), demo_keys());
+  const PluginConfig c = validate_table(section({{"scales", std::vector<int64_t>{1, 2}}}), demo_keys());
   CHECK(c.get_doubles("scales") == std::vector<double>{1.0, 2.0});
 }
 
 TEST_CASE("a single string given for a string list becomes a list of one") {
-  const PluginConfig c = validate_plugin_table(section({{"files", std::string("a.csv")}}), demo_keys());
+  const PluginConfig c = validate_table(section({{"files", std::string("a.csv")}}), demo_keys());
   CHECK(c.get_strings("files") == std::vector<std::string>{"a.csv"});
 }
 
 TEST_CASE("an empty TOML list is accepted for every list type") {
   // TOML's [] carries no element type; config.cpp reads it as a string list.
-  const PluginConfig c = validate_plugin_table(
+  const PluginConfig c = validate_table(
       section({{"scales", std::vector<std::string>{}}, {"sizes", std::vector<std::string>{}}}), demo_keys());
   CHECK(c.get_doubles("scales").empty());
   CHECK(c.get_ints("sizes").empty());
 }
 
 TEST_CASE("an allowed value is accepted and any other is refused with the options and a suggestion") {
-  CHECK(validate_plugin_table(section({{"mode", std::string("exact")}}), demo_keys()).get_string("mode") == "exact");
+  CHECK(validate_table(section({{"mode", std::string("exact")}}), demo_keys()).get_string("mode") == "exact");
   const std::string e = error_of({{"mode", std::string("exakt")}});
   CHECK(e.find("cfg.toml:4:14: key 'search.mode'") == 0);
   CHECK(e.find("\"exakt\" is not allowed") != std::string::npos);
@@ -116,8 +116,8 @@ TEST_CASE("values below the minimum or above the maximum are refused with the ra
   CHECK(high.find("cfg.toml:4:14: key 'search.rate': value 1.5 is out of range; fix: use a value in 0") == 0);
   const std::string list = error_of({{"sizes", std::vector<int64_t>{224, 16}}});
   CHECK(list.find("key 'search.sizes': value 16 is out of range; fix: use a value >= 32") != std::string::npos);
-  CHECK(validate_plugin_table(section({{"rate", int64_t{0}}}), demo_keys()).get_double("rate") == 0.0);
-  CHECK(validate_plugin_table(section({{"population", int64_t{4}}}), demo_keys()).get_int("population") == 4);
+  CHECK(validate_table(section({{"rate", int64_t{0}}}), demo_keys()).get_double("rate") == 0.0);
+  CHECK(validate_table(section({{"population", int64_t{4}}}), demo_keys()).get_int("population") == 4);
 }
 
 TEST_CASE("a missing required key names the plugin's table, the key's purpose and the fix") {

@@ -15,8 +15,8 @@
 #include "search_test_support.hpp"
 
 using namespace nasctl;
-using nasctl::linas::Linas;
-using nasctl::linas::LinasOptions;
+using nasctl::search::linas::Linas;
+using nasctl::search::linas::LinasOptions;
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include "nasctl/network_spec.hpp"
 #include "plugin_config.hpp"
 
-using nasctl::hardware::AnalyticModel;
+using nasctl::hardware::analytic::AnalyticModel;
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include "specs.hpp"
 
 using namespace nasctl;
-using nasctl::plugins::MeasureModel;
+using nasctl::hardware::measure::MeasureModel;
 
 namespace {
 

@@ -1,5 +1,6 @@
-// Loading the run config: TOML syntax, --set overrides, and the structure of
-// the top-level tables. Plugin tables are validated in plugin_table.cpp.
+// Loading the run config: TOML syntax, --set overrides, the plugin-selection
+// tables, and nasctl's own tables checked against their declarations
+// (core_keys.cpp) by the validator plugin tables use (table_validation.cpp).
 #include "nasctl/runtime/config.hpp"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "nasctl/error.hpp"
+#include "nasctl/runtime/core_keys.hpp"
 #include "nasctl/runtime/did_you_mean.hpp"
 
 namespace nasctl::runtime {
@@ -143,6 +145,20 @@ ConfigValue to_config_value(const toml::node& node, const std::string& where, co
   fail(where, key, "unsupported value type; fix: use a bool, number, string, list or table of strings");
 }
 
+// Every key of `table` but `skip`, converted, with where each one is.
+std::map<std::string, PluginConfig::Entry> entries_of(const toml::table& table, const std::string& key_path,
+                                                      const Origin& origin, const std::vector<std::string>& skip) {
+  std::map<std::string, PluginConfig::Entry> entries;
+  for (const auto& [k, v] : table) {
+    const std::string key(k.str());
+    if (std::find(skip.begin(), skip.end(), key) != skip.end()) continue;
+    const std::string path = key_path.empty() ? key : key_path + "." + key;
+    const std::string where = origin.where(v, path);
+    entries[key] = PluginConfig::Entry{to_config_value(v, where, path), where};
+  }
+  return entries;
+}
+
 PluginSection read_plugin_section(const toml::table& table, const std::string& key_path, const std::string& instance,
                                   const std::string& table_where, const RunConfig& config, const Origin& origin) {
   PluginSection section;
@@ -154,15 +170,20 @@ PluginSection read_plugin_section(const toml::table& table, const std::string& k
   auto name = plugin->value_exact<std::string>();
   if (!name) fail(origin.where(*plugin, key_path + ".plugin"), key_path + ".plugin", "expected a string; fix: name a plugin, e.g. plugin = \"analytic\" (`nasctl plugins` lists them)");
   section.plugin = *name;
-  std::map<std::string, PluginConfig::Entry> entries;
-  for (const auto& [k, v] : table) {
-    const std::string key(k.str());
-    if (key == "plugin" || key == "name") continue;
-    const std::string where = origin.where(v, key_path + "." + key);
-    entries[key] = PluginConfig::Entry{to_config_value(v, where, key_path + "." + key), where};
-  }
-  section.raw = PluginConfig(key_path, config.base_dir, config.file, std::move(entries));
+  section.raw = PluginConfig(key_path, config.base_dir, config.file, entries_of(table, key_path, origin, {"plugin", "name"}));
   return section;
+}
+
+// One of nasctl's own tables, checked against its declaration in
+// core_keys.cpp; `skip` names keys that are tables of their own (the top
+// level's [space], [budget], ...).
+PluginConfig read_core_table(const toml::table& table, const std::string& key_path, const CoreTable& declared,
+                             const RunConfig& config, const Origin& origin, const std::vector<std::string>& skip = {}) {
+  PluginSection section;
+  section.key_path = key_path;
+  section.where = key_path.empty() ? config.file : origin.where(table, key_path);
+  section.raw = PluginConfig(key_path, config.base_dir, config.file, entries_of(table, key_path, origin, skip));
+  return validate_table(section, declared.keys);
 }
 
 const toml::table* table_at(const toml::table& root, const char* key, const Origin& origin, bool required) {
@@ -189,20 +210,6 @@ void check_known_keys(const toml::table& table, const std::vector<std::string>& 
   }
 }
 
-template <typename T>
-T get_value(const toml::table& table, const char* key, const std::string& prefix, const Origin& origin, T fallback,
-            const char* expected) {
-  const toml::node* node = table.get(key);
-  if (!node) return fallback;
-  const std::string path = prefix.empty() ? key : prefix + "." + key;
-  if constexpr (std::is_same_v<T, double>) {
-    if (auto i = node->value_exact<int64_t>()) return static_cast<double>(*i);
-  }
-  auto v = node->value_exact<T>();
-  if (!v) fail(origin.where(*node, path), path, std::string("expected ") + expected + "; fix: give " + expected + " there");
-  return *v;
-}
-
 RunConfig build(toml::table root, const std::string& name, const std::string& base_dir,
                 const std::vector<std::string>& overrides) {
   Origin origin{name, {}};
@@ -211,21 +218,29 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
   RunConfig config;
   config.file = name;
   config.base_dir = base_dir;
-  check_known_keys(root, {"seed", "out", "space", "search", "hardware", "accuracy", "objectives", "constraints",
-                          "budget", "run", "plugins"},
-                   "", origin);
-
-  const int64_t seed = get_value<int64_t>(root, "seed", "", origin, 42, "an integer");
-  if (seed < 0) fail(origin.where(*root.get("seed"), "seed"), "seed", "must be >= 0; fix: use a non-negative integer");
-  config.seed = static_cast<uint64_t>(seed);
-  config.out = get_value<std::string>(root, "out", "", origin, config.out, "a string (the output folder)");
+  // The top level holds scalars (declared in core_keys.cpp) and tables; a
+  // misspelt table name gets its did-you-mean here.
+  std::vector<std::string> tables = plugin_section_names();
+  for (const auto& t : core_tables())
+    if (!t.path.empty()) tables.push_back(t.path);
+  std::vector<std::string> top_level = tables;
+  for (const auto& k : core_table("").keys) top_level.push_back(k.name);
+  check_known_keys(root, top_level, "", origin);
+  const PluginConfig top = read_core_table(root, "", core_table(""), config, origin, tables);
+  config.seed = static_cast<uint64_t>(top.get_int("seed"));
+  config.out = top.get_string("out");
 
   const toml::table* space = table_at(root, "space", origin, true);
   config.space = read_plugin_section(*space, "space", "space", where_of_table(*space, "space", origin), config, origin);
   const toml::table* search = table_at(root, "search", origin, true);
   config.search = read_plugin_section(*search, "search", "search", where_of_table(*search, "search", origin), config, origin);
   if (const toml::table* accuracy = table_at(root, "accuracy", origin, false)) {
-    std::string instance = get_value<std::string>(*accuracy, "name", "accuracy", origin, "accuracy", "a string");
+    std::string instance = "accuracy";
+    if (const toml::node* name_node = accuracy->get("name")) {
+      auto given = name_node->value_exact<std::string>();
+      if (!given) fail(origin.where(*name_node, "accuracy.name"), "accuracy.name", "expected a string; fix: give an instance name, e.g. name = \"accuracy\"");
+      instance = *given;
+    }
     config.accuracy = read_plugin_section(*accuracy, "accuracy", instance, where_of_table(*accuracy, "accuracy", origin), config, origin);
   }
 
@@ -261,16 +276,11 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
   for (std::size_t i = 0; i < obj_array->size(); ++i) {
     const toml::table& t = *obj_array->get(i)->as_table();
     const std::string path = "objectives[" + std::to_string(i) + "]";
-    check_known_keys(t, {"metric", "goal"}, path, origin);
+    const PluginConfig keys = read_core_table(t, path, core_table("objectives"), config, origin);
     Objective o;
-    o.metric = get_value<std::string>(t, "metric", path, origin, "", "a string");
-    if (o.metric.empty()) fail(origin.where(t, path), path + ".metric", "is required; fix: add e.g. metric = \"cpu.latency_ms\"");
-    const std::string goal = get_value<std::string>(t, "goal", path, origin, "", "a string");
-    if (goal != "min" && goal != "max")
-      fail(t.get("goal") ? origin.where(*t.get("goal"), path + ".goal") : origin.where(t, path), path + ".goal",
-           "must be \"min\" or \"max\"" + (goal.empty() ? std::string() : ", got \"" + goal + "\"") +
-               "; fix: write goal = \"min\" (smaller is better) or goal = \"max\"");
-    o.goal = goal == "max" ? Goal::Maximize : Goal::Minimize;
+    o.metric = keys.get_string("metric");
+    if (o.metric.empty()) keys.fail("metric", "is empty; fix: name a metric, e.g. metric = \"cpu.latency_ms\"");
+    o.goal = keys.get_string("goal") == "max" ? Goal::Maximize : Goal::Minimize;
     config.objectives.push_back(o);
     config.objective_where.push_back(origin.where(t, path));
   }
@@ -282,52 +292,38 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
     for (std::size_t i = 0; i < array->size(); ++i) {
       const toml::table& t = *array->get(i)->as_table();
       const std::string path = "constraints[" + std::to_string(i) + "]";
-      check_known_keys(t, {"metric", "max", "min"}, path, origin);
+      const PluginConfig keys = read_core_table(t, path, core_table("constraints"), config, origin);
       Constraint c;
-      c.metric = get_value<std::string>(t, "metric", path, origin, "", "a string");
-      if (c.metric.empty()) fail(origin.where(t, path), path + ".metric", "is required; fix: add e.g. metric = \"cost.params\"");
-      const bool has_max = t.contains("max"), has_min = t.contains("min");
+      c.metric = keys.get_string("metric");
+      if (c.metric.empty()) keys.fail("metric", "is empty; fix: name a metric, e.g. metric = \"cost.params\"");
+      const bool has_max = keys.has("max"), has_min = keys.has("min");
       if (has_max == has_min) fail(origin.where(t, path), path, std::string(has_max ? "has both max and min" : "has neither max nor min") + "; fix: give exactly one of max = <bound> or min = <bound>");
       c.bound = has_max ? Bound::AtMost : Bound::AtLeast;
-      c.limit = get_value<double>(t, has_max ? "max" : "min", path, origin, 0.0, "a number");
+      c.limit = keys.get_double(has_max ? "max" : "min");
       config.constraints.push_back(c);
       config.constraint_where.push_back(origin.where(t, path));
     }
   }
 
   if (const toml::table* budget = table_at(root, "budget", origin, false)) {
-    check_known_keys(*budget, {"evaluations", "seconds"}, "budget", origin);
-    const int64_t evals = get_value<int64_t>(*budget, "evaluations", "budget", origin, 0, "an integer");
-    if (evals < 0 || (budget->contains("evaluations") && evals == 0))
-      fail(origin.where(*budget->get("evaluations"), "budget.evaluations"), "budget.evaluations", "must be >= 1; fix: give the number of evaluations to run, or remove the key to stop on budget.seconds only");
-    config.budget_evaluations = static_cast<std::size_t>(evals);
-    config.budget_seconds = get_value<double>(*budget, "seconds", "budget", origin, 0.0, "a number of seconds");
-    if (budget->contains("seconds") && !(config.budget_seconds > 0))
-      fail(origin.where(*budget->get("seconds"), "budget.seconds"), "budget.seconds", "must be > 0; fix: give a positive number of seconds, or remove the key");
+    const PluginConfig keys = read_core_table(*budget, "budget", core_table("budget"), config, origin);
+    if (keys.has("evaluations")) config.budget_evaluations = static_cast<std::size_t>(keys.get_int("evaluations"));
+    if (keys.has("seconds")) {
+      config.budget_seconds = keys.get_double("seconds");
+      // A strict bound, which ConfigKey's inclusive ranges cannot say.
+      if (!(config.budget_seconds > 0)) keys.fail("seconds", "must be > 0; fix: give a positive number of seconds, or remove the key");
+    }
   }
   if (config.budget_evaluations == 0 && config.budget_seconds == 0)
     fail(name, "budget", "no budget; fix: add [budget] with evaluations = N and/or seconds = S");
 
   if (const toml::table* run = table_at(root, "run", origin, false)) {
-    check_known_keys(*run, {"threads", "batch"}, "run", origin);
-    const int64_t threads = get_value<int64_t>(*run, "threads", "run", origin, 0, "an integer");
-    const int64_t batch = get_value<int64_t>(*run, "batch", "run", origin, 0, "an integer");
-    if (threads < 0) fail(origin.where(*run->get("threads"), "run.threads"), "run.threads", "must be >= 0; fix: give a thread count, or 0 for all cores");
-    if (batch < 0) fail(origin.where(*run->get("batch"), "run.batch"), "run.batch", "must be >= 0; fix: give a batch size, or 0 for the strategy's choice");
-    config.threads = static_cast<std::size_t>(threads);
-    config.batch = static_cast<std::size_t>(batch);
+    const PluginConfig keys = read_core_table(*run, "run", core_table("run"), config, origin);
+    config.threads = static_cast<std::size_t>(keys.get_int("threads"));
+    config.batch = static_cast<std::size_t>(keys.get_int("batch"));
   }
   if (const toml::table* plugins = table_at(root, "plugins", origin, false)) {
-    check_known_keys(*plugins, {"paths"}, "plugins", origin);
-    if (const toml::node* paths = plugins->get("paths")) {
-      const toml::array* array = paths->as_array();
-      if (!array) fail(origin.where(*paths, "plugins.paths"), "plugins.paths", "expected a list of folder paths; fix: write paths = [\"folder\", ...]");
-      for (const auto& p : *array) {
-        auto s = p.value_exact<std::string>();
-        if (!s) fail(origin.where(p, "plugins.paths"), "plugins.paths", "expected strings; fix: quote each folder path");
-        config.plugin_paths.push_back(resolve_path(base_dir, *s));
-      }
-    }
+    config.plugin_paths = read_core_table(*plugins, "plugins", core_table("plugins"), config, origin).get_paths("paths");
   }
   std::ostringstream resolved;
   resolved << toml::toml_formatter(root);

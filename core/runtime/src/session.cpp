@@ -25,7 +25,7 @@ std::shared_ptr<T> construct(Session& s, const PluginSection& section, PluginKin
   } catch (const PluginError& e) {
     throw PluginError(section.where + ": key '" + section.key_path + ".plugin': " + e.what());
   }
-  const PluginConfig cfg = validate_plugin_table(section, plugin->descriptor.info.keys);
+  const PluginConfig cfg = validate_table(section, plugin->descriptor.info.keys);
   const PluginContext context{cfg, section.instance, s.config.seed};
   return s.registry.create_as<T>(*plugin, context);
 }

@@ -2,6 +2,6 @@
 #include "nasctl/export.hpp"
 #include "predictor_source.hpp"
 
-NASCTL_ACCURACY_PLUGIN(nasctl::accuracy::PredictorSource, "predictor", "1.0.0",
+NASCTL_ACCURACY_PLUGIN(nasctl::accuracy::predictor::PredictorSource, "predictor", "1.0.0",
                        "Metrics predicted (as <metric>_pred) by cross-validated ridge regression fitted on CSV tables of "
                        "measured architectures")

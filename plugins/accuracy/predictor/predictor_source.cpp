@@ -11,7 +11,7 @@
 #include "nasctl/predict/report_text.hpp"
 #include "nasctl/search_space.hpp"
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::predictor {
 
 namespace {
 
@@ -118,4 +118,4 @@ Conditions PredictorSource::conditions() const {
   return c;
 }
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::predictor

@@ -19,7 +19,7 @@
 #include "nasctl/predict/metric_table.hpp"
 #include "nasctl/predict/ridge.hpp"
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::predictor {
 
 class PredictorSource : public AccuracySource {
  public:
@@ -49,4 +49,4 @@ class PredictorSource : public AccuracySource {
   Conditions fit_conditions_;
 };
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::predictor

@@ -9,7 +9,7 @@
 #include "nasctl/search_space.hpp"
 #include "nasctl/text.hpp"
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::table {
 
 namespace {
 
@@ -69,4 +69,4 @@ Conditions TableSource::conditions() const {
   return c;
 }
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::table

@@ -22,7 +22,7 @@
 #include "nasctl/predict/architecture_table.hpp"
 #include "nasctl/predict/metric_table.hpp"
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::table {
 
 class TableSource : public AccuracySource {
  public:
@@ -47,4 +47,4 @@ class TableSource : public AccuracySource {
   std::unique_ptr<predict::ArchitectureTable> table_;
 };
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::table

@@ -2,7 +2,7 @@
 
 #include <string>
 
-namespace nasctl::hardware {
+namespace nasctl::hardware::analytic {
 
 std::vector<ConfigKey> AnalyticModel::config_keys() {
   return {ConfigKey::integer("bytes_per_element", 4, "Bytes per activation element (4 for fp32, 1 for int8)")
@@ -34,4 +34,4 @@ Conditions AnalyticModel::conditions() const {
           {"bytes_per_element", std::to_string(bytes_per_element_)}};
 }
 
-}  // namespace nasctl::hardware
+}  // namespace nasctl::hardware::analytic

@@ -9,7 +9,7 @@
 #include "nasctl/config.hpp"
 #include "nasctl/metric_provider.hpp"
 
-namespace nasctl::hardware {
+namespace nasctl::hardware::analytic {
 
 class AnalyticModel : public HardwareModel {
  public:
@@ -24,4 +24,4 @@ class AnalyticModel : public HardwareModel {
   int64_t bytes_per_element_ = 4;
 };
 
-}  // namespace nasctl::hardware
+}  // namespace nasctl::hardware::analytic

@@ -2,5 +2,5 @@
 #include "analytic.hpp"
 #include "nasctl/export.hpp"
 
-NASCTL_HARDWARE_PLUGIN(nasctl::hardware::AnalyticModel, "analytic", "1.0.0",
+NASCTL_HARDWARE_PLUGIN(nasctl::hardware::analytic::AnalyticModel, "analytic", "1.0.0",
                        "Exact counts from the network spec: MACs, parameters, peak activation bytes")

@@ -14,7 +14,7 @@
 #include "nasctl/metrics.hpp"
 #include "nasctl/onnx/model_file.hpp"
 
-namespace nasctl::command {
+namespace nasctl::hardware::command {
 
 namespace fs = std::filesystem;
 
@@ -252,4 +252,4 @@ Conditions CommandModel::conditions() const {
           {"model_format", model_export::describe(export_options(""))}};
 }
 
-}  // namespace nasctl::command
+}  // namespace nasctl::hardware::command

@@ -22,7 +22,7 @@
 #include "nasctl/onnx/model_file.hpp"
 #include "subprocess.hpp"
 
-namespace nasctl::command {
+namespace nasctl::hardware::command {
 
 class CommandModel : public MetricProvider {
  public:
@@ -63,4 +63,4 @@ class CommandModel : public MetricProvider {
   std::mutex mutex_;
 };
 
-}  // namespace nasctl::command
+}  // namespace nasctl::hardware::command

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace nasctl::command {
+namespace nasctl::hardware::command {
 
 namespace {
 
@@ -107,4 +107,4 @@ bool CommandTemplate::uses(const std::string& placeholder) const {
   return found;
 }
 
-}  // namespace nasctl::command
+}  // namespace nasctl::hardware::command

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace nasctl::command {
+namespace nasctl::hardware::command {
 
 using Substitutions = std::map<std::string, std::string>;  // "model" -> "/tmp/.../m.pt"
 
@@ -46,4 +46,4 @@ class CommandTemplate {
   std::string shell_;
 };
 
-}  // namespace nasctl::command
+}  // namespace nasctl::hardware::command

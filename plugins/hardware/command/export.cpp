@@ -2,6 +2,6 @@
 #include "command_model.hpp"
 #include "nasctl/export.hpp"
 
-NASCTL_HARDWARE_PLUGIN(nasctl::command::CommandModel, "command", "1.0.0",
+NASCTL_HARDWARE_PLUGIN(nasctl::hardware::command::CommandModel, "command", "1.0.0",
                        "Latency measured on a remote device by a user command (adb, ssh, a vendor benchmark) run on the "
                        "exported sub-network")

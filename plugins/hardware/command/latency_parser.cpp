@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-namespace nasctl::command {
+namespace nasctl::hardware::command {
 
 namespace {
 
@@ -97,4 +97,4 @@ std::optional<double> LatencyParser::parse(const std::string& output, std::strin
   return std::nullopt;
 }
 
-}  // namespace nasctl::command
+}  // namespace nasctl::hardware::command

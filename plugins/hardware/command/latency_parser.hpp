@@ -9,7 +9,7 @@
 #include <regex>
 #include <string>
 
-namespace nasctl::command {
+namespace nasctl::hardware::command {
 
 class LatencyParser {
  public:
@@ -29,4 +29,4 @@ class LatencyParser {
   std::string json_key_;
 };
 
-}  // namespace nasctl::command
+}  // namespace nasctl::hardware::command

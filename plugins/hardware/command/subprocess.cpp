@@ -16,7 +16,7 @@
 
 extern char** environ;
 
-namespace nasctl::command {
+namespace nasctl::hardware::command {
 
 namespace {
 
@@ -205,4 +205,4 @@ std::string last_lines(const std::string& text, int lines, std::size_t max_chars
   return joined;
 }
 
-}  // namespace nasctl::command
+}  // namespace nasctl::hardware::command

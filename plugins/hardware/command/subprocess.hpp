@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace nasctl::command {
+namespace nasctl::hardware::command {
 
 struct ProcessOptions {
   double timeout_s = 60.0;
@@ -44,4 +44,4 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 // `max_chars` characters (cut at the front): output for one-line errors.
 std::string last_lines(const std::string& text, int lines = 5, std::size_t max_chars = 400);
 
-}  // namespace nasctl::command
+}  // namespace nasctl::hardware::command

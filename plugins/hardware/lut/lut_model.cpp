@@ -8,7 +8,7 @@
 #include "nasctl/lut/calibration.hpp"
 #include "nasctl/lut/lut_file.hpp"
 
-namespace nasctl::plugins {
+namespace nasctl::hardware::lut {
 
 std::vector<ConfigKey> LutModel::config_keys() {
   return {
@@ -34,11 +34,11 @@ std::vector<ConfigKey> LutModel::config_keys() {
 
 LutModel::LutModel(const PluginContext& context) : instance_(context.instance) {
   const PluginConfig& config = context.config;
-  lut::LutFile primary = lut::read_lut(config.get_path("file"));
+  nasctl::lut::LutFile primary = nasctl::lut::read_lut(config.get_path("file"));
   energy_ = primary.has_energy;
-  std::optional<lut::LutFile> fallback;
+  std::optional<nasctl::lut::LutFile> fallback;
   if (config.has("fallback")) {
-    fallback = lut::read_lut(config.get_path("fallback"));
+    fallback = nasctl::lut::read_lut(config.get_path("fallback"));
     fallback_ = true;
     if (energy_ && !fallback->has_energy)
       config.fail("fallback", fallback->path + " has no energy_mj column while " + primary.path +
@@ -57,17 +57,17 @@ LutModel::LutModel(const PluginContext& context) : instance_(context.instance) {
     // A per-class table calibration's scale and overhead belong to its
     // other terms: keeping one of them beside the config's would price
     // networks with half of two calibrations. Start from the plain default.
-    if (!calibration_.class_scales.empty() || calibration_.per_layer_ms != 0.0) calibration_ = lut::Calibration{};
+    if (!calibration_.class_scales.empty() || calibration_.per_layer_ms != 0.0) calibration_ = nasctl::lut::Calibration{};
     if (config.has("scale")) calibration_.scale = config.get_double("scale");
     if (config.has("overhead_ms")) calibration_.overhead_ms = config.get_double("overhead_ms");
     calibration_source_ = "config";
   }
   if (!(calibration_.scale > 0) || !std::isfinite(calibration_.scale))
-    config.fail("scale", "is " + lut::number_text(calibration_.scale) +
+    config.fail("scale", "is " + nasctl::lut::number_text(calibration_.scale) +
                              "; fix: use a positive scale (nasctl lut check fits one)");
   if (!std::isfinite(calibration_.overhead_ms))
     config.fail("overhead_ms", "is not finite; fix: use a number of milliseconds");
-  table_ = std::make_unique<lut::LookupTable>(std::move(primary), std::move(fallback));
+  table_ = std::make_unique<nasctl::lut::LookupTable>(std::move(primary), std::move(fallback));
 }
 
 std::vector<MetricInfo> LutModel::metrics() const {
@@ -80,21 +80,21 @@ std::vector<MetricInfo> LutModel::metrics() const {
 }
 
 Metrics LutModel::evaluate(const NetworkSpec& network) {
-  const lut::NetworkSum sum = table_->sum(network);
+  const nasctl::lut::NetworkSum sum = table_->sum(network);
   if (!sum.complete() && !missing_is_nan_)
     throw EvaluationError("lut '" + instance_ + "': network '" + network.name + "': " +
                           table_->unusable_report(network) +
                           "; fix: run `nasctl lut build` with this space to measure them (it retries failed rows), or "
                           "set fallback = \"other-lut.csv\" or missing = \"nan\"");
   const double nan = std::nan("");
-  const double latency = sum.complete() ? lut::calibrated_latency(calibration_, sum) : nan;
+  const double latency = sum.complete() ? nasctl::lut::calibrated_latency(calibration_, sum) : nan;
   // A per-class calibration is a regression fitted on the checked networks;
   // far outside them it can extrapolate to nonsense, which must never win
   // a latency objective.
   if (sum.complete() && !(latency > 0))
     throw EvaluationError("lut '" + instance_ + "': network '" + network.name + "': the calibration (" +
-                          calibration_source_ + ") gives " + lut::number_text(latency) + " ms for a LUT sum of " +
-                          lut::number_text(sum.latency_ms) +
+                          calibration_source_ + ") gives " + nasctl::lut::number_text(latency) + " ms for a LUT sum of " +
+                          nasctl::lut::number_text(sum.latency_ms) +
                           " ms: the network is unlike those the calibration was fitted on; fix: rerun nasctl lut "
                           "check --write-calibration with more networks (-n), or set scale and overhead_ms");
   Metrics m{{"latency_ms", latency}};
@@ -104,13 +104,13 @@ Metrics LutModel::evaluate(const NetworkSpec& network) {
 }
 
 Conditions LutModel::conditions() const {
-  const lut::LutFile& file = table_->primary();
+  const nasctl::lut::LutFile& file = table_->primary();
   Conditions c{{"method", "sum of per-layer lookup-table entries, then calibrated"},
                {"file", file.path},
                {"entries", std::to_string(file.entries.size())},
-               {"scale", lut::number_text(calibration_.scale)},
-               {"overhead_ms", lut::number_text(calibration_.overhead_ms)},
-               {"calibration_terms", lut::calibration_terms(calibration_)},
+               {"scale", nasctl::lut::number_text(calibration_.scale)},
+               {"overhead_ms", nasctl::lut::number_text(calibration_.overhead_ms)},
+               {"calibration_terms", nasctl::lut::calibration_terms(calibration_)},
                {"calibration", calibration_source_},
                {"missing", missing_is_nan_ ? "nan" : "error"}};
   // Where the table was measured travels with it.
@@ -122,4 +122,4 @@ Conditions LutModel::conditions() const {
   return c;
 }
 
-}  // namespace nasctl::plugins
+}  // namespace nasctl::hardware::lut

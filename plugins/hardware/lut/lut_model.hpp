@@ -13,7 +13,7 @@
 #include "nasctl/lut/lookup_table.hpp"
 #include "nasctl/metric_provider.hpp"
 
-namespace nasctl::plugins {
+namespace nasctl::hardware::lut {
 
 class LutModel : public HardwareModel {
  public:
@@ -28,11 +28,11 @@ class LutModel : public HardwareModel {
   Metrics evaluate(const NetworkSpec& network) override;
   Conditions conditions() const override;
 
-  const lut::Calibration& calibration() const { return calibration_; }
+  const nasctl::lut::Calibration& calibration() const { return calibration_; }
 
  private:
-  std::unique_ptr<lut::LookupTable> table_;
-  lut::Calibration calibration_;
+  std::unique_ptr<nasctl::lut::LookupTable> table_;
+  nasctl::lut::Calibration calibration_;
   std::string calibration_source_;
   bool missing_is_nan_ = false;
   bool energy_ = false;
@@ -40,4 +40,4 @@ class LutModel : public HardwareModel {
   std::string instance_;
 };
 
-}  // namespace nasctl::plugins
+}  // namespace nasctl::hardware::lut

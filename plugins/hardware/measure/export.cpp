@@ -6,9 +6,9 @@ namespace {
 
 nasctl::PluginInfo describe() {
   return {"measure", "1.1.0", "Real latency measured with LibTorch on this machine's CPU or CUDA GPU",
-          nasctl::plugins::MeasureModel::config_keys()};
+          nasctl::hardware::measure::MeasureModel::config_keys()};
 }
 
 }  // namespace
 
-NASCTL_EXPORT_HARDWARE(nasctl::plugins::MeasureModel, describe)
+NASCTL_EXPORT_HARDWARE(nasctl::hardware::measure::MeasureModel, describe)

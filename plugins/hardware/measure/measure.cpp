@@ -7,7 +7,7 @@
 #include "nasctl/error.hpp"
 #include "noise_log.hpp"
 
-namespace nasctl::plugins {
+namespace nasctl::hardware::measure {
 
 std::vector<ConfigKey> MeasureModel::config_keys() {
   return {
@@ -180,4 +180,4 @@ Conditions MeasureModel::conditions() const {
   return c;
 }
 
-}  // namespace nasctl::plugins
+}  // namespace nasctl::hardware::measure

@@ -12,7 +12,7 @@
 #include "nasctl/metric_provider.hpp"
 #include "nasctl/torch/latency.hpp"
 
-namespace nasctl::plugins {
+namespace nasctl::hardware::measure {
 
 class MeasureModel : public HardwareModel, public LayerMeasurable, public BatchMeasurable {
  public:
@@ -59,4 +59,4 @@ class MeasureModel : public HardwareModel, public LayerMeasurable, public BatchM
   libtorch::NoiseWarning noise_;
 };
 
-}  // namespace nasctl::plugins
+}  // namespace nasctl::hardware::measure

@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-namespace nasctl::plugins {
+namespace nasctl::hardware::measure {
 
 void log_measure_warning(const std::string& line) { spdlog::warn("{}", line); }
 
-}  // namespace nasctl::plugins
+}  // namespace nasctl::hardware::measure

@@ -4,9 +4,9 @@
 
 #include <string>
 
-namespace nasctl::plugins {
+namespace nasctl::hardware::measure {
 
 // spdlog::warn, which nasctl writes to stderr.
 void log_measure_warning(const std::string& line);
 
-}  // namespace nasctl::plugins
+}  // namespace nasctl::hardware::measure

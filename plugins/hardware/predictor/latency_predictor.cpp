@@ -16,7 +16,7 @@
 #include "nasctl/search_space.hpp"
 #include "network_features.hpp"
 
-namespace nasctl::hw_predictor {
+namespace nasctl::hardware::predictor {
 
 namespace {
 
@@ -258,4 +258,4 @@ Conditions LatencyPredictor::conditions() const {
   return c;
 }
 
-}  // namespace nasctl::hw_predictor
+}  // namespace nasctl::hardware::predictor

@@ -24,7 +24,7 @@
 #include "nasctl/predict/metric_table.hpp"
 #include "predictor_file.hpp"
 
-namespace nasctl::hw_predictor {
+namespace nasctl::hardware::predictor {
 
 class LatencyPredictor : public MetricProvider {
  public:
@@ -64,4 +64,4 @@ class LatencyPredictor : public MetricProvider {
   Conditions fit_conditions_;
 };
 
-}  // namespace nasctl::hw_predictor
+}  // namespace nasctl::hardware::predictor

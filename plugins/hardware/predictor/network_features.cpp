@@ -1,6 +1,6 @@
 #include "network_features.hpp"
 
-namespace nasctl::hw_predictor {
+namespace nasctl::hardware::predictor {
 
 namespace {
 
@@ -100,4 +100,4 @@ std::vector<double> network_features(const NetworkSpec& network) {
   return f;
 }
 
-}  // namespace nasctl::hw_predictor
+}  // namespace nasctl::hardware::predictor

@@ -10,7 +10,7 @@
 
 #include "nasctl/network_spec.hpp"
 
-namespace nasctl::hw_predictor {
+namespace nasctl::hardware::predictor {
 
 // Names of network_features(), in order.
 const std::vector<std::string>& network_feature_names();
@@ -21,4 +21,4 @@ const std::vector<std::string>& network_feature_names();
 // excite scaling, stand-alone BN and activations), and layer counts per kind.
 std::vector<double> network_features(const NetworkSpec& network);
 
-}  // namespace nasctl::hw_predictor
+}  // namespace nasctl::hardware::predictor

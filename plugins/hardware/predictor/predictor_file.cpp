@@ -9,7 +9,7 @@
 #include "nasctl/error.hpp"
 #include "nasctl/predict/model_io.hpp"
 
-namespace nasctl::hw_predictor {
+namespace nasctl::hardware::predictor {
 
 namespace {
 
@@ -99,4 +99,4 @@ PredictorFile load_predictor(const std::string& path) {
   return file;
 }
 
-}  // namespace nasctl::hw_predictor
+}  // namespace nasctl::hardware::predictor

@@ -25,7 +25,7 @@
 #include "nasctl/predict/regressor.hpp"
 #include "nasctl/predict/statistics.hpp"
 
-namespace nasctl::hw_predictor {
+namespace nasctl::hardware::predictor {
 
 constexpr const char* kPredictorFormat = "nasctl-hardware-predictor";
 constexpr int kPredictorFormatVersion = 1;
@@ -52,4 +52,4 @@ void save_predictor(const PredictorFile& file, const std::string& path);
 // included).
 PredictorFile load_predictor(const std::string& path);
 
-}  // namespace nasctl::hw_predictor
+}  // namespace nasctl::hardware::predictor

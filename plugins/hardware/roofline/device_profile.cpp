@@ -12,7 +12,7 @@
 
 #include "nasctl/error.hpp"
 
-namespace nasctl::roofline {
+namespace nasctl::hardware::roofline {
 
 namespace {
 
@@ -213,4 +213,4 @@ DeviceProfile load_device_profile(const std::string& path) {
   return parse_device_profile(text.str(), path);
 }
 
-}  // namespace nasctl::roofline
+}  // namespace nasctl::hardware::roofline

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace nasctl::roofline {
+namespace nasctl::hardware::roofline {
 
 enum class OpClass { DenseConv, DepthwiseConv, Linear, Elementwise };
 constexpr int kOpClasses = 4;
@@ -67,4 +67,4 @@ DeviceProfile parse_device_profile(std::string_view text, const std::string& fil
 // Reads and parses a file; DataError when it cannot be read.
 DeviceProfile load_device_profile(const std::string& path);
 
-}  // namespace nasctl::roofline
+}  // namespace nasctl::hardware::roofline

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace nasctl::roofline {
+namespace nasctl::hardware::roofline {
 
 namespace {
 
@@ -118,4 +118,4 @@ NetworkEstimate estimate_network(const DeviceProfile& profile, const NetworkSpec
   return e;
 }
 
-}  // namespace nasctl::roofline
+}  // namespace nasctl::hardware::roofline

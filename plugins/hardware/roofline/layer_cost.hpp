@@ -16,7 +16,7 @@
 #include "device_profile.hpp"
 #include "nasctl/network_spec.hpp"
 
-namespace nasctl::roofline {
+namespace nasctl::hardware::roofline {
 
 struct LayerWork {
   OpClass mac_class = OpClass::DenseConv;  // where its MACs run (when macs > 0)
@@ -66,4 +66,4 @@ struct NetworkEstimate {
 // pass of `batch` samples.
 NetworkEstimate estimate_network(const DeviceProfile& profile, const NetworkSpec& network, int batch);
 
-}  // namespace nasctl::roofline
+}  // namespace nasctl::hardware::roofline

@@ -20,7 +20,7 @@
 #define NASCTL_ROOFLINE_SOURCE_DEVICES ""
 #endif
 
-namespace nasctl::roofline {
+namespace nasctl::hardware::roofline {
 
 namespace fs = std::filesystem;
 
@@ -119,4 +119,4 @@ Conditions RooflineModel::conditions() const {
           {"energy_model", energy_text(profile_.energy)}};
 }
 
-}  // namespace nasctl::roofline
+}  // namespace nasctl::hardware::roofline

@@ -11,7 +11,7 @@
 #include "device_profile.hpp"
 #include "nasctl/metric_provider.hpp"
 
-namespace nasctl::roofline {
+namespace nasctl::hardware::roofline {
 
 class RooflineModel : public HardwareModel {
  public:
@@ -40,4 +40,4 @@ std::string shipped_profiles_dir();
 // Names (file stems) of the shipped profiles, sorted.
 std::vector<std::string> shipped_profile_names();
 
-}  // namespace nasctl::roofline
+}  // namespace nasctl::hardware::roofline

@@ -12,7 +12,7 @@
 #include "nasctl/moo/sorting.hpp"
 #include "nasctl/search_space.hpp"
 
-namespace nasctl::bayes {
+namespace nasctl::search::bayesian {
 
 namespace {
 
@@ -229,4 +229,4 @@ void BayesianOptimisation::tell(const std::vector<Evaluation>& results) {
   }
 }
 
-}  // namespace nasctl::bayes
+}  // namespace nasctl::search::bayesian

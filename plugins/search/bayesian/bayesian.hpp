@@ -44,7 +44,7 @@
 #include "nasctl/search_strategy.hpp"
 #include "surrogates.hpp"
 
-namespace nasctl::bayes {
+namespace nasctl::search::bayesian {
 
 struct BayesianOptions {
   std::size_t initial = 20;
@@ -100,4 +100,4 @@ class BayesianOptimisation {
   StepReport step_;
 };
 
-}  // namespace nasctl::bayes
+}  // namespace nasctl::search::bayesian

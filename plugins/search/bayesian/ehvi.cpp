@@ -9,7 +9,7 @@
 #include "nasctl/moo/sorting.hpp"
 #include "nasctl/rng.hpp"
 
-namespace nasctl::bayes {
+namespace nasctl::search::bayesian {
 
 namespace {
 
@@ -157,4 +157,4 @@ double Ehvi::monte_carlo(const std::vector<double>& mean, const std::vector<doub
   return sum / static_cast<double>(draws_.size());
 }
 
-}  // namespace nasctl::bayes
+}  // namespace nasctl::search::bayesian

@@ -25,7 +25,7 @@
 
 #include "nasctl/moo/dominance.hpp"
 
-namespace nasctl::bayes {
+namespace nasctl::search::bayesian {
 
 // Standard normal density and distribution function.
 double normal_pdf(double u);
@@ -68,4 +68,4 @@ class Ehvi {
 // >= limit (at least); a step function when sd = 0.
 double probability_within(double mean, double sd, double limit, bool at_most);
 
-}  // namespace nasctl::bayes
+}  // namespace nasctl::search::bayesian

@@ -30,8 +30,8 @@ class BayesianStrategy : public nasctl::SearchStrategy {
   bool exhausted() const override { return engine_.exhausted(); }
 
  private:
-  static nasctl::bayes::BayesianOptions options(const nasctl::PluginConfig& c) {
-    nasctl::bayes::BayesianOptions o;
+  static nasctl::search::bayesian::BayesianOptions options(const nasctl::PluginConfig& c) {
+    nasctl::search::bayesian::BayesianOptions o;
     o.initial = static_cast<std::size_t>(c.get_int("initial"));
     if (c.has("reference")) o.reference = c.get_doubles("reference");
     o.reference_margin = c.get_double("reference_margin");
@@ -45,7 +45,7 @@ class BayesianStrategy : public nasctl::SearchStrategy {
 
   nasctl::PluginConfig config_;
   std::size_t batch_;
-  nasctl::bayes::BayesianOptimisation engine_;
+  nasctl::search::bayesian::BayesianOptimisation engine_;
 };
 
 nasctl::PluginInfo describe() {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace nasctl::bayes {
+namespace nasctl::search::bayesian {
 
 std::string canonical_key(const SearchSpace& space, const Architecture& arch) {
   return space.to_string(space.canonicalize(arch));
@@ -99,4 +99,4 @@ std::vector<Scored> maximise_acquisition(const SearchSpace& space, const BatchSc
   return population;
 }
 
-}  // namespace nasctl::bayes
+}  // namespace nasctl::search::bayesian

@@ -14,7 +14,7 @@
 
 #include "nasctl/search_space.hpp"
 
-namespace nasctl::bayes {
+namespace nasctl::search::bayesian {
 
 struct InnerSearchOptions {
   std::size_t population = 64;
@@ -42,4 +42,4 @@ std::vector<Scored> maximise_acquisition(const SearchSpace& space, const BatchSc
                                          const std::unordered_set<std::string>& excluded,
                                          const InnerSearchOptions& options, Rng& rng);
 
-}  // namespace nasctl::bayes
+}  // namespace nasctl::search::bayesian

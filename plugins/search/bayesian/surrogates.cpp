@@ -6,7 +6,7 @@
 #include "nasctl/predict/cross_validation.hpp"
 #include "nasctl/predict/error.hpp"
 
-namespace nasctl::bayes {
+namespace nasctl::search::bayesian {
 
 namespace {
 
@@ -131,4 +131,4 @@ void Surrogates::believe(const std::vector<double>& features) {
   }
 }
 
-}  // namespace nasctl::bayes
+}  // namespace nasctl::search::bayesian

@@ -10,7 +10,7 @@
 #include "nasctl/metrics.hpp"
 #include "nasctl/predict/gaussian_process.hpp"
 
-namespace nasctl::bayes {
+namespace nasctl::search::bayesian {
 
 // One metric over the encoding: a GP, or, when every observation had the same
 // value (a GP cannot be fitted to a constant), that value with no
@@ -70,4 +70,4 @@ class Surrogates {
   std::vector<MetricModel> constraint_models_;
 };
 
-}  // namespace nasctl::bayes
+}  // namespace nasctl::search::bayesian

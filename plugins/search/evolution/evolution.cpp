@@ -4,7 +4,7 @@
 
 #include "nasctl/evolve/spos_config.hpp"
 
-namespace nasctl::search {
+namespace nasctl::search::evolution {
 
 std::vector<ConfigKey> EvolutionStrategy::config_keys() { return evolve::spos_config_keys(); }
 
@@ -28,4 +28,4 @@ void EvolutionStrategy::start(const Problem& problem) {
   engine_.start(std::move(p));
 }
 
-}  // namespace nasctl::search
+}  // namespace nasctl::search::evolution

@@ -9,7 +9,7 @@
 #include "nasctl/plugin.hpp"
 #include "nasctl/search_strategy.hpp"
 
-namespace nasctl::search {
+namespace nasctl::search::evolution {
 
 class EvolutionStrategy : public SearchStrategy {
  public:
@@ -33,4 +33,4 @@ class EvolutionStrategy : public SearchStrategy {
   evolve::Spos engine_;
 };
 
-}  // namespace nasctl::search
+}  // namespace nasctl::search::evolution

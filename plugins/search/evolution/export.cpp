@@ -2,6 +2,6 @@
 #include "evolution.hpp"
 #include "nasctl/export.hpp"
 
-NASCTL_SEARCH_PLUGIN(nasctl::search::EvolutionStrategy, "evolution", "1.0.0",
+NASCTL_SEARCH_PLUGIN(nasctl::search::evolution::EvolutionStrategy, "evolution", "1.0.0",
                      "SPOS evolution: single objective (first objective or weighted sum), top-k parents, mutation and "
                      "crossover, hard constraints re-drawn")

@@ -10,7 +10,7 @@
 #include "nasctl/network_spec.hpp"
 #include "nasctl/search_space.hpp"
 
-namespace nasctl::search {
+namespace nasctl::search::hurricane {
 
 std::vector<ConfigKey> TwoStageSearch::config_keys() {
   std::vector<ConfigKey> keys = evolve::spos_config_keys();
@@ -151,4 +151,4 @@ void TwoStageSearch::tell(const std::vector<Evaluation>& results) {
   stage_ = 3;
 }
 
-}  // namespace nasctl::search
+}  // namespace nasctl::search::hurricane

@@ -26,7 +26,7 @@
 #include "nasctl/plugin.hpp"
 #include "nasctl/search_strategy.hpp"
 
-namespace nasctl::search {
+namespace nasctl::search::hurricane {
 
 class TwoStageSearch : public SearchStrategy {
  public:
@@ -72,4 +72,4 @@ class TwoStageSearch : public SearchStrategy {
   Architecture defaults_;
 };
 
-}  // namespace nasctl::search
+}  // namespace nasctl::search::hurricane

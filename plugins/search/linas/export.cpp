@@ -9,9 +9,9 @@ nasctl::PluginInfo describe() {
   return {"linas", "1.0.0",
           "LINAS (DyNAS-T): random population, then per iteration predictors fitted on every measurement drive an "
           "inner NSGA-II whose final population is measured",
-          nasctl::linas::config_keys()};
+          nasctl::search::linas::config_keys()};
 }
 
 }  // namespace
 
-NASCTL_EXPORT_SEARCH(nasctl::linas::Linas, describe)
+NASCTL_EXPORT_SEARCH(nasctl::search::linas::Linas, describe)

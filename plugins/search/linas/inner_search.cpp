@@ -9,7 +9,7 @@
 #include "nasctl/moo/crowding.hpp"
 #include "nasctl/moo/sorting.hpp"
 
-namespace nasctl::linas {
+namespace nasctl::search::linas {
 
 namespace {
 
@@ -69,4 +69,4 @@ InnerResult inner_search(const SearchSpace& space, const Surrogate& surrogate, c
   return result;
 }
 
-}  // namespace nasctl::linas
+}  // namespace nasctl::search::linas

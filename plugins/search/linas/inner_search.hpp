@@ -9,7 +9,7 @@
 #include "nasctl/search_space.hpp"
 #include "surrogate.hpp"
 
-namespace nasctl::linas {
+namespace nasctl::search::linas {
 
 struct InnerOptions {
   std::size_t population = 50;     // inner NSGA-II population (and offspring per generation)
@@ -33,4 +33,4 @@ struct InnerResult {
 InnerResult inner_search(const SearchSpace& space, const Surrogate& surrogate, const InnerOptions& options,
                          uint64_t seed);
 
-}  // namespace nasctl::linas
+}  // namespace nasctl::search::linas

@@ -11,7 +11,7 @@
 #include "nasctl/search_space.hpp"
 #include "nasctl/text.hpp"
 
-namespace nasctl::linas {
+namespace nasctl::search::linas {
 
 namespace {
 
@@ -192,4 +192,4 @@ void Linas::plan_iteration() {
   iterations_.push_back(std::move(report));
 }
 
-}  // namespace nasctl::linas
+}  // namespace nasctl::search::linas

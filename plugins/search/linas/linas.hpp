@@ -26,7 +26,7 @@
 #include "nasctl/search_strategy.hpp"
 #include "surrogate.hpp"
 
-namespace nasctl::linas {
+namespace nasctl::search::linas {
 
 struct LinasOptions {
   std::size_t population = 50;        // initial random population, and proposals per iteration
@@ -84,4 +84,4 @@ class Linas : public SearchStrategy {
 // so that iterations (and runs with neighbouring seeds) do not share streams.
 uint64_t inner_seed(uint64_t run_seed, std::size_t iteration);
 
-}  // namespace nasctl::linas
+}  // namespace nasctl::search::linas

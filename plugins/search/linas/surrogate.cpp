@@ -7,7 +7,7 @@
 #include "nasctl/predict/kernel_ridge.hpp"
 #include "nasctl/predict/ridge.hpp"
 
-namespace nasctl::linas {
+namespace nasctl::search::linas {
 
 namespace {
 
@@ -117,4 +117,4 @@ std::vector<std::string> Surrogate::describe() const {
   return lines;
 }
 
-}  // namespace nasctl::linas
+}  // namespace nasctl::search::linas

@@ -15,7 +15,7 @@
 #include "nasctl/predict/regressor.hpp"
 #include "nasctl/search_strategy.hpp"
 
-namespace nasctl::linas {
+namespace nasctl::search::linas {
 
 // "ridge": ridge with CV-chosen penalty; "kernel_ridge": RBF kernel ridge
 // with LOO-chosen length-scale and penalty; "auto": the better of the two by
@@ -63,4 +63,4 @@ class Surrogate {
   std::vector<std::unique_ptr<predict::Regressor>> constraint_models_;
 };
 
-}  // namespace nasctl::linas
+}  // namespace nasctl::search::linas

@@ -1,4 +1,4 @@
-// TorchScript archive: the scripted module of core/torch, unfrozen, so the
+// TorchScript archive: the scripted module of the torch toolkit, unfrozen, so the
 // device's runtime applies its own optimisations (PyTorch Mobile freezes and
 // folds batch norm when it loads the model for inference).
 #include <memory>

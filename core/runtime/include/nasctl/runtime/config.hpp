@@ -13,9 +13,10 @@
 
 namespace nasctl::runtime {
 
-// A plugin selection: which plugin, under which instance name, and its table.
+// A table as the user wrote it: a plugin selection (which plugin, under which
+// instance name, and its keys) or one of nasctl's own tables (plugin empty).
 struct PluginSection {
-  std::string plugin;
+  std::string plugin;      // empty for nasctl's own tables (core_keys.hpp)
   std::string instance;    // [[hardware]] name; "accuracy"; "space"; "search"
   std::string key_path;    // "hardware[1]", "accuracy", ... for messages
   std::string where;       // file:line:col of the table
@@ -49,10 +50,11 @@ RunConfig load_config_file(const std::string& path, const std::vector<std::strin
 RunConfig load_config_text(const std::string& text, const std::string& name, const std::string& base_dir,
                            const std::vector<std::string>& overrides);
 
-// Fills a plugin's table from its declared keys: unknown keys (with a
-// did-you-mean), wrong types, out-of-range and missing required values are
-// ConfigErrors; absent keys get their defaults.
-PluginConfig validate_plugin_table(const PluginSection& section, const std::vector<ConfigKey>& keys);
+// Fills a table from its declared keys (a plugin's, or core_keys.hpp's for
+// nasctl's own tables): unknown keys (with a did-you-mean), wrong types,
+// out-of-range and missing required values are ConfigErrors; absent keys get
+// their defaults.
+PluginConfig validate_table(const PluginSection& section, const std::vector<ConfigKey>& keys);
 
 // The embedded default config (OFA MobileNetV3 + ImageNet predictor + CPU
 // latency + NSGA-II); `{data}` is replaced by nasctl's data folder.

@@ -1,4 +1,6 @@
-// Validating a plugin's table against the keys the plugin declares.
+// Validating a table against its declared keys: a plugin's table against the
+// plugin's declaration, nasctl's own tables against core_keys.cpp. Errors
+// point a plugin's user to `nasctl plugins show`, nasctl's to docs/config.md.
 #include <algorithm>
 #include <cmath>
 
@@ -96,16 +98,23 @@ ConfigValue convert(const ConfigKey& k, const ConfigValue& v, const std::string&
   fail(where, path, expected());
 }
 
+// "search.population"; "seed" for a key of the top level.
+std::string key_path(const PluginSection& section, const std::string& key) {
+  return section.key_path.empty() ? key : section.key_path + "." + key;
+}
+
 }  // namespace
 
-PluginConfig validate_plugin_table(const PluginSection& section, const std::vector<ConfigKey>& keys) {
+PluginConfig validate_table(const PluginSection& section, const std::vector<ConfigKey>& keys) {
+  const bool core = section.plugin.empty();
   std::vector<std::string> names;
   for (const auto& k : keys) names.push_back(k.name);
   std::map<std::string, PluginConfig::Entry> entries;
   for (const auto& [key, entry] : section.raw.entries()) {
-    const std::string path = section.key_path + "." + key;
+    const std::string path = key_path(section, key);
     auto declared = std::find_if(keys.begin(), keys.end(), [&](const ConfigKey& k) { return k.name == key; });
     if (declared == keys.end()) {
+      if (core) fail(entry.where, path, "unknown key" + did_you_mean(key, names) + "; fix: see docs/config.md for the keys there are");
       std::string all;
       for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
       fail(entry.where, path, "unknown key for plugin '" + section.plugin + "'" + did_you_mean(key, names) +
@@ -116,9 +125,11 @@ PluginConfig validate_plugin_table(const PluginSection& section, const std::vect
   }
   for (const auto& k : keys) {
     if (entries.count(k.name)) continue;
-    if (k.required)
-      fail(section.where, section.key_path + "." + k.name,
-           "is required by plugin '" + section.plugin + "' (" + k.doc + "); fix: add " + k.name + " = ...");
+    if (k.required) {
+      const std::string path = key_path(section, k.name);
+      if (core) fail(section.where, path, "is required; fix: add " + k.name + " = ... (" + k.doc + ")");
+      fail(section.where, path, "is required by plugin '" + section.plugin + "' (" + k.doc + "); fix: add " + k.name + " = ...");
+    }
     entries[k.name] = PluginConfig::Entry{k.default_value, "default"};
   }
   return PluginConfig(section.key_path, section.raw.base_dir(), section.raw.file(), std::move(entries));
