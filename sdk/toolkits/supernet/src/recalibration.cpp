@@ -50,7 +50,7 @@ int64_t SubNetwork::recalibrate_batch_norm(const BatchSource& next_batch) {
     if (!batch.defined()) break;
     impl.check_input(batch);
     detail::run_network(
-        impl.spec, impl.last_use, [&impl](int layer) { return impl.materialise(layer); }, batch_norm, batch);
+        impl.spec, impl.last_use, [&impl](int layer) { return impl.tensors_for_eval(layer); }, batch_norm, batch);
     images += batch.size(0);
   }
   if (images == 0)

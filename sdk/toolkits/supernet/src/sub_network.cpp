@@ -42,6 +42,18 @@ detail::LayerTensors SubNetwork::Impl::materialise(int layer) const {
   return out;
 }
 
+detail::LayerTensors SubNetwork::Impl::tensors_for_eval(int layer) const {
+  if (cached.empty() || store->tensors.empty() || store->tensors.front().device() != cache_device)
+    return materialise(layer);
+  detail::LayerTensors out = cached[layer];
+  // Statistics measured after the cache was made take its place.
+  if (own_mean[layer].defined()) {
+    out[static_cast<int>(TensorRole::BatchNormMean)] = own_mean[layer].to(cache_device);
+    out[static_cast<int>(TensorRole::BatchNormVariance)] = own_var[layer].to(cache_device);
+  }
+  return out;
+}
+
 void SubNetwork::Impl::check_input(const at::Tensor& input) const {
   const TensorShape& s = spec.input;
   if (input.defined() && input.dim() == 4 && input.size(1) == s.channels && input.size(2) == s.height &&
@@ -83,9 +95,40 @@ at::Tensor SubNetwork::forward(const at::Tensor& input) {
                           detail::kBatchNormMomentum, detail::kBatchNormEps, /*cudnn_enabled=*/true);
   };
   const Impl& impl = *impl_;
+  if (training)
+    return detail::run_network(
+        impl.spec, impl.last_use, [&impl](int layer) { return impl.materialise(layer); }, batch_norm, input);
   return detail::run_network(
-      impl.spec, impl.last_use, [&impl](int layer) { return impl.materialise(layer); }, batch_norm, input);
+      impl.spec, impl.last_use, [&impl](int layer) { return impl.tensors_for_eval(layer); }, batch_norm, input);
 }
+
+int64_t SubNetwork::cache_tensors(bool channels_last) {
+  c10::NoGradGuard no_grad;
+  Impl& impl = *impl_;
+  impl.cached.clear();
+  if (impl.store->tensors.empty()) return 0;
+  std::vector<detail::LayerTensors> cache(impl.bound.size());
+  int64_t bytes = 0;
+  for (std::size_t layer = 0; layer < impl.bound.size(); ++layer) {
+    detail::LayerTensors t = impl.materialise(static_cast<int>(layer));
+    for (at::Tensor& slot : t) {
+      if (!slot.defined()) continue;
+      // Always a copy, so the cache is a snapshot also of tensors the cut
+      // leaves whole.
+      slot = slot.detach().clone(channels_last && slot.dim() == 4 ? at::MemoryFormat::ChannelsLast
+                                                                   : at::MemoryFormat::Contiguous);
+      bytes += slot.numel() * static_cast<int64_t>(slot.element_size());
+    }
+    cache[layer] = std::move(t);
+  }
+  impl.cached = std::move(cache);
+  impl.cache_device = impl.store->tensors.front().device();
+  return bytes;
+}
+
+void SubNetwork::drop_cached_tensors() { impl_->cached.clear(); }
+
+bool SubNetwork::has_cached_tensors() const { return !impl_->cached.empty(); }
 
 StateDict SubNetwork::state_dict() const {
   c10::NoGradGuard no_grad;

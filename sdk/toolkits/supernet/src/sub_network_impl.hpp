@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
 
 #include <cstdint>
 #include <memory>
@@ -52,10 +53,17 @@ struct SubNetwork::Impl {
   // Re-calibrated running statistics per layer, owned by this sub-network;
   // undefined until recalibrate_batch_norm.
   std::vector<at::Tensor> own_mean, own_var;
+  // cache_tensors(): every layer's tensors cut once, on cache_device.
+  std::vector<detail::LayerTensors> cached;
+  c10::Device cache_device = c10::Device(c10::kCPU);
 
   // The layer's tensors cut from the store (views where no kernel step
   // applies), with the sub-network's own statistics where it has them.
   detail::LayerTensors materialise(int layer) const;
+  // What an eval-mode pass or a re-calibration reads: the cached tensors
+  // where they are valid (with this sub-network's own statistics), else
+  // materialise(layer).
+  detail::LayerTensors tensors_for_eval(int layer) const;
   // Throws nasctl::Error unless `input` is [batch, C, H, W] of spec.input.
   void check_input(const at::Tensor& input) const;
 };

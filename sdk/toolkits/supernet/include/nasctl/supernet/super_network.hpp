@@ -126,6 +126,22 @@ class SubNetwork {
   int64_t recalibrate_batch_norm(const BatchSource& next_batch);
   bool recalibrated() const;
 
+  // Evaluation speed: cuts (and kernel-transforms) every tensor once and
+  // keeps the results, so that eval-mode passes and re-calibration stop
+  // cutting on every pass (on CUDA each cut view a convolution reads is
+  // copied to a contiguous tensor, and each elastic kernel is a matrix
+  // product, per layer and per pass). channels_last: 4-d weights are kept
+  // in channels-last order, for channels-last inputs (as PyTorch's
+  // model.to(memory_format=torch.channels_last)). The copies are the
+  // sub-network's, on the super-network's device at the time of the call:
+  // they go stale when the shared weights change (training) and are not
+  // used once the super-network has moved to another device (call again).
+  // Training-mode passes and state_dict() never use them. Returns the bytes
+  // the copies hold (about 4 bytes per parameter of the sub-network).
+  int64_t cache_tensors(bool channels_last = false);
+  void drop_cached_tensors();
+  bool has_cached_tensors() const;
+
   // The sub-network as a stand-alone network: copies of its tensors, cut and
   // transformed, with the re-calibrated statistics if any, named as
   // nasctl::libtorch::EagerNetwork(spec()) names its own ("l<layer>_<role>",
