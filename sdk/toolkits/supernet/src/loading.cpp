@@ -84,8 +84,8 @@ void load_store(SharedStore& store, const StateDict& state, const std::string& o
     if (t.sizes().vec() != expected)
       throw Error(origin + ": '" + name + "' has shape " + shape_text(t.sizes().vec()) + ", but the " + store.name +
                   " needs " + shape_text(expected) +
-                  "; fix: configure the space as the checkpoint was trained (width, number of classes) or use a "
-                  "checkpoint of this configuration");
+                  "; fix: configure the space as the checkpoint was trained (width, number of classes, input "
+                  "channels) or use a checkpoint of this configuration");
     if (!t.is_floating_point())
       throw Error(origin + ": '" + name + "' holds " + std::string(c10::toString(t.scalar_type())) +
                   " values, not floating point; fix: use a checkpoint of this super-network's weights");
