@@ -119,5 +119,8 @@ TEST_CASE("export refuses bad input with one line naming what and the fix, and w
                    "fix: use onnx or torchscript");
   CHECK_USER_ERROR(export_model(dir, kSmallestCanonical, dir / "m.onnx", {"--format", "torchscript"}),
                    "the extension says onnx but --format is torchscript", "fix: name the file *.pt");
+  CHECK_USER_ERROR(export_model(dir, kSmallestCanonical, dir / "m.tflite"), "unknown model file extension '.tflite'",
+                   "fix: name the file *.onnx (ONNX) or *.pt (TorchScript archive), or give --format");
+  CHECK_USER_ERROR(export_model(dir, kSmallestCanonical, dir / "model"), "the file name has no extension");
   CHECK(files_in(dir) == std::vector<std::string>{"cfg.toml", "folder.pt"});
 }
