@@ -14,6 +14,7 @@
 #include "nasctl/datasets/image_folder.hpp"
 #include "nasctl/datasets/subset.hpp"
 #include "nasctl/supernet/super_network.hpp"
+#include "nasctl/torch/latency.hpp"
 #include "tiny_rgb_space.hpp"
 
 using namespace nasctl;
@@ -211,4 +212,33 @@ TEST_CASE("supernet source: each architecture is read at its own resolution") {
     CHECK(m.at("top5") == 100.0);  // 3 classes: every label is among the top 5
   }
   CHECK(source->measured() == 2);
+}
+
+TEST_CASE("supernet source: on CUDA float32 agrees with the CPU; bf16 autocast and channels_last run (skipped without a GPU)") {
+  if (libtorch::cuda_device_count() == 0) {
+    MESSAGE("skipped: no CUDA device (" << libtorch::cuda_unavailable_reason() << ")");
+    return;
+  }
+  FixtureFolder f;
+  const auto space = test::ofa_space();
+  const CandidateHolder c(*space, largest(*space));
+  auto measure = [&](std::map<std::string, ConfigValue> extra) {
+    auto keys = test::small_keys(f.folder);
+    for (auto& [k, v] : extra) keys[k] = v;
+    auto source = test::make_source(keys);
+    source->prepare(*space);
+    return std::make_pair(source->evaluate(c.candidate), source->conditions());
+  };
+  const auto [cpu, cpu_conditions] = measure({});
+  const auto [cuda, cuda_conditions] = measure({{"device", std::string("cuda")}});
+  CHECK(cuda_conditions.at("device") == "cuda");
+  // Different kernels, the same network: the mean loss agrees closely.
+  CHECK(std::abs(cuda.at("loss") - cpu.at("loss")) < 1e-3 * cpu.at("loss"));
+  const auto [bf16, bf16_conditions] =
+      measure({{"device", std::string("cuda")}, {"bf16", true}, {"channels_last", true}});
+  CHECK(bf16_conditions.at("dtype").find("bfloat16") != std::string::npos);
+  CHECK(bf16_conditions.at("channels_last") == "true");
+  CHECK(bf16.at("top1") >= 0.0);
+  CHECK(bf16.at("top1") <= 100.0);
+  CHECK(std::abs(bf16.at("loss") - cpu.at("loss")) < 0.1 * cpu.at("loss"));
 }
