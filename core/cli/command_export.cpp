@@ -16,6 +16,9 @@
 #include "nasctl/error.hpp"
 #include "nasctl/onnx/model_file.hpp"
 #include "nasctl/runtime/config.hpp"
+#include "nasctl/datasets/fashion_mnist.hpp"
+#include "nasctl/datasets/image_folder.hpp"
+#include "nasctl/datasets/subset.hpp"
 #include "nasctl/runtime/session.hpp"
 #include "nasctl/supernet/standalone.hpp"
 #include "nasctl/supernet/super_network.hpp"
@@ -82,6 +85,9 @@ std::unique_ptr<runtime::Session> open_space(const ConfigOptions& options) {
 
 // --checkpoint before anything slow: the file must be there.
 void check_checkpoint(const ExportOptions& options) {
+  if (options.checkpoint.empty() && !options.recalibrate.empty())
+    throw ConfigError("--recalibrate: re-calibrates the batch norms of a sub-network of --checkpoint, and there is "
+                      "none; fix: give --checkpoint FILE too");
   if (options.checkpoint.empty()) return;
   if (options.seed_given)
     throw ConfigError("--seed: the weights come from --checkpoint " + options.checkpoint +
@@ -94,15 +100,69 @@ void check_checkpoint(const ExportOptions& options) {
   if (std::filesystem::is_directory(status))
     throw ConfigError("--checkpoint " + options.checkpoint +
                       ": is a folder; fix: give the checkpoint file (e.g. ofa_mbv3_d234_e346_k357_w1.0)");
+  if (options.recalibrate.empty()) return;
+  if (options.calibration_images < 1)
+    throw ConfigError("--calibration-images " + std::to_string(options.calibration_images) +
+                      ": not a number of images; fix: use 1 or more (Once-for-All uses 2000)");
+}
+
+// Batch-norm re-calibration's images: a seeded subset of Fashion-MNIST's
+// training part (its default split, as the `supernet` accuracy source
+// draws it) or of an image folder of training images.
+std::shared_ptr<const datasets::Dataset> calibration_images(const ExportOptions& options) {
+  std::shared_ptr<const datasets::Dataset> pool;
+  if (options.recalibrate == "fashion-mnist") {
+    pool = datasets::open_fashion_mnist().train;
+  } else {
+    datasets::ImageFolderOptions folder;
+    folder.root = options.recalibrate;
+    folder.threads = 0;
+    pool = datasets::open_image_folder(folder);
+  }
+  return datasets::seeded_subset(pool, static_cast<std::size_t>(options.calibration_images), options.calibration_seed);
 }
 
 // The stand-alone network of the sub-network `arch` with the weights and
-// batch-norm statistics it inherits from the checkpoint's super-network.
+// batch-norm statistics it inherits from the checkpoint's super-network,
+// the statistics re-calibrated first where asked (OFA's
+// set_running_statistics: batches of 200).
 std::shared_ptr<const libtorch::EagerNetwork> inherited_network(const SearchSpace& space, const Architecture& arch,
-                                                                const std::string& checkpoint) {
-  const supernet::SuperNetwork net = supernet::SuperNetwork::from_checkpoint(space, checkpoint);
-  const supernet::SubNetwork sub = net.activate(arch);
+                                                                const ExportOptions& options) {
+  constexpr std::size_t kCalibrationBatch = 200;
+  const supernet::SuperNetwork net = supernet::SuperNetwork::from_checkpoint(space, options.checkpoint);
+  supernet::SubNetwork sub = net.activate(arch);
+  if (!options.recalibrate.empty()) {
+    const TensorShape& input = sub.spec().input;
+    std::shared_ptr<const datasets::Dataset> images;
+    datasets::ImageShape served;
+    try {
+      images = calibration_images(options);
+      served = images->input_shape(static_cast<int>(input.height));
+    } catch (const Error& e) {
+      throw ConfigError("--recalibrate " + options.recalibrate + ": " + e.what());
+    }
+    if (served.channels != input.channels)
+      throw ConfigError("--recalibrate " + options.recalibrate + ": its images have " +
+                        std::to_string(served.channels) + " channel(s), the sub-network takes " +
+                        std::to_string(input.channels) + "; fix: re-calibrate on images like the ones the "
+                        "super-network was trained on (space key input_channels)");
+    datasets::BatchStream stream = images->read(datasets::all_indices(*images), kCalibrationBatch,
+                                                static_cast<int>(input.height));
+    sub.recalibrate_batch_norm([&]() -> at::Tensor {
+      std::optional<datasets::Batch> batch = stream.next();
+      return batch ? batch->images : at::Tensor();
+    });
+  }
   return supernet::standalone_network(sub);
+}
+
+std::string weights_text(const ExportOptions& options) {
+  std::string text =
+      "inherited from super-network checkpoint " + std::filesystem::path(options.checkpoint).filename().string();
+  if (!options.recalibrate.empty())
+    text += ", batch norms re-calibrated on " + std::to_string(options.calibration_images) + " images of " +
+            options.recalibrate + " (seed " + std::to_string(options.calibration_seed) + ")";
+  return text;
 }
 
 std::string megabytes(std::uintmax_t bytes) {
@@ -147,9 +207,8 @@ int run_export_command(const ExportOptions& options) {
   export_options.seed = options.seed;
   export_options.metadata = {{"nasctl.space", session->config.space.plugin}, {"nasctl.arch", canonical}};
   if (!options.checkpoint.empty()) {
-    export_options.network = inherited_network(space, arch, options.checkpoint);
-    export_options.weights =
-        "inherited from super-network checkpoint " + std::filesystem::path(options.checkpoint).filename().string();
+    export_options.network = inherited_network(space, arch, options);
+    export_options.weights = weights_text(options);
   }
   if (to_stdout) {
     // The model is the data on stdout; what was written is said on stderr.

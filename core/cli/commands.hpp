@@ -53,6 +53,10 @@ struct ExportOptions {
   uint64_t seed = 0;     // weights, as the measure plugin's `seed`
   bool seed_given = false;
   std::string checkpoint;  // --checkpoint: a super-network checkpoint (torch.save) to take the weights from
+  // --recalibrate: "fashion-mnist" or an image folder whose images re-calibrate the batch norms
+  std::string recalibrate;
+  int64_t calibration_images = 2000;  // a subset this large, drawn with calibration_seed
+  uint64_t calibration_seed = 0;
 };
 
 int run_search_command(const SearchOptions& options);

@@ -105,6 +105,14 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--checkpoint", export_options.checkpoint,
                          "Super-network checkpoint (torch.save, e.g. Once-for-All's) of the config's space: the "
                          "sub-network is exported with the weights and batch-norm statistics it inherits");
+  export_cmd->add_option("--recalibrate", export_options.recalibrate,
+                         "With --checkpoint: re-calibrate the sub-network's batch norms first (Once-for-All's "
+                         "set_running_statistics) on \"fashion-mnist\" (its training part) or an image folder of "
+                         "training images (ImageNet layout)");
+  export_cmd->add_option("--calibration-images", export_options.calibration_images,
+                         "Images --recalibrate uses, a seeded subset (default 2000, in batches of 200)");
+  export_cmd->add_option("--calibration-seed", export_options.calibration_seed,
+                         "Seed of that subset (default 0)");
 
   bool defaults_markdown = false;
   app.add_subcommand("defaults", "Print the embedded default config")

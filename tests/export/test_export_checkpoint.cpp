@@ -12,12 +12,15 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli_runner.hpp"
 #include "configs.hpp"
+#include "nasctl/datasets/fashion_mnist.hpp"
+#include "nasctl/datasets/subset.hpp"
 #include "nasctl/supernet/super_network.hpp"
 #include "ofa_mobilenetv3.hpp"
 #include "plugin_config.hpp"
@@ -187,6 +190,42 @@ TEST_CASE("a grey 28x28 small-stem sub-network exported from its checkpoint take
 #endif
 }
 
+TEST_CASE("--recalibrate fashion-mnist exports the statistics of OFA's re-calibration on a seeded training subset") {
+  using namespace nasctl::datasets;
+  if (!fs::exists(fs::path(kFashionMnistDebianFolder) / "train-images-idx3-ubyte.gz")) {
+    MESSAGE("skipped: Debian's dataset-fashion-mnist is not installed");
+    return;
+  }
+  c10::InferenceMode guard;
+  test::TempDir dir("export-recal");
+  save_grey_checkpoint(dir / "grey.pth");
+  const std::string arch = "ks=3,5,7,-,3,5,-,-,7,3,5,7,3,5,-,-,7,3,5,-;e=6,4,3,-,6,4,-,-,3,6,4,3,6,4,-,-,3,6,4,-;"
+                           "d=3,2,4,2,3;r=28";
+  const auto r = export_with(dir, kGreySpace, dir / "grey.pth", arch, dir / "recal.pt",
+                             {"--recalibrate", "fashion-mnist", "--calibration-images", "400", "--calibration-seed", "5"});
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("batch norms re-calibrated on 400 images of fashion-mnist (seed 5)") != std::string::npos);
+
+  // The same in process: 400 training images drawn with seed 5, batches of 200.
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const supernet::SuperNetwork net = supernet::SuperNetwork::from_checkpoint(*space, dir / "grey.pth");
+  supernet::SubNetwork sub = net.activate(space->parse(arch));
+  const at::Tensor x = input_of({2, 1, 28, 28}, 4);
+  const at::Tensor inherited = sub.forward(x);
+  const auto images = seeded_subset(open_fashion_mnist().train, 400, 5);
+  BatchStream stream = images->read(all_indices(*images), 200, 28);
+  CHECK(sub.recalibrate_batch_norm([&]() -> at::Tensor {
+    std::optional<Batch> batch = stream.next();
+    return batch ? batch->images : at::Tensor();
+  }) == 400);
+  const at::Tensor want = sub.forward(x);
+  const at::Tensor got = run_torchscript(dir / "recal.pt", x);
+  REQUIRE(got.sizes() == at::IntArrayRef{2, 10});
+  CHECK(relative_difference(got, want) <= 1e-4);
+  CHECK(relative_difference(got, inherited) > 1e-3);  // the statistics did change
+}
+
 #ifdef NASCTL_TEST_WITH_ONNX
 
 TEST_CASE("export --checkpoint -o m.onnx: the ONNX graph (batch norms folded) computes the super-network's sub-network") {
@@ -230,6 +269,14 @@ TEST_CASE("export --checkpoint refuses a checkpoint of another configuration, a 
   CHECK_USER_ERROR(export_with(dir, kFixtureSpace, kFixture, foreign, out), "--arch: ", "128", "resolutions");
   CHECK_USER_ERROR(export_with(dir, kFixtureSpace, kFixture, kArch, out, {"--seed", "3"}),
                    "--seed: the weights come from --checkpoint", "fix: drop --seed");
+  CHECK_USER_ERROR(export_with(dir, kFixtureSpace, kFixture, kArch, out, {"--calibration-images", "0", "--recalibrate",
+                                                                          "fashion-mnist"}),
+                   "--calibration-images 0", "fix:");
+  CHECK_USER_ERROR(export_with(dir, kFixtureSpace, kFixture, kArch, out, {"--recalibrate", "fashion-mnist"}),
+                   "--recalibrate fashion-mnist: ", "resolution 160", "fix:");
+  CHECK_USER_ERROR(test::run_nasctl({"export", "-c", dir / "cfg.toml", "--arch", kArch, "-o", out, "--recalibrate",
+                                     "fashion-mnist"}),
+                   "--recalibrate: ", "fix: give --checkpoint FILE");
   CHECK_USER_ERROR(export_with(dir, kFixtureSpace, kFixture, kArch, dir / "m.tflite"),
                    "unknown model file extension '.tflite'", "fix: name the file *.onnx (ONNX) or *.pt");
   CHECK(files_in(dir) == std::vector<std::string>{"cfg.toml"});
