@@ -272,8 +272,12 @@ TEST_CASE("export --checkpoint refuses a checkpoint of another configuration, a 
   CHECK_USER_ERROR(export_with(dir, kFixtureSpace, kFixture, kArch, out, {"--calibration-images", "0", "--recalibrate",
                                                                           "fashion-mnist"}),
                    "--calibration-images 0", "fix:");
+  // Fashion-MNIST is served at 28 only (where it is installed; else the missing file is the error).
   CHECK_USER_ERROR(export_with(dir, kFixtureSpace, kFixture, kArch, out, {"--recalibrate", "fashion-mnist"}),
-                   "--recalibrate fashion-mnist: ", "resolution 160", "fix:");
+                   "--recalibrate fashion-mnist: ", "fix:");
+  if (fs::exists(fs::path(nasctl::datasets::kFashionMnistDebianFolder) / "train-images-idx3-ubyte.gz"))
+    CHECK_USER_ERROR(export_with(dir, kFixtureSpace, kFixture, kArch, out, {"--recalibrate", "fashion-mnist"}),
+                     "resolution 160");
   CHECK_USER_ERROR(test::run_nasctl({"export", "-c", dir / "cfg.toml", "--arch", kArch, "-o", out, "--recalibrate",
                                      "fashion-mnist"}),
                    "--recalibrate: ", "fix: give --checkpoint FILE");
