@@ -87,14 +87,14 @@ void BM_BayesianProposalStep(benchmark::State& state) {
   const OfaProblem& p = ofa();
   const auto observations = static_cast<std::size_t>(state.range(0));
   const auto batch = static_cast<std::size_t>(state.range(1));
-  bayes::BayesianOptions options;
+  search::bayesian::BayesianOptions options;
   options.initial = observations;  // the random design supplies all observations
-  bayes::BayesianOptimisation base(options);
+  search::bayesian::BayesianOptimisation base(options);
   base.start(p.problem);
   base.tell(p.evaluate(base.ask(observations)));
   double fit = 0.0, search = 0.0;
   for (auto _ : state) {
-    bayes::BayesianOptimisation bo = base;
+    search::bayesian::BayesianOptimisation bo = base;
     const auto asks = bo.ask(batch);
     if (asks.size() != batch || !bo.last_step().model) state.SkipWithError("the step did not propose a model-based batch");
     fit += bo.last_step().fit_seconds;
@@ -115,7 +115,7 @@ void BM_BayesianOfaHypervolume(benchmark::State& state) {
   problem.seed = static_cast<uint64_t>(state.range(0));
   double bo_hv = 0.0, random_hv = 0.0;
   for (auto _ : state) {
-    bayes::BayesianOptimisation bo(bayes::BayesianOptions{});
+    search::bayesian::BayesianOptimisation bo(search::bayesian::BayesianOptions{});
     bo.start(problem);
     std::vector<Evaluation> all;
     while (all.size() < budget) {

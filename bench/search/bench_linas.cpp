@@ -48,11 +48,11 @@ struct OfaMeasured {
   PluginConfig config = ofa_config();
   spaces::OfaMobileNetV3 space{PluginContext{config, "ofa"}};
   Problem problem;
-  linas::Measurements measured;
+  search::linas::Measurements measured;
 
   // The first n measured networks (LINAS after n real evaluations).
-  linas::Measurements first(std::size_t n) const {
-    linas::Measurements m;
+  search::linas::Measurements first(std::size_t n) const {
+    search::linas::Measurements m;
     m.x.assign(measured.x.begin(), measured.x.begin() + static_cast<std::ptrdiff_t>(n));
     for (const auto& column : measured.objectives)
       m.objectives.emplace_back(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(n));
@@ -85,34 +85,34 @@ const OfaMeasured& ofa() {
   return data;
 }
 
-constexpr linas::ModelChoice kModels[] = {linas::ModelChoice::Ridge, linas::ModelChoice::KernelRidge,
-                                          linas::ModelChoice::Auto};
+constexpr search::linas::ModelChoice kModels[] = {search::linas::ModelChoice::Ridge, search::linas::ModelChoice::KernelRidge,
+                                          search::linas::ModelChoice::Auto};
 
 void BM_LinasFit(benchmark::State& state) {
   const OfaMeasured& d = ofa();
-  const linas::SurrogateOptions options{kModels[state.range(0)], 5, 1};
-  const linas::Measurements measured = d.first(static_cast<std::size_t>(state.range(1)));
+  const search::linas::SurrogateOptions options{kModels[state.range(0)], 5, 1};
+  const search::linas::Measurements measured = d.first(static_cast<std::size_t>(state.range(1)));
   for (auto _ : state) {
-    const linas::Surrogate surrogate(d.problem, measured, options);
+    const search::linas::Surrogate surrogate(d.problem, measured, options);
     benchmark::DoNotOptimize(surrogate.objectives());
   }
-  state.SetLabel(linas::to_string(options.model));
+  state.SetLabel(search::linas::to_string(options.model));
 }
 BENCHMARK(BM_LinasFit)->ArgsProduct({{0, 1, 2}, {250, 500}})->ArgNames({"model", "measured"})->Unit(benchmark::kMillisecond);
 
 void BM_LinasInnerSearch(benchmark::State& state) {
   const OfaMeasured& d = ofa();
-  const linas::SurrogateOptions options{kModels[state.range(0)], 5, 1};
-  const linas::Surrogate surrogate(d.problem, d.first(static_cast<std::size_t>(state.range(1))), options);
+  const search::linas::SurrogateOptions options{kModels[state.range(0)], 5, 1};
+  const search::linas::Surrogate surrogate(d.problem, d.first(static_cast<std::size_t>(state.range(1))), options);
   uint64_t seed = 0;
   std::size_t evaluations = 0;
   for (auto _ : state) {
-    const linas::InnerResult r = linas::inner_search(d.space, surrogate, linas::InnerOptions{50, 20000}, ++seed);
+    const search::linas::InnerResult r = search::linas::inner_search(d.space, surrogate, search::linas::InnerOptions{50, 20000}, ++seed);
     evaluations = r.evaluations;
     benchmark::DoNotOptimize(r.ranked.data());
   }
   state.counters["predictor_evaluations"] = static_cast<double>(evaluations);
-  state.SetLabel(linas::to_string(options.model) + std::string(": ") + surrogate.describe().front());
+  state.SetLabel(search::linas::to_string(options.model) + std::string(": ") + surrogate.describe().front());
 }
 BENCHMARK(BM_LinasInnerSearch)
     ->ArgsProduct({{0, 1, 2}, {250, 500}})
@@ -122,7 +122,7 @@ BENCHMARK(BM_LinasInnerSearch)
 
 void BM_Nsga2GenerationOfa(benchmark::State& state) {
   const OfaMeasured& d = ofa();
-  const linas::Surrogate surrogate(d.problem, d.first(250), linas::SurrogateOptions{linas::ModelChoice::Ridge, 5, 1});
+  const search::linas::Surrogate surrogate(d.problem, d.first(250), search::linas::SurrogateOptions{search::linas::ModelChoice::Ridge, 5, 1});
   evolve::Nsga2Options options;
   options.population = 100;
   evolve::Nsga2 nsga2(options);

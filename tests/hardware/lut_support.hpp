@@ -48,10 +48,10 @@ inline std::unique_ptr<spaces::OfaMobileNetV3> ofa_space(std::vector<int64_t> re
   return make_plugin<spaces::OfaMobileNetV3>({{"resolutions", resolutions}, {"width", width}});
 }
 
-inline std::unique_ptr<plugins::LutModel> lut_model(const std::string& file,
+inline std::unique_ptr<hardware::lut::LutModel> lut_model(const std::string& file,
                                                    std::map<std::string, ConfigValue> overrides = {}) {
   overrides["file"] = file;
-  return make_plugin<plugins::LutModel>(overrides);
+  return make_plugin<hardware::lut::LutModel>(overrides);
 }
 
 }  // namespace nasctl::test

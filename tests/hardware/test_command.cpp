@@ -106,7 +106,7 @@ TEST_CASE("shell_command quotes every substituted value as one shell word") {
   CHECK(model->measure(small_net(), arch) == doctest::Approx(2.0));
   CHECK(read(out) == arch + "\n");
   CHECK_FALSE(std::filesystem::exists(dir / "pwned"));
-  CHECK(command::shell_quote("it's") == "'it'\\''s'");
+  CHECK(hardware::command::shell_quote("it's") == "'it'\\''s'");
 }
 
 TEST_CASE("a failing device command is an error showing its exit code and last output lines") {
@@ -211,13 +211,13 @@ TEST_CASE("config mistakes are caught when the plugin is constructed, naming the
 }
 
 TEST_CASE("literal braces are written doubled, and an unclosed brace is refused") {
-  command::Substitutions values{{"model", "/m.pt"}};
-  CHECK(command::substitute("{{\"path\": \"{model}\"}}", values, false) == "{\"path\": \"/m.pt\"}");
-  CHECK(command::template_problem("bench {model").find("is never closed") != std::string::npos);
+  hardware::command::Substitutions values{{"model", "/m.pt"}};
+  CHECK(hardware::command::substitute("{{\"path\": \"{model}\"}}", values, false) == "{\"path\": \"/m.pt\"}");
+  CHECK(hardware::command::template_problem("bench {model").find("is never closed") != std::string::npos);
 }
 
 TEST_CASE("last_lines keeps the tail of long output on one line") {
-  CHECK(command::last_lines("a\nb\n\nc\nd\ne\nf\n", 3) == "d | e | f");
+  CHECK(hardware::command::last_lines("a\nb\n\nc\nd\ne\nf\n", 3) == "d | e | f");
   const std::string long_line(1000, 'x');
-  CHECK(command::last_lines(long_line, 5, 50).size() == 53);
+  CHECK(hardware::command::last_lines(long_line, 5, 50).size() == 53);
 }

@@ -27,7 +27,7 @@ std::vector<Layer> first(const NetworkSpec& spec, std::size_t n) {
   return {spec.layers.begin(), spec.layers.begin() + static_cast<std::ptrdiff_t>(n)};
 }
 
-std::string evaluation_error(plugins::LutModel& model, const NetworkSpec& spec) {
+std::string evaluation_error(hardware::lut::LutModel& model, const NetworkSpec& spec) {
   try {
     model.evaluate(spec);
   } catch (const EvaluationError& e) {

@@ -80,8 +80,8 @@ TEST_CASE("network features count MACs per op class, element-wise traffic and la
   b.global_avg_pool();
   b.linear(10, true);
   const NetworkSpec net = std::move(b).finish();
-  const std::vector<double> f = hw_predictor::network_features(net);
-  const auto& names = hw_predictor::network_feature_names();
+  const std::vector<double> f = hardware::predictor::network_features(net);
+  const auto& names = hardware::predictor::network_feature_names();
   REQUIRE(f.size() == names.size());
   const auto at = [&](const std::string& name) { return f[std::find(names.begin(), names.end(), name) - names.begin()]; };
   CHECK(at("macs_dense_conv") == 8 * 16 * 64 + 16 * 16 * 64);
@@ -212,16 +212,16 @@ TEST_CASE("model files that do not fit are refused: other version, other feature
   // refit = true ignores the file and trains again.
   auto refit = make(fx.dir, {{"files", Strings{"train.csv"}}, {"model_file", std::string("v2.json")}, {"refit", true}});
   refit->prepare(fx.space);
-  CHECK(hw_predictor::load_predictor(fx.dir / "v2.json").samples == fx.train.size());
+  CHECK(hardware::predictor::load_predictor(fx.dir / "v2.json").samples == fx.train.size());
 }
 
 TEST_CASE("on OFA MobileNetV3 the predictor learns a roofline device's latency from 150 samples") {
   test::HwScratch dir;
   const PluginConfig ofa_config = test::hw_config(spaces::OfaMobileNetV3::config_keys(), {});
   const spaces::OfaMobileNetV3 space(PluginContext{ofa_config, "space", 42});
-  const roofline::DeviceProfile dsp =
-      roofline::load_device_profile(roofline::shipped_profiles_dir() + "/hexagon-685.toml");
-  const auto latency = [&](const NetworkSpec& n) { return roofline::estimate_network(dsp, n, 1).latency_s * 1e3; };
+  const hardware::roofline::DeviceProfile dsp =
+      hardware::roofline::load_device_profile(hardware::roofline::shipped_profiles_dir() + "/hexagon-685.toml");
+  const auto latency = [&](const NetworkSpec& n) { return hardware::roofline::estimate_network(dsp, n, 1).latency_s * 1e3; };
   Rng rng(7);
   std::vector<Architecture> train, test;
   for (int i = 0; i < 200; ++i) (i < 150 ? train : test).push_back(space.sample(rng));

@@ -69,8 +69,8 @@ TEST_CASE("ridge fitted on 250 random OFA sub-networks ranks the rest with Kenda
 
 TEST_CASE("table source finds DyNAS-T's sub-networks by canonical form and averages their repeats") {
   const OfaFixture f;
-  const PluginConfig config = test::make_config(accuracy::TableSource::config_keys(), {{"files", ofa_files()}});
-  accuracy::TableSource source(PluginContext{config, "acc"});
+  const PluginConfig config = test::make_config(accuracy::table::TableSource::config_keys(), {{"files", ofa_files()}});
+  accuracy::table::TableSource source(PluginContext{config, "acc"});
   source.prepare(f.space);
   // In three of the files, at 75.448, 75.462 and 75.458.
   const Architecture arch = f.space.parse(
@@ -82,8 +82,8 @@ TEST_CASE("table source finds DyNAS-T's sub-networks by canonical form and avera
 
 TEST_CASE("predictor source fitted on all OFA tables reports a cross-validated Kendall tau above 0.85") {
   const OfaFixture f;
-  const PluginConfig config = test::make_config(accuracy::PredictorSource::config_keys(), {{"files", ofa_files()}});
-  accuracy::PredictorSource source(PluginContext{config, "acc"});
+  const PluginConfig config = test::make_config(accuracy::predictor::PredictorSource::config_keys(), {{"files", ofa_files()}});
+  accuracy::predictor::PredictorSource source(PluginContext{config, "acc"});
   source.prepare(f.space);
   Rng rng(5);
   const test::CandidateHolder c(f.space, f.space.sample(rng));

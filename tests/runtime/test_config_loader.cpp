@@ -273,6 +273,6 @@ TEST_CASE("a config file's relative paths resolve against its own folder and err
     load_config_file(path, {});
     FAIL("expected a ConfigError");
   } catch (const ConfigError& e) {
-    CHECK(std::string(e.what()).find(path + ":1:8: key 'seed': must be >= 0; fix:") == 0);
+    CHECK(std::string(e.what()).find(path + ":1:8: key 'seed': value -1 is out of range; fix: use a value >= 0") == 0);
   }
 }

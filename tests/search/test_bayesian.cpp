@@ -19,9 +19,9 @@
 #include "nasctl/search_space.hpp"
 
 using namespace nasctl;
-using bayes::BayesianOptimisation;
-using bayes::BayesianOptions;
-using bayes::Ehvi;
+using search::bayesian::BayesianOptimisation;
+using search::bayesian::BayesianOptions;
+using search::bayesian::Ehvi;
 
 namespace {
 
@@ -175,7 +175,7 @@ TEST_CASE("exact two-objective EHVI agrees with a brute-force Monte-Carlo estima
 
 TEST_CASE("one-objective EHVI is the classic expected improvement and three objectives use exact per-sample volumes") {
   const Ehvi one({{1.0}, {2.0}}, {10.0});
-  CHECK(one({1.0}, {1.0}) == doctest::Approx(bayes::normal_pdf(0.0)).epsilon(1e-12));  // EI at the best, sd 1
+  CHECK(one({1.0}, {1.0}) == doctest::Approx(search::bayesian::normal_pdf(0.0)).epsilon(1e-12));  // EI at the best, sd 1
   CHECK(one.improvement({0.25}) == doctest::Approx(0.75));
   const moo::Points front{{1, 2, 3}, {3, 1, 2}, {2, 3, 1}};
   const Ehvi three(front, {4, 4, 4}, 256, 3);
@@ -190,11 +190,11 @@ TEST_CASE("one-objective EHVI is the classic expected improvement and three obje
 }
 
 TEST_CASE("probability of feasibility is a normal tail, a step without uncertainty") {
-  CHECK(bayes::probability_within(1.0, 1.0, 1.0, true) == doctest::Approx(0.5));
-  CHECK(bayes::probability_within(0.0, 1.0, 1.96, true) == doctest::Approx(0.975).epsilon(1e-3));
-  CHECK(bayes::probability_within(0.0, 1.0, 1.96, false) == doctest::Approx(0.025).epsilon(1e-2));
-  CHECK(bayes::probability_within(2.0, 0.0, 1.0, true) == 0.0);
-  CHECK(bayes::probability_within(2.0, 0.0, 1.0, false) == 1.0);
+  CHECK(search::bayesian::probability_within(1.0, 1.0, 1.0, true) == doctest::Approx(0.5));
+  CHECK(search::bayesian::probability_within(0.0, 1.0, 1.96, true) == doctest::Approx(0.975).epsilon(1e-3));
+  CHECK(search::bayesian::probability_within(0.0, 1.0, 1.96, false) == doctest::Approx(0.025).epsilon(1e-2));
+  CHECK(search::bayesian::probability_within(2.0, 0.0, 1.0, true) == 0.0);
+  CHECK(search::bayesian::probability_within(2.0, 0.0, 1.0, false) == 1.0);
 }
 
 TEST_CASE("bayesian optimisation reaches a higher hypervolume than random search with 40 evaluations") {

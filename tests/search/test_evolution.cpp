@@ -16,7 +16,7 @@
 #include "spos_test_support.hpp"
 
 using namespace nasctl;
-using search::EvolutionStrategy;
+using search::evolution::EvolutionStrategy;
 using test::error_of;
 using test::make_strategy;
 

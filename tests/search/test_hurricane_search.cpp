@@ -13,7 +13,7 @@
 #include "spos_test_support.hpp"
 
 using namespace nasctl;
-using search::TwoStageSearch;
+using search::hurricane::TwoStageSearch;
 using test::error_of;
 using test::make_strategy;
 

@@ -24,7 +24,7 @@ LinasOptions small_linas(const std::string& model = "auto") {
   LinasOptions o;
   o.population = 20;
   o.inner_evaluations = 2000;
-  o.model = linas::model_choice(model);
+  o.model = search::linas::model_choice(model);
   return o;
 }
 
@@ -116,15 +116,15 @@ TEST_CASE("linas asks the same networks for the same seed and results, and other
 }
 
 TEST_CASE("inner search seeds differ per iteration and per run seed, and repeat for the same pair") {
-  CHECK(linas::inner_seed(42, 1) == linas::inner_seed(42, 1));
-  CHECK(linas::inner_seed(42, 1) != linas::inner_seed(42, 2));
-  CHECK(linas::inner_seed(42, 1) != linas::inner_seed(43, 1));
+  CHECK(search::linas::inner_seed(42, 1) == search::linas::inner_seed(42, 1));
+  CHECK(search::linas::inner_seed(42, 1) != search::linas::inner_seed(42, 2));
+  CHECK(search::linas::inner_seed(42, 1) != search::linas::inner_seed(43, 1));
 }
 
 TEST_CASE("linas refuses a budget smaller than its initial population with the key and a fix") {
   const test::ToySpace space;
-  const PluginConfig config = test::make_config(linas::config_keys(), {{"population", int64_t{50}}});
-  Linas linas(linas::options_from(config));
+  const PluginConfig config = test::make_config(search::linas::config_keys(), {{"population", int64_t{50}}});
+  Linas linas(search::linas::options_from(config));
   CHECK_THROWS_WITH_AS(linas.start(test::toy_problem(space, 1, 30)),
                        "search.toml:3:1: key 'search.population': the initial random population of 50 exceeds the "
                        "evaluation budget of 30, so no predictor would ever be trained; fix: raise the budget to a "
@@ -136,8 +136,8 @@ TEST_CASE("linas refuses a budget smaller than its initial population with the k
 TEST_CASE("linas refuses a population too small for its cross-validation folds") {
   const test::ToySpace space;
   const PluginConfig config =
-      test::make_config(linas::config_keys(), {{"population", int64_t{8}}, {"folds", int64_t{8}}});
-  Linas linas(linas::options_from(config));
+      test::make_config(search::linas::config_keys(), {{"population", int64_t{8}}, {"folds", int64_t{8}}});
+  Linas linas(search::linas::options_from(config));
   CHECK_THROWS_WITH_AS(linas.start(test::toy_problem(space, 1, 100)),
                        doctest::Contains("key 'search.population': a population of 8 is too small to fit the 'auto' "
                                          "predictors with 8 cross-validation folds, which need 10 measured networks"),
@@ -145,13 +145,13 @@ TEST_CASE("linas refuses a population too small for its cross-validation folds")
 }
 
 TEST_CASE("linas reads its keys with DyNAS-T's defaults") {
-  const LinasOptions o = linas::options_from(test::make_config(linas::config_keys(), {}));
+  const LinasOptions o = search::linas::options_from(test::make_config(search::linas::config_keys(), {}));
   CHECK(o.population == 50);
   CHECK(o.inner_evaluations == 20000);
-  CHECK(o.model == linas::ModelChoice::Auto);
+  CHECK(o.model == search::linas::ModelChoice::Auto);
   CHECK(o.folds == 5);
-  const LinasOptions ridge = linas::options_from(test::make_config(linas::config_keys(), {{"model", "ridge"}}));
-  CHECK(ridge.model == linas::ModelChoice::Ridge);
+  const LinasOptions ridge = search::linas::options_from(test::make_config(search::linas::config_keys(), {{"model", "ridge"}}));
+  CHECK(ridge.model == search::linas::ModelChoice::Ridge);
   CHECK(Linas(o).preferred_batch() == 50);
 }
 
