@@ -120,6 +120,25 @@ def loader(dataset, count, batch, workers, pin):
                                        pin_memory=pin)
 
 
+def fashion_mnist(folder, name):
+    """Images and labels of one Fashion-MNIST file pair (name: 'train' or
+    't10k'), normalised as nasctl::datasets does: (x / 255 - 0.2860) / 0.3530."""
+    import gzip
+
+    def read(kind):
+        path = os.path.join(folder, "%s-%s-idx%d-ubyte.gz" % (name, kind, 3 if kind == "images" else 1))
+        with gzip.open(path, "rb") as f:
+            data = f.read()
+        return data
+
+    images, labels = read("images"), read("labels")
+    n = int.from_bytes(images[4:8], "big")
+    x = torch.frombuffer(bytearray(images[16:]), dtype=torch.uint8).view(n, 1, 28, 28).float()
+    x = (x / 255.0 - 0.2860) / 0.3530
+    y = torch.frombuffer(bytearray(labels[8:]), dtype=torch.uint8).long()
+    return torch.utils.data.TensorDataset(x, y)
+
+
 def parse_arch(text):
     d = ast.literal_eval(text)
     return d["ks"], d["e"], d["d"], d["r"][0]
@@ -137,8 +156,10 @@ def main():
     p.add_argument("--width", type=float, default=1.0)
     p.add_argument("--classes", type=int, default=1000)
     p.add_argument("--archs", required=True)
-    p.add_argument("--calibration", required=True)
-    p.add_argument("--validation", required=True)
+    p.add_argument("--calibration")
+    p.add_argument("--validation")
+    p.add_argument("--fashion-mnist", help="Fashion-MNIST folder: calibration from its training file (first N), "
+                   "validation on its test file; once-for-all's network with nasctl's small stem (ofa_small_stem.py)")
     p.add_argument("--device", default="cpu")
     p.add_argument("--variants", default="fp32")
     p.add_argument("--calibration-images", type=int, default=2000)
@@ -168,8 +189,14 @@ def main():
     resolution = archs[0][3]
 
     start = time.perf_counter()
-    net = OFAMobileNetV3(n_classes=args.classes, width_mult=args.width, ks_list=[3, 5, 7],
+    fashion = args.fashion_mnist is not None
+    net = OFAMobileNetV3(n_classes=10 if fashion else args.classes, width_mult=args.width, ks_list=[3, 5, 7],
                          expand_ratio_list=[3, 4, 6], depth_list=[2, 3, 4])
+    if fashion:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from ofa_small_stem import apply_small_stem
+
+        apply_small_stem(net, 1)
     net.load_state_dict(torch.load(args.checkpoint, map_location="cpu")["state_dict"])
     net.to(device)
     sync()
@@ -177,14 +204,19 @@ def main():
           "torchvision": HAVE_TORCHVISION})
 
     start = time.perf_counter()
+    if fashion:
+        calibration_set, validation_set = fashion_mnist(args.fashion_mnist, "train"), fashion_mnist(args.fashion_mnist, "t10k")
+        emit({"what": "open", "seconds": time.perf_counter() - start})
+        args.workers = 0  # in memory, as nasctl holds it
+        start = time.perf_counter()
+    else:
+        calibration_set, validation_set = image_folder(args.calibration, resolution), image_folder(args.validation, resolution)
     calibration = [(images, labels) for images, labels in
-                   loader(image_folder(args.calibration, resolution), args.calibration_images,
-                          args.calibration_batch, args.workers, cuda)]
+                   loader(calibration_set, args.calibration_images, args.calibration_batch, args.workers, cuda)]
     seconds = time.perf_counter() - start
     emit({"what": "calibration_decode", "images": args.calibration_images, "seconds": seconds,
           "images_per_s": args.calibration_images / seconds, "workers": args.workers})
 
-    validation_set = image_folder(args.validation, resolution)
     resident = []
     if args.validation_mode == "resident":
         start = time.perf_counter()

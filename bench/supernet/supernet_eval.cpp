@@ -39,6 +39,7 @@
 #include <nlohmann/json.hpp>
 
 #include "nasctl/datasets/dataset.hpp"
+#include "nasctl/datasets/fashion_mnist.hpp"
 #include "nasctl/datasets/image_folder.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/supernet/super_network.hpp"
@@ -51,6 +52,10 @@ using nlohmann::json;
 
 struct Options {
   std::string checkpoint, calibration, validation, archs_file, device = "cpu", fixture;
+  // Fashion-MNIST's folder: calibration images from its training file (the
+  // first N, file order), validation on its test file; the space then has
+  // the small stem and one input channel.
+  std::string fashion_mnist;
   double width = 1.0;
   int64_t classes = 1000;
   std::size_t calibration_images = 2000, calibration_batch = 200;
@@ -65,7 +70,7 @@ struct Options {
 [[noreturn]] void usage(const std::string& why) {
   std::cerr << "bench_supernet_eval: " << why
             << "\nusage: bench_supernet_eval --checkpoint PTH [--width 1.0] [--classes 1000] --archs FILE\n"
-               "         --calibration DIR --validation DIR [--device cpu|cuda] [--variants fp32,fp32-nocache,cl,bf16,cl-bf16]\n"
+               "         (--calibration DIR --validation DIR | --fashion-mnist DIR) [--device cpu|cuda] [--variants fp32,fp32-nocache,cl,bf16,cl-bf16]\n"
                "         [--calibration-images 2000] [--calibration-batch 200] [--validation-images 10000]\n"
                "         [--validation-batch 500] [--validation-mode resident|stream] [--loader-threads N]\n"
                "         [--cudnn-benchmark] [--no-tf32]\n"
@@ -87,6 +92,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--archs") o.archs_file = value();
     else if (a == "--device") o.device = value();
     else if (a == "--check-fixture") o.fixture = value();
+    else if (a == "--fashion-mnist") o.fashion_mnist = value();
     else if (a == "--width") o.width = std::stod(value());
     else if (a == "--classes") o.classes = std::stoll(value());
     else if (a == "--calibration-images") o.calibration_images = std::stoul(value());
@@ -104,16 +110,22 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-std::unique_ptr<nasctl::spaces::OfaMobileNetV3> ofa_space(double width, int64_t classes) {
+std::unique_ptr<nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3> ofa_space(double width, int64_t classes, bool small_stem = false,
+                                                          int64_t input_channels = 3) {
   std::map<std::string, nasctl::PluginConfig::Entry> entries;
-  for (const auto& key : nasctl::spaces::OfaMobileNetV3::config_keys()) entries[key.name] = {key.default_value, "default"};
+  for (const auto& key : nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3::config_keys()) entries[key.name] = {key.default_value, "default"};
   std::vector<int64_t> resolutions;
-  for (int64_t r = 128; r <= 224; r += 4) resolutions.push_back(r);
+  if (small_stem)
+    for (int64_t r = 16; r <= 64; ++r) resolutions.push_back(r);
+  else
+    for (int64_t r = 128; r <= 224; r += 4) resolutions.push_back(r);
   entries["width"] = {width, "bench"};
   entries["classes"] = {classes, "bench"};
   entries["resolutions"] = {resolutions, "bench"};
+  entries["stem"] = {std::string(small_stem ? "small" : "imagenet"), "bench"};
+  entries["input_channels"] = {input_channels, "bench"};
   const nasctl::PluginConfig config("ofa-mobilenetv3", "", "bench", std::move(entries));
-  return std::make_unique<nasctl::spaces::OfaMobileNetV3>(nasctl::PluginContext{config, "space", 0});
+  return std::make_unique<nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3>(nasctl::PluginContext{config, "space", 0});
 }
 
 void synchronize(const c10::Device& device) {
@@ -205,7 +217,7 @@ struct HeldBatches {
   std::vector<at::Tensor> images, labels;
 };
 
-HeldBatches decode(const nasctl::datasets::ImageFolder& folder, std::size_t count, std::size_t batch, int resolution,
+HeldBatches decode(const nasctl::datasets::Dataset& folder, std::size_t count, std::size_t batch, int resolution,
                    bool pin) {
   std::vector<std::size_t> indices = nasctl::datasets::all_indices(folder);
   if (indices.size() < count) usage(folder.description() + " holds fewer than " + std::to_string(count) + " images");
@@ -244,7 +256,9 @@ int check_fixture(const Options& o) {
       for (std::size_t j = 0; j < v[i].size(); ++j) t[i][j] = v[i][j];
     return t;
   };
-  const auto space = ofa_space(expected.at("width").get<double>(), expected.at("classes").get<int64_t>());
+  const auto space = ofa_space(expected.at("width").get<double>(), expected.at("classes").get<int64_t>(),
+                               expected.value("stem", std::string("imagenet")) == "small",
+                               expected.value("input_channels", int64_t{3}));
   nasctl::supernet::SuperNetwork net =
       nasctl::supernet::SuperNetwork::from_checkpoint(*space, o.fixture + "/" + expected.at("checkpoint").get<std::string>());
   net.to(o.device);
@@ -290,14 +304,16 @@ int check_fixture(const Options& o) {
 }
 
 int run(const Options& o) {
-  if (o.checkpoint.empty() || o.calibration.empty() || o.validation.empty() || o.archs_file.empty())
-    usage("--checkpoint, --archs, --calibration and --validation are needed");
+  if (o.checkpoint.empty() || o.archs_file.empty() ||
+      ((o.calibration.empty() || o.validation.empty()) && o.fashion_mnist.empty()))
+    usage("--checkpoint, --archs, and --calibration and --validation or --fashion-mnist are needed");
   const c10::Device device(o.device);
   if (device.is_cuda()) {
     at::globalContext().setBenchmarkCuDNN(o.cudnn_benchmark);
     at::globalContext().setAllowTF32CuDNN(o.tf32);
   }
-  const auto space = ofa_space(o.width, o.classes);
+  const bool fashion = !o.fashion_mnist.empty();
+  const auto space = fashion ? ofa_space(o.width, 10, true, 1) : ofa_space(o.width, o.classes);
   std::vector<nasctl::Architecture> archs;
   for (const std::string& line : read_lines(o.archs_file)) archs.push_back(space->parse(line));
   if (archs.empty()) usage(o.archs_file + " names no architecture");
@@ -309,12 +325,28 @@ int run(const Options& o) {
   synchronize(device);
   print({{"what", "load"}, {"device", o.device}, {"seconds", seconds_since(start)}, {"torch", TORCH_VERSION}});
 
-  nasctl::datasets::ImageFolderOptions folder_options;
-  folder_options.threads = o.loader_threads;
-  folder_options.root = o.calibration;
-  const auto calibration_folder = nasctl::datasets::open_image_folder(folder_options);
-  folder_options.root = o.validation;
-  const auto validation_folder = nasctl::datasets::open_image_folder(folder_options);
+  std::shared_ptr<const nasctl::datasets::Dataset> calibration_folder, validation_folder;
+  int loader_threads = 0;
+  start = Clock::now();
+  if (fashion) {
+    nasctl::datasets::FashionMnistOptions fm;
+    fm.folder = o.fashion_mnist;
+    fm.validation_size = 0;  // the whole training file, in file order
+    const nasctl::datasets::FashionMnist sets = nasctl::datasets::open_fashion_mnist(fm);
+    calibration_folder = sets.train;
+    validation_folder = sets.test;
+    print({{"what", "open"}, {"seconds", seconds_since(start)}, {"calibration", sets.train->description()},
+           {"validation", sets.test->description()}});
+  } else {
+    nasctl::datasets::ImageFolderOptions folder_options;
+    folder_options.threads = o.loader_threads;
+    folder_options.root = o.calibration;
+    auto folder = nasctl::datasets::open_image_folder(folder_options);
+    loader_threads = folder->threads();
+    calibration_folder = folder;
+    folder_options.root = o.validation;
+    validation_folder = nasctl::datasets::open_image_folder(folder_options);
+  }
   const int resolution = static_cast<int>(net.activate(archs.front()).spec().input.height);
 
   // The calibration images: decoded once and held (once-for-all keeps its
@@ -324,7 +356,7 @@ int run(const Options& o) {
       decode(*calibration_folder, o.calibration_images, o.calibration_batch, resolution, device.is_cuda());
   const double calibration_decode = seconds_since(start);
   print({{"what", "calibration_decode"}, {"images", o.calibration_images}, {"seconds", calibration_decode},
-         {"images_per_s", o.calibration_images / calibration_decode}, {"loader_threads", calibration_folder->threads()}});
+         {"images_per_s", o.calibration_images / calibration_decode}, {"loader_threads", loader_threads}});
 
   // Validation images resident on the device (decoded once), or streamed
   // from the folder for every sub-network.
