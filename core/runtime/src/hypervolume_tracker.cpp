@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 
 namespace nasctl::runtime {
 
 namespace {
 
-moo::Points feasible_points(const std::vector<Score>& scores) {
+moo::Points feasible_points(const std::deque<EvaluationRecord>& scores) {
   moo::Points points;
   for (const auto& s : scores) {
     if (s.feasible()) points.push_back(s.objectives);
@@ -17,7 +18,7 @@ moo::Points feasible_points(const std::vector<Score>& scores) {
 
 }  // namespace
 
-void HypervolumeTracker::observe(const std::vector<Score>& scores) {
+void HypervolumeTracker::observe(const std::deque<EvaluationRecord>& scores) {
   if (!reference_.empty()) return;
   const moo::Points front = feasible_points(scores);
   if (front.size() < 2) return;
@@ -31,7 +32,7 @@ void HypervolumeTracker::observe(const std::vector<Score>& scores) {
   }
 }
 
-double HypervolumeTracker::value(const std::vector<Score>& scores) const {
+double HypervolumeTracker::value(const std::deque<EvaluationRecord>& scores) const {
   if (reference_.empty()) return NAN;
   return moo::hypervolume(feasible_points(scores), reference_);
 }

@@ -4,6 +4,7 @@
 // only grows as the front improves.
 #pragma once
 
+#include <deque>
 #include <vector>
 
 #include "nasctl/moo/hypervolume.hpp"
@@ -15,9 +16,9 @@ class HypervolumeTracker {
  public:
   // Fixes the reference from the first batch with two feasible results, so
   // it depends on the results alone (never on when progress is drawn).
-  void observe(const std::vector<Score>& scores);
+  void observe(const std::deque<EvaluationRecord>& records);
   // NaN until the reference is fixed.
-  double value(const std::vector<Score>& scores) const;
+  double value(const std::deque<EvaluationRecord>& records) const;
   const std::vector<double>& reference() const { return reference_; }
 
  private:

@@ -24,8 +24,10 @@ std::string number(double v) {
 }
 }  // namespace
 
-Score score(const EvaluationRecord& record, const Problem& problem) {
-  Score s;
+void score(EvaluationRecord& record, const Problem& problem) {
+  EvaluationRecord& s = record;
+  s.objectives.clear();
+  s.violation = 0.0;
   for (const auto& o : problem.objectives) {
     auto it = record.metrics.find(o.metric);
     const double v = it == record.metrics.end() ? std::nan("") : it->second;
@@ -33,7 +35,7 @@ Score score(const EvaluationRecord& record, const Problem& problem) {
   }
   if (!record.error.empty()) {
     s.violation = kInf;
-    return s;
+    return;
   }
   for (const auto& c : problem.constraints) {
     auto it = record.metrics.find(c.metric);
@@ -42,10 +44,9 @@ Score score(const EvaluationRecord& record, const Problem& problem) {
   for (double v : s.objectives) {
     if (!std::isfinite(v)) s.violation = kInf;  // e.g. a table without this network
   }
-  return s;
 }
 
-std::vector<std::size_t> pareto_indices(const std::vector<Score>& scores) {
+std::vector<std::size_t> pareto_indices(const std::vector<EvaluationRecord>& scores) {
   std::vector<std::size_t> feasible;
   std::vector<std::vector<double>> points;
   for (std::size_t i = 0; i < scores.size(); ++i) {
@@ -63,7 +64,7 @@ std::vector<std::size_t> pareto_indices(const std::vector<Score>& scores) {
   return front;
 }
 
-std::string evaluations_csv(const std::vector<EvaluationRecord>& records, const std::vector<Score>& scores,
+std::string evaluations_csv(const std::vector<EvaluationRecord>& records,
                             const std::vector<std::string>& metric_names, const std::vector<std::size_t>* only) {
   std::ostringstream out;
   std::vector<std::string> header{"index", "arch"};
@@ -77,8 +78,8 @@ std::string evaluations_csv(const std::vector<EvaluationRecord>& records, const 
       auto it = r.metrics.find(m);
       fields.push_back(it == r.metrics.end() ? "" : number(it->second));
     }
-    fields.push_back(scores[i].feasible() ? "true" : "false");
-    fields.push_back(number(scores[i].violation));
+    fields.push_back(r.feasible() ? "true" : "false");
+    fields.push_back(number(r.violation));
     fields.push_back(number(r.seconds));
     fields.push_back(r.error);
     write_csv_row(out, fields);

@@ -145,8 +145,8 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
         summary.stop_reason = "the strategy proposed only known architectures 50 times in a row (space exhausted?)";
         break;
       }
-      hv.observe(state.scores());
-      if (const double t = elapsed(); progress.due(t)) progress.update(state.size(), feasible, hv.value(state.scores()), t);
+      hv.observe(state.records());
+      if (const double t = elapsed(); progress.due(t)) progress.update(state.size(), feasible, hv.value(state.records()), t);
       if (outputs.due()) outputs.write_tables(state, summary);
     }
   } catch (...) {
@@ -166,7 +166,7 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
   summary.evaluations = state.size();
   summary.feasible = state.feasible();
   if (!failure.empty()) summary.stop_reason = "evaluation failed: " + failure;
-  hv.observe(state.scores());
+  hv.observe(state.records());
   outputs.write_final(state, summary, times(), hv);
   if (!failure.empty())
     throw EvaluationError(failure + " (" + std::to_string(summary.evaluations) + " evaluations kept in " + options.out_dir +

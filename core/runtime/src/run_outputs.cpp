@@ -33,13 +33,10 @@ bool RunOutputs::due() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - last_write_).count() > 2.0;
 }
 
-std::vector<std::size_t> RunOutputs::write_csvs(const std::vector<EvaluationRecord>& ordered, const RunState& state,
-                                                RunSummary& summary) {
-  const std::vector<Score>& scores = state.scores();
-  write_file_atomically(in_run_dir(options_, "evaluations.csv"), evaluations_csv(ordered, scores, metric_names_),
-                        "the run");
-  const auto front = pareto_indices(scores);
-  write_file_atomically(in_run_dir(options_, "pareto.csv"), evaluations_csv(ordered, scores, metric_names_, &front),
+std::vector<std::size_t> RunOutputs::write_csvs(const std::vector<EvaluationRecord>& ordered, RunSummary& summary) {
+  write_file_atomically(in_run_dir(options_, "evaluations.csv"), evaluations_csv(ordered, metric_names_), "the run");
+  const auto front = pareto_indices(ordered);
+  write_file_atomically(in_run_dir(options_, "pareto.csv"), evaluations_csv(ordered, metric_names_, &front),
                         "the run");
   summary.pareto_size = front.size();
   last_write_ = std::chrono::steady_clock::now();
@@ -47,16 +44,16 @@ std::vector<std::size_t> RunOutputs::write_csvs(const std::vector<EvaluationReco
 }
 
 void RunOutputs::write_tables(const RunState& state, RunSummary& summary) {
-  write_csvs(state.ordered_records(), state, summary);
+  write_csvs(state.ordered_records(), summary);
 }
 
 void RunOutputs::write_final(const RunState& state, RunSummary& summary, const RunTimes& times,
                              const HypervolumeTracker& hypervolume) {
   const std::vector<EvaluationRecord> ordered = state.ordered_records();
-  const std::vector<std::size_t> front = write_csvs(ordered, state, summary);
-  const RunReport report{session_,      summary,        times.started, iso_now(),     times.elapsed,
-                         times.session, times.strategy, hypervolume.reference(), ordered, state.scores(),
-                         front,         options_.command_line};
+  const std::vector<std::size_t> front = write_csvs(ordered, summary);
+  const RunReport report{session_,       summary,        times.started,           iso_now(), times.elapsed,
+                         times.session,  times.strategy, hypervolume.reference(), ordered,   front,
+                         options_.command_line};
   write_file_atomically(in_run_dir(options_, "run.json"), run_json(report), "the run");
 }
 

@@ -35,8 +35,7 @@ class RunOutputs {
                    const HypervolumeTracker& hypervolume);
 
  private:
-  std::vector<std::size_t> write_csvs(const std::vector<EvaluationRecord>& ordered, const RunState& state,
-                                      RunSummary& summary);
+  std::vector<std::size_t> write_csvs(const std::vector<EvaluationRecord>& ordered, RunSummary& summary);
 
   const Session& session_;
   const RunOptions& options_;

@@ -26,15 +26,15 @@ nlohmann::json plugin_json(const LoadedPlugin& p, const std::string& role, const
           {"file", p.file}};
 }
 
-nlohmann::json record_json(const EvaluationRecord& r, const Score& s) {
+nlohmann::json record_json(const EvaluationRecord& r) {
   nlohmann::json metrics = nlohmann::json::object();
   for (const auto& [k, v] : r.metrics) metrics[k] = finite_or_null(v);
-  return {{"index", r.index}, {"arch", r.canonical}, {"metrics", metrics}, {"violation", finite_or_null(s.violation)}};
+  return {{"index", r.index}, {"arch", r.canonical}, {"metrics", metrics}, {"violation", finite_or_null(r.violation)}};
 }
 
 }  // namespace
 
-std::vector<std::size_t> least_violating(const std::vector<Score>& scores, std::size_t n) {
+std::vector<std::size_t> least_violating(const std::vector<EvaluationRecord>& scores, std::size_t n) {
   std::vector<std::size_t> idx;
   for (std::size_t i = 0; i < scores.size(); ++i) {
     if (!scores[i].feasible()) idx.push_back(i);
@@ -92,14 +92,14 @@ std::string run_json(const RunReport& r) {
 
   if (!r.reference.empty() && !r.front.empty()) {
     moo::Points front;
-    for (std::size_t i : r.front) front.push_back(r.scores[i].objectives);
+    for (std::size_t i : r.front) front.push_back(r.records[i].objectives);
     j["hypervolume"] = {{"value", moo::hypervolume(front, r.reference)},
                         {"reference_minimised", r.reference},
                         {"note", "objectives in minimisation form (maximised metrics negated); reference fixed from the first feasible results"}};
   }
   if (r.front.empty()) {
     nlohmann::json closest = nlohmann::json::array();
-    for (std::size_t i : least_violating(r.scores, 5)) closest.push_back(record_json(r.records[i], r.scores[i]));
+    for (std::size_t i : least_violating(r.records, 5)) closest.push_back(record_json(r.records[i]));
     j["least_violating"] = closest;
   }
   char host[256] = {0};

@@ -28,7 +28,6 @@ AdmittedBatch RunState::admit(std::vector<Architecture> asks, const SearchSpace&
     index_of_.emplace(text, index);
     batch.record_of_ask[i] = index;
     EvaluationRecord& r = records_.emplace_back();
-    scores_.emplace_back();
     r.index = index;
     if (const EvaluationRecord* journaled = replay.find(text, canonical)) {
       r = *journaled;  // replayed: metrics as first measured
@@ -49,8 +48,8 @@ AdmittedBatch RunState::admit(std::vector<Architecture> asks, const SearchSpace&
 std::size_t RunState::score_from(std::size_t first, const Problem& problem) {
   std::size_t feasible = 0;
   for (std::size_t i = first; i < records_.size(); ++i) {
-    scores_[i] = score(records_[i], problem);
-    if (scores_[i].feasible()) ++feasible;
+    score(records_[i], problem);
+    if (records_[i].feasible()) ++feasible;
   }
   return feasible;
 }
@@ -61,8 +60,8 @@ std::vector<Evaluation> RunState::answers(AdmittedBatch& batch) const {
     const std::size_t k = batch.record_of_ask[i];
     results[i].arch = std::move(batch.asks[i]);
     results[i].metrics = records_[k].metrics;
-    results[i].objectives = scores_[k].objectives;
-    results[i].violation = scores_[k].violation;
+    results[i].objectives = records_[k].objectives;
+    results[i].violation = records_[k].violation;
     results[i].known = batch.known_before[i];
   }
   return results;
@@ -72,13 +71,12 @@ void RunState::drop_from(std::size_t first, const std::function<bool(const Evalu
   for (std::size_t i = records_.size(); i-- > first;) {
     if (!drop(records_[i])) continue;
     records_.erase(records_.begin() + static_cast<std::ptrdiff_t>(i));
-    scores_.erase(scores_.begin() + static_cast<std::ptrdiff_t>(i));
   }
 }
 
 std::size_t RunState::feasible() const {
   std::size_t n = 0;
-  for (const Score& s : scores_) n += s.feasible() ? 1 : 0;
+  for (const EvaluationRecord& r : records_) n += r.feasible() ? 1 : 0;
   return n;
 }
 

@@ -1,5 +1,6 @@
 // The run's state: one record per distinct architecture (in the order first
-// asked), its score, and the index by canonical text that answers repeats.
+// asked) with its metrics and score, and the index by canonical text that
+// answers repeats.
 // The run loop admits each batch of asks here, evaluates what is new, scores
 // it and tells the strategy the answers built here.
 #pragma once
@@ -43,18 +44,16 @@ class RunState {
   // What the strategy is told for each ask of the batch (moves the asks).
   std::vector<Evaluation> answers(AdmittedBatch& batch) const;
 
-  // Removes the records from `first` on for which `drop` holds, with their
-  // scores. Only before the run ends: the index by text is not updated.
+  // Removes the records from `first` on for which `drop` holds. Only before the run ends: the index by text is not updated.
   void drop_from(std::size_t first, const std::function<bool(const EvaluationRecord&)>& drop);
 
   std::size_t size() const { return records_.size(); }
   std::size_t feasible() const;
   std::vector<EvaluationRecord> ordered_records() const { return {records_.begin(), records_.end()}; }
-  const std::vector<Score>& scores() const { return scores_; }
+  const std::deque<EvaluationRecord>& records() const { return records_; }
 
  private:
   std::deque<EvaluationRecord> records_;  // stable addresses for the evaluator
-  std::vector<Score> scores_;             // scores_[i] belongs to records_[i]
   std::unordered_map<std::string, std::size_t> index_of_;
 };
 

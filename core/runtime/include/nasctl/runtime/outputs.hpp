@@ -11,21 +11,16 @@
 
 namespace nasctl::runtime {
 
-struct Score {
-  std::vector<double> objectives;  // minimisation form; +inf where unknown
-  double violation = 0.0;          // +inf for failed evaluations
-  bool feasible() const { return violation <= 0.0; }
-};
-
-Score score(const EvaluationRecord& record, const Problem& problem);
+// Sets record.objectives and record.violation from its metrics.
+void score(EvaluationRecord& record, const Problem& problem);
 
 // Indices (into records) of the feasible non-dominated set, sorted by the
 // first objective.
-std::vector<std::size_t> pareto_indices(const std::vector<Score>& scores);
+std::vector<std::size_t> pareto_indices(const std::vector<EvaluationRecord>& records);
 
 // CSV of records in index order: index, arch, every metric, feasible,
 // violation, seconds, error.
-std::string evaluations_csv(const std::vector<EvaluationRecord>& records, const std::vector<Score>& scores,
+std::string evaluations_csv(const std::vector<EvaluationRecord>& records,
                             const std::vector<std::string>& metric_names,
                             const std::vector<std::size_t>* only = nullptr);
 

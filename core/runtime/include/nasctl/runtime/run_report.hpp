@@ -22,8 +22,7 @@ struct RunReport {
   double session_seconds;       // this process
   double strategy_seconds;
   std::vector<double> reference;  // hypervolume reference (minimisation form)
-  const std::vector<EvaluationRecord>& records;
-  const std::vector<Score>& scores;
+  const std::vector<EvaluationRecord>& records;  // scored
   const std::vector<std::size_t>& front;
   std::string command_line;
 };
@@ -31,6 +30,6 @@ struct RunReport {
 std::string run_json(const RunReport& report);
 
 // Up to `n` infeasible records with the smallest violation, for messages.
-std::vector<std::size_t> least_violating(const std::vector<Score>& scores, std::size_t n);
+std::vector<std::size_t> least_violating(const std::vector<EvaluationRecord>& records, std::size_t n);
 
 }  // namespace nasctl::runtime
