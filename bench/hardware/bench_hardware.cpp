@@ -36,7 +36,7 @@ std::unique_ptr<T> make(const std::map<std::string, nasctl::ConfigValue>& overri
 
 // The space over every OFA resolution, and 256 random sub-networks, cycled.
 struct Fixture {
-  std::unique_ptr<nasctl::spaces::OfaMobileNetV3> space;
+  std::unique_ptr<nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3> space;
   std::vector<nasctl::NetworkSpec> specs;
   std::string lut_file;
   double layers_per_network = 0;
@@ -44,7 +44,7 @@ struct Fixture {
   Fixture() {
     std::vector<int64_t> resolutions;
     for (int64_t r = 128; r <= 224; r += 4) resolutions.push_back(r);
-    space = make<nasctl::spaces::OfaMobileNetV3>({{"resolutions", resolutions}});
+    space = make<nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3>({{"resolutions", resolutions}});
     nasctl::Rng rng(1);
     for (int i = 0; i < 256; ++i) specs.push_back(space->lower(space->sample(rng)));
     for (const auto& s : specs) layers_per_network += static_cast<double>(s.layers.size()) / specs.size();

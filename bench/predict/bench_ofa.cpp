@@ -26,7 +26,7 @@ std::vector<std::string> ofa_files() {
 
 struct Ofa {
   PluginConfig config;
-  spaces::OfaMobileNetV3 space;
+  spaces::ofa_mobilenetv3::OfaMobileNetV3 space;
   predict::MetricTable raw;
   predict::ArchitectureTable table;
   predict::FeatureRows x;
@@ -43,7 +43,7 @@ struct Ofa {
 
   static PluginConfig make_config() {
     std::map<std::string, PluginConfig::Entry> entries;
-    for (const auto& key : spaces::OfaMobileNetV3::config_keys()) entries[key.name] = {key.default_value, "default"};
+    for (const auto& key : spaces::ofa_mobilenetv3::OfaMobileNetV3::config_keys()) entries[key.name] = {key.default_value, "default"};
     return PluginConfig("space", "", "", entries);
   }
 };

@@ -35,14 +35,14 @@ std::vector<std::string> ofa_files() {
 
 PluginConfig space_config() {
   std::map<std::string, PluginConfig::Entry> entries;
-  for (const auto& key : spaces::OfaMobileNetV3::config_keys()) entries[key.name] = {key.default_value, "default"};
+  for (const auto& key : spaces::ofa_mobilenetv3::OfaMobileNetV3::config_keys()) entries[key.name] = {key.default_value, "default"};
   return PluginConfig("space", "", "", entries);
 }
 
 // The problem: the space, the accuracy predictor, and the two objectives.
 struct OfaProblem {
   PluginConfig config;
-  spaces::OfaMobileNetV3 space;
+  spaces::ofa_mobilenetv3::OfaMobileNetV3 space;
   predict::RidgeCV accuracy;
   Problem problem;
 

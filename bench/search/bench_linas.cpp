@@ -39,14 +39,14 @@ std::vector<std::string> ofa_tables() {
 
 PluginConfig ofa_config() {
   std::map<std::string, PluginConfig::Entry> entries;
-  for (const auto& key : spaces::OfaMobileNetV3::config_keys()) entries[key.name] = {key.default_value, "default"};
+  for (const auto& key : spaces::ofa_mobilenetv3::OfaMobileNetV3::config_keys()) entries[key.name] = {key.default_value, "default"};
   return PluginConfig("space", "", "", entries);
 }
 
 // 500 random measured OFA networks and the problem LINAS would see.
 struct OfaMeasured {
   PluginConfig config = ofa_config();
-  spaces::OfaMobileNetV3 space{PluginContext{config, "ofa"}};
+  spaces::ofa_mobilenetv3::OfaMobileNetV3 space{PluginContext{config, "ofa"}};
   Problem problem;
   search::linas::Measurements measured;
 

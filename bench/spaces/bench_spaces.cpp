@@ -33,7 +33,7 @@ std::vector<nasctl::Architecture> samples(const nasctl::SearchSpace& space) {
 }
 
 void BM_OfaLowerAndCount(benchmark::State& state) {
-  const auto space = make<nasctl::spaces::OfaMobileNetV3>();
+  const auto space = make<nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3>();
   const auto archs = samples(*space);
   std::size_t i = 0;
   for (auto _ : state) {
@@ -44,7 +44,7 @@ void BM_OfaLowerAndCount(benchmark::State& state) {
 BENCHMARK(BM_OfaLowerAndCount);
 
 void BM_OfaLower(benchmark::State& state) {
-  const auto space = make<nasctl::spaces::OfaMobileNetV3>();
+  const auto space = make<nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3>();
   const auto archs = samples(*space);
   std::size_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(space->lower(archs[i++ % archs.size()]));
@@ -52,7 +52,7 @@ void BM_OfaLower(benchmark::State& state) {
 BENCHMARK(BM_OfaLower);
 
 void BM_OfaParseDynast(benchmark::State& state) {
-  const auto space = make<nasctl::spaces::OfaMobileNetV3>();
+  const auto space = make<nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3>();
   const auto archs = samples(*space);
   std::vector<std::string> texts;
   for (const auto& a : archs) texts.push_back(space->to_dynast(a));
@@ -62,7 +62,7 @@ void BM_OfaParseDynast(benchmark::State& state) {
 BENCHMARK(BM_OfaParseDynast);
 
 void BM_AnalyticEvaluate(benchmark::State& state) {
-  const auto space = make<nasctl::spaces::OfaMobileNetV3>();
+  const auto space = make<nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3>();
   const auto model = make<nasctl::hardware::analytic::AnalyticModel>();
   std::vector<nasctl::NetworkSpec> specs;
   for (const auto& a : samples(*space)) specs.push_back(space->lower(a));

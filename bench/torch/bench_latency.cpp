@@ -32,13 +32,13 @@ namespace {
 using nasctl::NetworkSpec;
 
 // The OFA space with its defaults (width 1.0, resolution 224, 1000 classes).
-const nasctl::spaces::OfaMobileNetV3& ofa_space() {
+const nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3& ofa_space() {
   static const nasctl::PluginConfig config = [] {
     std::map<std::string, nasctl::PluginConfig::Entry> entries;
-    for (const auto& key : nasctl::spaces::OfaMobileNetV3::config_keys()) entries[key.name] = {key.default_value, "default"};
+    for (const auto& key : nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3::config_keys()) entries[key.name] = {key.default_value, "default"};
     return nasctl::PluginConfig("space", ".", "", entries);
   }();
-  static const nasctl::spaces::OfaMobileNetV3 space(nasctl::PluginContext{config, "space", 0});
+  static const nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3 space(nasctl::PluginContext{config, "space", 0});
   return space;
 }
 
@@ -47,7 +47,7 @@ const nasctl::spaces::OfaMobileNetV3& ofa_space() {
 NetworkSpec ofa_network(int choice) {
   const auto& space = ofa_space();
   nasctl::Architecture arch(space.variables().size(), choice);
-  arch[nasctl::spaces::OfaMobileNetV3::kRIndex] = 0;  // the only resolution: 224
+  arch[nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3::kRIndex] = 0;  // the only resolution: 224
   return space.lower(space.canonicalize(arch));
 }
 

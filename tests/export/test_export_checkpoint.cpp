@@ -33,7 +33,7 @@
 #endif
 
 using namespace nasctl;
-using nasctl::spaces::OfaMobileNetV3;
+using nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3;
 namespace fs = std::filesystem;
 
 namespace {

@@ -44,8 +44,8 @@ inline void write_table(const std::string& path, const std::vector<Layer>& layer
   }
 }
 
-inline std::unique_ptr<spaces::OfaMobileNetV3> ofa_space(std::vector<int64_t> resolutions = {224}, double width = 1.0) {
-  return make_plugin<spaces::OfaMobileNetV3>({{"resolutions", resolutions}, {"width", width}});
+inline std::unique_ptr<spaces::ofa_mobilenetv3::OfaMobileNetV3> ofa_space(std::vector<int64_t> resolutions = {224}, double width = 1.0) {
+  return make_plugin<spaces::ofa_mobilenetv3::OfaMobileNetV3>({{"resolutions", resolutions}, {"width", width}});
 }
 
 inline std::unique_ptr<hardware::lut::LutModel> lut_model(const std::string& file,

@@ -14,7 +14,7 @@
 
 using namespace nasctl;
 using namespace nasctl::test;
-using spaces::OfaMobileNetV3;
+using spaces::ofa_mobilenetv3::OfaMobileNetV3;
 
 namespace {
 

@@ -204,8 +204,8 @@ TEST_CASE("model files that do not fit are refused: other version, other feature
                        doctest::Contains("was fitted on \"both\""), ConfigError);
 
   // Same feature set, another space: the encoding differs in length.
-  const PluginConfig ofa_config = test::hw_config(spaces::OfaMobileNetV3::config_keys(), {});
-  const spaces::OfaMobileNetV3 ofa(PluginContext{ofa_config, "space", 42});
+  const PluginConfig ofa_config = test::hw_config(spaces::ofa_mobilenetv3::OfaMobileNetV3::config_keys(), {});
+  const spaces::ofa_mobilenetv3::OfaMobileNetV3 ofa(PluginContext{ofa_config, "space", 42});
   auto loaded = make(fx.dir, {{"model_file", std::string("pred.json")}, {"features", std::string("both")}});
   CHECK_THROWS_WITH_AS(loaded->prepare(ofa), doctest::Contains("was fitted on"), DataError);
 
@@ -217,8 +217,8 @@ TEST_CASE("model files that do not fit are refused: other version, other feature
 
 TEST_CASE("on OFA MobileNetV3 the predictor learns a roofline device's latency from 150 samples") {
   test::HwScratch dir;
-  const PluginConfig ofa_config = test::hw_config(spaces::OfaMobileNetV3::config_keys(), {});
-  const spaces::OfaMobileNetV3 space(PluginContext{ofa_config, "space", 42});
+  const PluginConfig ofa_config = test::hw_config(spaces::ofa_mobilenetv3::OfaMobileNetV3::config_keys(), {});
+  const spaces::ofa_mobilenetv3::OfaMobileNetV3 space(PluginContext{ofa_config, "space", 42});
   const hardware::roofline::DeviceProfile dsp =
       hardware::roofline::load_device_profile(hardware::roofline::shipped_profiles_dir() + "/hexagon-685.toml");
   const auto latency = [&](const NetworkSpec& n) { return hardware::roofline::estimate_network(dsp, n, 1).latency_s * 1e3; };

@@ -42,13 +42,13 @@ void check_one_line(const std::string& message) {
   CHECK(message.find("; fix: ") != std::string::npos);
 }
 
-std::unique_ptr<spaces::OfaMobileNetV3> ofa_space() {
-  const PluginConfig config = test::hw_config(spaces::OfaMobileNetV3::config_keys(), {});
-  return std::make_unique<spaces::OfaMobileNetV3>(PluginContext{config, "space", 42});
+std::unique_ptr<spaces::ofa_mobilenetv3::OfaMobileNetV3> ofa_space() {
+  const PluginConfig config = test::hw_config(spaces::ofa_mobilenetv3::OfaMobileNetV3::config_keys(), {});
+  return std::make_unique<spaces::ofa_mobilenetv3::OfaMobileNetV3>(PluginContext{config, "space", 42});
 }
 
 // OFA's smallest (every choice first) and largest (every choice last, 224 px) sub-networks.
-NetworkSpec ofa_extreme(const spaces::OfaMobileNetV3& space, bool largest) {
+NetworkSpec ofa_extreme(const spaces::ofa_mobilenetv3::OfaMobileNetV3& space, bool largest) {
   Architecture arch(space.variables().size(), 0);
   if (largest) {
     for (std::size_t i = 0; i + 1 < arch.size(); ++i) arch[i] = space.variables()[i].cardinality() - 1;

@@ -22,7 +22,7 @@ namespace nasctl::test {
 
 // Every choice the first (largest = the last) at `resolution`.
 inline NetworkSpec ofa_network(bool largest, int64_t resolution = 224) {
-  auto space = make_plugin<spaces::OfaMobileNetV3>({{"resolutions", std::vector<int64_t>{resolution}}});
+  auto space = make_plugin<spaces::ofa_mobilenetv3::OfaMobileNetV3>({{"resolutions", std::vector<int64_t>{resolution}}});
   Architecture arch(space->variables().size(), 0);
   if (largest) {
     for (std::size_t i = 0; i < arch.size(); ++i) arch[i] = space->variables()[i].cardinality() - 1;

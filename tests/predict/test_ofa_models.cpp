@@ -58,8 +58,8 @@ Split split(const ArchitectureTable& table, const SearchSpace& space, uint64_t s
 }  // namespace
 
 TEST_CASE("on 250 real OFA rows, kernel ridge and model selection rank the other rows better than ridge") {
-  const PluginConfig space_config = test::make_config(spaces::OfaMobileNetV3::config_keys(), {});
-  const spaces::OfaMobileNetV3 space{PluginContext{space_config, "ofa"}};
+  const PluginConfig space_config = test::make_config(spaces::ofa_mobilenetv3::OfaMobileNetV3::config_keys(), {});
+  const spaces::ofa_mobilenetv3::OfaMobileNetV3 space{PluginContext{space_config, "ofa"}};
   const ArchitectureTable table(read_metric_table(ofa_tables(), TableColumns{}), space);
   REQUIRE(table.size() > 2000);
 

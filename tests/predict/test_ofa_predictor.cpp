@@ -33,8 +33,8 @@ std::vector<std::string> ofa_files() {
 }
 
 struct OfaFixture {
-  PluginConfig space_config = test::make_config(spaces::OfaMobileNetV3::config_keys(), {});
-  spaces::OfaMobileNetV3 space{PluginContext{space_config, "ofa"}};
+  PluginConfig space_config = test::make_config(spaces::ofa_mobilenetv3::OfaMobileNetV3::config_keys(), {});
+  spaces::ofa_mobilenetv3::OfaMobileNetV3 space{PluginContext{space_config, "ofa"}};
 };
 
 }  // namespace

@@ -12,7 +12,7 @@
 #include "ofa_mobilenetv3.hpp"
 #include "plugin_config.hpp"
 
-using nasctl::spaces::OfaMobileNetV3;
+using nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3;
 
 namespace {
 

@@ -16,7 +16,7 @@ using nasctl::Architecture;
 using nasctl::ConfigValue;
 using nasctl::OpKind;
 using nasctl::TensorShape;
-using nasctl::spaces::OfaMobileNetV3;
+using nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3;
 
 namespace {
 
@@ -57,12 +57,12 @@ std::string config_error(const std::map<std::string, ConfigValue>& overrides) {
 }  // namespace
 
 TEST_CASE("make_divisible rounds to multiples of 8 and bumps when rounding lost over 10%") {
-  CHECK(nasctl::spaces::make_divisible(7) == 8);
-  CHECK(nasctl::spaces::make_divisible(11) == 16);  // 8 < 0.9 * 11
-  CHECK(nasctl::spaces::make_divisible(19.2) == 24);
-  CHECK(nasctl::spaces::make_divisible(28.8) == 32);
-  CHECK(nasctl::spaces::make_divisible(100) == 104);
-  CHECK(nasctl::spaces::make_divisible(134.4) == 136);
+  CHECK(nasctl::spaces::ofa_mobilenetv3::make_divisible(7) == 8);
+  CHECK(nasctl::spaces::ofa_mobilenetv3::make_divisible(11) == 16);  // 8 < 0.9 * 11
+  CHECK(nasctl::spaces::ofa_mobilenetv3::make_divisible(19.2) == 24);
+  CHECK(nasctl::spaces::ofa_mobilenetv3::make_divisible(28.8) == 32);
+  CHECK(nasctl::spaces::ofa_mobilenetv3::make_divisible(100) == 104);
+  CHECK(nasctl::spaces::ofa_mobilenetv3::make_divisible(134.4) == 136);
 }
 
 TEST_CASE("random OFA networks pass check_network and end in the classifier") {

@@ -20,7 +20,7 @@ using nasctl::Architecture;
 using nasctl::ConfigValue;
 using nasctl::OpKind;
 using nasctl::TensorShape;
-using nasctl::spaces::OfaMobileNetV3;
+using nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3;
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include "plugin_config.hpp"
 
 using nasctl::Architecture;
-using nasctl::spaces::OfaMobileNetV3;
+using nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3;
 
 namespace {
 

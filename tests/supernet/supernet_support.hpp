@@ -27,8 +27,8 @@ inline std::vector<int64_t> all_ofa_resolutions() {
   return out;
 }
 
-inline std::unique_ptr<spaces::OfaMobileNetV3> ofa_space(double width, int64_t classes) {
-  return make_plugin<spaces::OfaMobileNetV3>(
+inline std::unique_ptr<spaces::ofa_mobilenetv3::OfaMobileNetV3> ofa_space(double width, int64_t classes) {
+  return make_plugin<spaces::ofa_mobilenetv3::OfaMobileNetV3>(
       {{"width", width}, {"classes", classes}, {"resolutions", all_ofa_resolutions()}});
 }
 

@@ -31,7 +31,7 @@ constexpr double kTolerance = 1e-4;
 // The largest |nasctl - once-for-all| over every recorded logit of every
 // plain sub-network.
 double plain_disagreement(const test::OfaFixture& f, const supernet::SuperNetwork& net,
-                          const spaces::OfaMobileNetV3& space, const std::string& device = "cpu") {
+                          const spaces::ofa_mobilenetv3::OfaMobileNetV3& space, const std::string& device = "cpu") {
   c10::InferenceMode guard;
   double worst = 0.0;
   for (const auto& case_ : f.expected.at("subnets")) {
@@ -51,7 +51,7 @@ double plain_disagreement(const test::OfaFixture& f, const supernet::SuperNetwor
 
 // The same after re-calibrating each sub-network on the recorded batches.
 double recalibrated_disagreement(const test::OfaFixture& f, const supernet::SuperNetwork& net,
-                                 const spaces::OfaMobileNetV3& space, const std::string& device = "cpu") {
+                                 const spaces::ofa_mobilenetv3::OfaMobileNetV3& space, const std::string& device = "cpu") {
   c10::InferenceMode guard;
   double worst = 0.0;
   for (const auto& case_ : f.expected.at("recalibrated")) {
@@ -102,7 +102,7 @@ TEST_CASE("the fixture covers the smallest and largest sub-networks and several 
   bool smallest = false, largest = false;
   for (const auto& case_ : f.expected.at("subnets")) {
     const Architecture arch = space->parse(case_.at("arch").get<std::string>());
-    resolutions.insert(space->resolutions()[arch[spaces::OfaMobileNetV3::kRIndex]]);
+    resolutions.insert(space->resolutions()[arch[spaces::ofa_mobilenetv3::OfaMobileNetV3::kRIndex]]);
     Architecture without_resolution = arch;
     without_resolution.pop_back();
     smallest = smallest || without_resolution == Architecture(without_resolution.size(), 0);

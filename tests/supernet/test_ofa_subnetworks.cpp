@@ -20,7 +20,7 @@
 #include "supernet_support.hpp"
 
 using namespace nasctl;
-using nasctl::spaces::OfaMobileNetV3;
+using nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3;
 
 namespace {
 

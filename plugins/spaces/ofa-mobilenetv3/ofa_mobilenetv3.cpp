@@ -11,7 +11,7 @@
 
 #include "nasctl/error.hpp"
 
-namespace nasctl::spaces {
+namespace nasctl::spaces::ofa_mobilenetv3 {
 
 int64_t make_divisible(double value) {
   // Python: max(8, int(v + 4) // 8 * 8), plus 8 when that lost over 10%.
@@ -232,9 +232,9 @@ std::vector<double> OfaMobileNetV3::encode(const Architecture& arch) const {
   return x;
 }
 
-}  // namespace nasctl::spaces
+}  // namespace nasctl::spaces::ofa_mobilenetv3
 
-namespace nasctl::spaces {
+namespace nasctl::spaces::ofa_mobilenetv3 {
 
 // Why lowering 9 architectures per resolution is exact: a block's layers
 // depend only on its stage, on whether it is the stage's first block (input
@@ -267,7 +267,7 @@ std::vector<Layer> OfaMobileNetV3::distinct_layers() const {
   return layers;
 }
 
-}  // namespace nasctl::spaces
+}  // namespace nasctl::spaces::ofa_mobilenetv3
 
 // The WeightSharing face (nasctl::supernet); the file says why it is included.
 #include "ofa_weight_sharing.ipp"

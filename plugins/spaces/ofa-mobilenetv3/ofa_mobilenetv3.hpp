@@ -16,7 +16,7 @@
 #include "nasctl/search_space.hpp"
 #include "nasctl/weight_sharing.hpp"
 
-namespace nasctl::spaces {
+namespace nasctl::spaces::ofa_mobilenetv3 {
 
 // OFA's channel rounding: nearest multiple of 8 (at least 8), bumped by 8
 // when rounding down lost more than 10%.
@@ -115,4 +115,4 @@ class OfaMobileNetV3 : public SearchSpace, public LayerEnumerable, public Weight
   std::vector<DecisionVariable> variables_;
 };
 
-}  // namespace nasctl::spaces
+}  // namespace nasctl::spaces::ofa_mobilenetv3

@@ -10,7 +10,7 @@
 #include "nasctl/error.hpp"
 #include "ofa_mobilenetv3.hpp"
 
-namespace nasctl::spaces {
+namespace nasctl::spaces::ofa_mobilenetv3 {
 
 namespace {
 
@@ -272,4 +272,4 @@ Architecture OfaMobileNetV3::from_values(std::string_view text, const Values& v)
   return canonicalize(arch);
 }
 
-}  // namespace nasctl::spaces
+}  // namespace nasctl::spaces::ofa_mobilenetv3

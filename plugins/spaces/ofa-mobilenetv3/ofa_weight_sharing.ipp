@@ -27,7 +27,7 @@
 #include "nasctl/error.hpp"
 #include "ofa_mobilenetv3.hpp"
 
-namespace nasctl::spaces {
+namespace nasctl::spaces::ofa_mobilenetv3 {
 
 // Named, so its helpers cannot clash with ofa_mobilenetv3.cpp's own.
 namespace weight_sharing {
@@ -236,4 +236,4 @@ std::vector<TensorBinding> OfaMobileNetV3::bind(const Architecture& arch, const 
   return out;
 }
 
-}  // namespace nasctl::spaces
+}  // namespace nasctl::spaces::ofa_mobilenetv3
