@@ -42,11 +42,11 @@ inline PluginConfig make_config(const std::vector<ConfigKey>& keys, const std::m
 
 // The OFA space configured as the fixture was trained (width 0.35, 10
 // classes) unless told otherwise, at the resolutions given.
-inline std::unique_ptr<spaces::OfaMobileNetV3> ofa_space(double width = 0.35, int64_t classes = 10,
+inline std::unique_ptr<spaces::ofa_mobilenetv3::OfaMobileNetV3> ofa_space(double width = 0.35, int64_t classes = 10,
                                                         std::vector<int64_t> resolutions = {128}) {
-  const PluginConfig config = make_config(spaces::OfaMobileNetV3::config_keys(),
+  const PluginConfig config = make_config(spaces::ofa_mobilenetv3::OfaMobileNetV3::config_keys(),
                                           {{"width", width}, {"classes", classes}, {"resolutions", resolutions}});
-  return std::make_unique<spaces::OfaMobileNetV3>(PluginContext{config, "space", 42});
+  return std::make_unique<spaces::ofa_mobilenetv3::OfaMobileNetV3>(PluginContext{config, "space", 42});
 }
 
 // `classes` class folders c0, c1, ... of `per_class` small patterned PNGs
@@ -70,10 +70,10 @@ inline std::map<std::string, ConfigValue> small_keys(const std::string& folder) 
           {"calibration_batch", int64_t{4}},  {"batch_size", int64_t{6}}};
 }
 
-inline std::unique_ptr<accuracy::SupernetSource> make_source(const std::map<std::string, ConfigValue>& given,
+inline std::unique_ptr<accuracy::supernet::SupernetSource> make_source(const std::map<std::string, ConfigValue>& given,
                                                              const std::string& base_dir = "") {
-  const PluginConfig config = make_config(accuracy::SupernetSource::config_keys(), given, base_dir);
-  return std::make_unique<accuracy::SupernetSource>(PluginContext{config, "acc", 42});
+  const PluginConfig config = make_config(accuracy::supernet::SupernetSource::config_keys(), given, base_dir);
+  return std::make_unique<accuracy::supernet::SupernetSource>(PluginContext{config, "acc", 42});
 }
 
 // A candidate as the evaluator builds it.

@@ -8,7 +8,7 @@
 #include "../../plugins/accuracy/supernet/sha256.hpp"
 #include "accuracy_support.hpp"
 
-using nasctl::accuracy::Sha256;
+using nasctl::accuracy::supernet::Sha256;
 
 namespace {
 
@@ -39,8 +39,8 @@ TEST_CASE("sha256: the digest does not depend on how the bytes are split between
 }
 
 TEST_CASE("sha256: a file's digest is sha256sum's; a missing file is one line naming it") {
-  CHECK(nasctl::accuracy::sha256_of_file(nasctl::test::ofa_checkpoint()) == nasctl::test::kOfaCheckpointSha256);
+  CHECK(nasctl::accuracy::supernet::sha256_of_file(nasctl::test::ofa_checkpoint()) == nasctl::test::kOfaCheckpointSha256);
   const std::string message =
-      nasctl::test::error_of([] { nasctl::accuracy::sha256_of_file("/nonexistent/ckpt.pth"); });
+      nasctl::test::error_of([] { nasctl::accuracy::supernet::sha256_of_file("/nonexistent/ckpt.pth"); });
   CHECK(message.find("/nonexistent/ckpt.pth: cannot open") == 0);
 }

@@ -22,13 +22,13 @@ using test::CandidateHolder;
 
 namespace {
 
-Architecture smallest(const spaces::OfaMobileNetV3& space) {
+Architecture smallest(const spaces::ofa_mobilenetv3::OfaMobileNetV3& space) {
   return Architecture(space.variables().size(), 0);
 }
 
-Architecture largest(const spaces::OfaMobileNetV3& space) {
+Architecture largest(const spaces::ofa_mobilenetv3::OfaMobileNetV3& space) {
   Architecture arch(space.variables().size(), 2);
-  arch[spaces::OfaMobileNetV3::kRIndex] = 0;
+  arch[spaces::ofa_mobilenetv3::OfaMobileNetV3::kRIndex] = 0;
   return arch;
 }
 

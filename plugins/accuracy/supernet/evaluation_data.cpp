@@ -8,7 +8,7 @@
 #include "nasctl/datasets/subset.hpp"
 #include "nasctl/error.hpp"
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::supernet {
 
 namespace {
 
@@ -124,4 +124,4 @@ EvaluationData open_evaluation_data(const PluginConfig& config) {
   return data;
 }
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::supernet

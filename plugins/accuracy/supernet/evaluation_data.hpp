@@ -14,7 +14,7 @@
 #include "nasctl/datasets/dataset.hpp"
 #include "nasctl/metrics.hpp"
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::supernet {
 
 struct EvaluationData {
   // In draw order: the same images, in the same batches, for every
@@ -35,4 +35,4 @@ inline constexpr const char* kFashionMnist = "fashion-mnist";
 // key (PluginConfig::fail).
 EvaluationData open_evaluation_data(const PluginConfig& config);
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::supernet

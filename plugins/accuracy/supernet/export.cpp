@@ -2,6 +2,6 @@
 #include "nasctl/export.hpp"
 #include "supernet_source.hpp"
 
-NASCTL_ACCURACY_PLUGIN(nasctl::accuracy::SupernetSource, "supernet", "1.0.0",
+NASCTL_ACCURACY_PLUGIN(nasctl::accuracy::supernet::SupernetSource, "supernet", "1.0.0",
                        "Top-1, top-5 and loss of each architecture as a sub-network of a trained super-network "
                        "checkpoint, batch norms re-calibrated as Once-for-All does")

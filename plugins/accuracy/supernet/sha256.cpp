@@ -8,7 +8,7 @@
 
 #include "nasctl/error.hpp"
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::supernet {
 
 namespace {
 
@@ -119,4 +119,4 @@ std::string sha256_of_file(const std::string& path) {
   return hash.hex();
 }
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::supernet

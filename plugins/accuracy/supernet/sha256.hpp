@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::supernet {
 
 // Incremental: update() with the bytes in order, then hex() once.
 class Sha256 {
@@ -31,4 +31,4 @@ class Sha256 {
 // cannot be read.
 std::string sha256_of_file(const std::string& path);
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::supernet

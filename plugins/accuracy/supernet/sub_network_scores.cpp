@@ -11,7 +11,7 @@
 #include "nasctl/datasets/dataset.hpp"
 #include "nasctl/supernet/super_network.hpp"
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::supernet {
 
 namespace {
 
@@ -63,7 +63,7 @@ at::Tensor to_input(const at::Tensor& images, const PassOptions& options) {
 
 }  // namespace
 
-Scores score_sub_network(supernet::SubNetwork& sub, const datasets::Dataset& calibration,
+Scores score_sub_network(nasctl::supernet::SubNetwork& sub, const datasets::Dataset& calibration,
                          const datasets::Dataset& validation, int resolution, const PassOptions& options) {
   c10::NoGradGuard no_grad;
   Scores scores;
@@ -100,4 +100,4 @@ Scores score_sub_network(supernet::SubNetwork& sub, const datasets::Dataset& cal
   return scores;
 }
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::supernet

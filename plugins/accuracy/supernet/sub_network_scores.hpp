@@ -15,7 +15,7 @@ namespace nasctl::supernet {
 class SubNetwork;
 }
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::supernet {
 
 struct PassOptions {
   std::string device = "cpu";   // where the super-network's tensors are
@@ -41,7 +41,7 @@ struct Scores {
 // batches of options.calibration_batch), then scores it on every image of
 // `validation`, both read at `resolution`. A dataset error (an unreadable
 // image) propagates as the dataset's one-line nasctl::DataError.
-Scores score_sub_network(supernet::SubNetwork& sub, const datasets::Dataset& calibration,
+Scores score_sub_network(nasctl::supernet::SubNetwork& sub, const datasets::Dataset& calibration,
                          const datasets::Dataset& validation, int resolution, const PassOptions& options);
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::supernet

@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::supernet {
 
 void log_info(const std::string& line) { spdlog::info("{}", line); }
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::supernet

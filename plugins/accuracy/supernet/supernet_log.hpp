@@ -5,8 +5,8 @@
 
 #include <string>
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::supernet {
 
 void log_info(const std::string& line);
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::supernet

@@ -12,7 +12,7 @@
 #include "sha256.hpp"
 #include "supernet_log.hpp"
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::supernet {
 
 namespace {
 
@@ -165,7 +165,8 @@ void SupernetSource::check_inputs(const SearchSpace& space) const {
 void SupernetSource::prepare(const SearchSpace& space) {
   const auto start = std::chrono::steady_clock::now();
   try {
-    net_ = std::make_unique<supernet::SuperNetwork>(supernet::SuperNetwork::from_checkpoint(space, checkpoint_));
+    net_ = std::make_unique<nasctl::supernet::SuperNetwork>(
+        nasctl::supernet::SuperNetwork::from_checkpoint(space, checkpoint_));
     checkpoint_sha256_ = sha256_of_file(checkpoint_);
   } catch (const Error& e) {
     net_.reset();
@@ -182,7 +183,7 @@ void SupernetSource::prepare(const SearchSpace& space) {
 }
 
 Scores SupernetSource::measure(const Candidate& candidate) {
-  supernet::SubNetwork sub = [&] {
+  nasctl::supernet::SubNetwork sub = [&] {
     try {
       return net_->activate(candidate.arch);
     } catch (const Error& e) {
@@ -257,4 +258,4 @@ Conditions SupernetSource::conditions() const {
   return c;
 }
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::supernet

@@ -39,7 +39,7 @@ namespace nasctl::supernet {
 class SuperNetwork;
 }
 
-namespace nasctl::accuracy {
+namespace nasctl::accuracy::supernet {
 
 class SupernetSource : public AccuracySource {
  public:
@@ -58,7 +58,7 @@ class SupernetSource : public AccuracySource {
   // Sub-networks actually measured (cache misses), for tests and logs.
   std::int64_t measured() const;
   // The super-network (after prepare()).
-  const supernet::SuperNetwork& super_network() const { return *net_; }
+  const nasctl::supernet::SuperNetwork& super_network() const { return *net_; }
 
  private:
   Scores measure(const Candidate& candidate);
@@ -70,7 +70,7 @@ class SupernetSource : public AccuracySource {
   PassOptions pass_;
   EvaluationData data_;
   const SearchSpace* prepared_ = nullptr;
-  std::unique_ptr<supernet::SuperNetwork> net_;
+  std::unique_ptr<nasctl::supernet::SuperNetwork> net_;
   std::string checkpoint_sha256_;
 
   mutable std::mutex cache_mutex_;
@@ -79,4 +79,4 @@ class SupernetSource : public AccuracySource {
   std::mutex device_mutex_;  // CUDA evaluations take turns
 };
 
-}  // namespace nasctl::accuracy
+}  // namespace nasctl::accuracy::supernet
