@@ -11,6 +11,7 @@ packages=(
   doctest-dev libbenchmark-dev libpagmo-dev  # tests, benchmarks, pagmo2 as a test oracle
   libonnx-dev                              # ONNX export (optional at build time; nasctl builds without it)
   zlib1g-dev libpng-dev libjpeg-dev        # datasets: gzip idx files, PNG and JPEG (libjpeg-turbo) decoding (sdk/toolkits/datasets)
+  libssl-dev                               # OpenSSL's libcrypto: SHA-256 of checkpoints for run.json
   dataset-fashion-mnist                    # Fashion-MNIST's idx files in /usr/share/datasets/fashion-mnist
 )
 

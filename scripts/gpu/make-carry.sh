@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares .carry/ (git-ignored) for a GPU machine without a package
 # registry: the header-only libraries nasctl needs (TOML++, CLI11,
-# nlohmann-json), libcsv and Google Benchmark (for bench/torch/run_gpu.sh),
+# nlohmann-json), libcsv, OpenSSL's libcrypto (the supernet source's
+# checkpoint digest) and Google Benchmark (for bench/torch/run_gpu.sh),
 # copied from this Debian machine's packages.
 # The GPU scripts configure with -DNASCTL_EXTRA_PREFIX=$PWD/.carry.
 set -euo pipefail
@@ -9,6 +10,10 @@ cd "$(dirname "$0")/../.."
 mkdir -p .carry/include .carry/lib
 cp -r /usr/include/toml++ /usr/include/CLI /usr/include/nlohmann /usr/include/csv.h .carry/include/
 cp -P /usr/lib/x86_64-linux-gnu/libcsv.so* .carry/lib/
+# OpenSSL: Debian keeps the configuration headers in the multiarch folder.
+cp -r /usr/include/openssl .carry/include/
+cp /usr/include/x86_64-linux-gnu/openssl/*.h .carry/include/openssl/
+cp -P /usr/lib/x86_64-linux-gnu/libcrypto.so* .carry/lib/
 mkdir -p .carry/lib/x86_64-linux-gnu/cmake
 cp -r /usr/include/benchmark .carry/include/
 cp -P /usr/lib/x86_64-linux-gnu/libbenchmark* .carry/lib/x86_64-linux-gnu/
