@@ -50,6 +50,9 @@ int run_evaluate_command(const EvaluateOptions& options) {
                         " does not exist; fix: create it or write the CSV elsewhere");
   }
   auto session = runtime::open_session(load_config(options.config), false);
+  if (session->providers.empty())
+    throw ConfigError(session->config.file + ": has no metric provider ([[hardware]] or [accuracy]) to evaluate "
+                      "with; fix: add one (a config with only [space] and [train] is for nasctl train)");
 
   // Parse everything first: a typo in line 900 should not cost 899 measurements.
   std::vector<runtime::EvaluationRecord> records(texts.size());

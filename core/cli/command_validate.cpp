@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <cstdio>
 
@@ -10,7 +11,18 @@
 namespace nasctl::cli {
 
 int run_validate_command(const ConfigOptions& options) {
-  auto session = runtime::open_session(load_config(options));
+  runtime::RunConfig config = load_config(options);
+  // [train]'s keys were checked while loading; a config that only trains has
+  // no strategy or providers to build (its phases' variables are checked
+  // against the space by `nasctl train`, which needs LibTorch).
+  if (!config.searches) {
+    const std::size_t phases = std::max<std::size_t>(1, config.train->phases.size());
+    auto session = runtime::open_session(std::move(config), false);
+    std::printf("%s: valid (space %s, trains its super-network in %zu phase(s))\n", session->config.file.c_str(),
+                session->config.space.plugin.c_str(), phases);
+    return 0;
+  }
+  auto session = runtime::open_session(std::move(config));
   std::printf("%s: valid (space %s, search %s, %zu metric providers, %zu objectives, %zu constraints)\n",
               session->config.file.c_str(), session->config.space.plugin.c_str(), session->config.search.plugin.c_str(),
               session->providers.size(), session->config.objectives.size(), session->config.constraints.size());

@@ -7,6 +7,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "command_lut.hpp"
+#include "command_train.hpp"
 #include "commands.hpp"
 #include "nasctl/error.hpp"
 
@@ -20,7 +21,7 @@ const boost::dll::shared_library& torch_commands() {
   static const std::unique_ptr<boost::dll::shared_library> library = [] {
     const std::string path = torch_commands_library();
     if (!std::filesystem::exists(path))
-      throw Error(path + ": missing; it holds the commands that need LibTorch (lut, export); fix: build nasctl "
+      throw Error(path + ": missing; it holds the commands that need LibTorch (lut, export, train); fix: build nasctl "
                   "whole (scripts/build.sh) or reinstall it");
     try {
       return std::make_unique<boost::dll::shared_library>(path);
@@ -47,5 +48,7 @@ std::string torch_commands_library() {
 int run_lut_command_lazily(const LutOptions& options) { return run("nasctl_command_lut", options); }
 
 int run_export_command_lazily(const ExportOptions& options) { return run("nasctl_command_export", options); }
+
+int run_train_command_lazily(const TrainCommandOptions& options) { return run("nasctl_command_train", options); }
 
 }  // namespace nasctl::cli

@@ -2,7 +2,7 @@
 // LibTorch takes most of a second to load and pulls in OpenBLAS, ONNX and
 // their threads: `nasctl --version`, `validate`, `plugins` and searches whose
 // plugins need no LibTorch should not pay for it. The commands that do (lut,
-// export) are in nasctl-commands-torch (torch_commands.cpp).
+// export, train) are in nasctl-commands-torch (torch_commands.cpp).
 #pragma once
 
 #include <string>

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "command_lut.hpp"
+#include "command_train.hpp"
 #include "lazy_commands.hpp"
 #include "nasctl/error.hpp"
 
@@ -121,6 +122,8 @@ int main(int argc, char** argv) {
   auto* space_cmd = nasctl::cli::add_space_command(app, space_select);
   nasctl::cli::LutOptions lut;
   auto* lut_cmd = nasctl::cli::add_lut_command(app, lut);
+  nasctl::cli::TrainCommandOptions train;
+  auto* train_cmd = nasctl::cli::add_train_command(app, train);
 
   try {
     app.parse(argc, argv);
@@ -131,6 +134,7 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("[%H:%M:%S] %^%l%$ %v");
   search.no_progress = no_progress;
   lut.no_progress = no_progress;
+  train.no_progress = no_progress;
   for (int i = 0; i < argc; ++i) search.command_line += (i ? " " : "") + std::string(argv[i]);
 
   try {
@@ -140,6 +144,7 @@ int main(int argc, char** argv) {
     if (*plugins_cmd) return nasctl::cli::run_plugins_command(plugins);
     if (*space_cmd) return nasctl::cli::run_space_select_command(space_select);
     if (*lut_cmd) return nasctl::cli::run_lut_command_lazily(lut);
+    if (*train_cmd) return nasctl::cli::run_train_command_lazily(train);
     if (*export_cmd) {
       export_options.seed_given = export_seed->count() > 0;
       return nasctl::cli::run_export_command_lazily(export_options);

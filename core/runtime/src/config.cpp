@@ -210,6 +210,40 @@ void check_known_keys(const toml::table& table, const std::vector<std::string>& 
   }
 }
 
+// A learning rate must be > 0, which ConfigKey's inclusive ranges cannot say.
+void check_positive_lr(const PluginConfig& keys) {
+  if (keys.has("lr") && !(keys.get_double("lr") > 0))
+    keys.fail("lr", "must be > 0; fix: give a positive learning rate, e.g. lr = 0.05");
+}
+
+// [train] and its [[train.phases]] (docs/train.md).
+TrainSection read_train(const toml::table& train, const RunConfig& config, const Origin& origin) {
+  TrainSection section;
+  section.where = origin.where(train, "train");
+  section.keys = read_core_table(train, "train", core_table("train"), config, origin, {"phases"});
+  check_positive_lr(section.keys);
+  if (const toml::node* phases = train.get("phases")) {
+    const toml::array* array = phases->as_array();
+    if (!array || !array->is_array_of_tables() || array->empty())
+      fail(origin.where(*phases, "train.phases"), "train.phases",
+           "expected one or more [[train.phases]] tables; fix: write each phase as a [[train.phases]] table with "
+           "elastic = [...] and epochs = N");
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const std::string path = "train.phases[" + std::to_string(i) + "]";
+      section.phases.push_back(
+          read_core_table(*array->get(i)->as_table(), path, core_table("train.phases"), config, origin));
+      check_positive_lr(section.phases.back());
+    }
+  }
+  const bool has_epochs = section.keys.has("epochs");
+  if (has_epochs && !section.phases.empty())
+    section.keys.fail("epochs", "is given together with [[train.phases]], which have their own epochs; fix: remove "
+                                "epochs, or the phases");
+  if (!has_epochs && section.phases.empty())
+    fail(section.where, "train.epochs", "is required (or [[train.phases]]); fix: add epochs = N to [train]");
+  return section;
+}
+
 RunConfig build(toml::table root, const std::string& name, const std::string& base_dir,
                 const std::vector<std::string>& overrides) {
   Origin origin{name, {}};
@@ -222,7 +256,7 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
   // misspelt table name gets its did-you-mean here.
   std::vector<std::string> tables = plugin_section_names();
   for (const auto& t : core_tables())
-    if (!t.path.empty()) tables.push_back(t.path);
+    if (!t.path.empty() && t.path.find('.') == std::string::npos) tables.push_back(t.path);
   std::vector<std::string> top_level = tables;
   for (const auto& k : core_table("").keys) top_level.push_back(k.name);
   check_known_keys(root, top_level, "", origin);
@@ -232,8 +266,14 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
 
   const toml::table* space = table_at(root, "space", origin, true);
   config.space = read_plugin_section(*space, "space", "space", where_of_table(*space, "space", origin), config, origin);
-  const toml::table* search = table_at(root, "search", origin, true);
-  config.search = read_plugin_section(*search, "search", "search", where_of_table(*search, "search", origin), config, origin);
+  if (const toml::table* train = table_at(root, "train", origin, false)) config.train = read_train(*train, config, origin);
+  // A config with [train] and no [search] only trains: what a search needs
+  // besides the space is then not asked for.
+  config.searches = !config.train || root.get("search") != nullptr;
+  if (config.searches) {
+    const toml::table* search = table_at(root, "search", origin, true);
+    config.search = read_plugin_section(*search, "search", "search", where_of_table(*search, "search", origin), config, origin);
+  }
   if (const toml::table* accuracy = table_at(root, "accuracy", origin, false)) {
     std::string instance = "accuracy";
     if (const toml::node* name_node = accuracy->get("name")) {
@@ -265,13 +305,16 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
       config.hardware.push_back(read_plugin_section(t, path, *instance, where, config, origin));
     }
   }
-  if (config.hardware.empty() && !config.accuracy)
+  if (config.searches && config.hardware.empty() && !config.accuracy)
     fail(name, "hardware", "no metric provider configured; fix: add a [[hardware]] table or an [accuracy] table");
 
+  // A training-only config may leave the objectives out; given, they are checked.
+  const toml::array no_objectives;
   const toml::node* objectives = root.get("objectives");
+  if (!objectives && !config.searches) objectives = &no_objectives;
   if (!objectives) fail(name, "objectives", "is required; fix: add [[objectives]] with metric = \"<instance>.<metric>\" and goal = \"min\" or \"max\"");
   const toml::array* obj_array = objectives->as_array();
-  if (!obj_array || !obj_array->is_array_of_tables() || obj_array->empty())
+  if (objectives != &no_objectives && (!obj_array || !obj_array->is_array_of_tables() || obj_array->empty()))
     fail(origin.where(*objectives, "objectives"), "objectives", "expected one or more [[objectives]] tables; fix: add [[objectives]] with metric = \"<instance>.<metric>\" and goal = \"min\" or \"max\"");
   for (std::size_t i = 0; i < obj_array->size(); ++i) {
     const toml::table& t = *obj_array->get(i)->as_table();
@@ -314,7 +357,7 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
       if (!(config.budget_seconds > 0)) keys.fail("seconds", "must be > 0; fix: give a positive number of seconds, or remove the key");
     }
   }
-  if (config.budget_evaluations == 0 && config.budget_seconds == 0)
+  if (config.searches && config.budget_evaluations == 0 && config.budget_seconds == 0)
     fail(name, "budget", "no budget; fix: add [budget] with evaluations = N and/or seconds = S");
 
   if (const toml::table* run = table_at(root, "run", origin, false)) {

@@ -64,6 +64,88 @@ std::vector<CoreTable> declare() {
                        "Extra plugin folders (or `.so` files), searched after the built-in folder and "
                        "`NAS_PLUGIN_PATH`; relative paths resolve against the config file's folder. A folder that "
                        "does not exist is an error")}});
+  tables.push_back(CoreTable{
+      "train", false, "`[train]` (`nasctl train`; docs/train.md)",
+      "Trains the [space]'s super-network. A config with [train] and no [search] only trains; give either "
+      "`epochs` (one phase, every variable elastic) or [[train.phases]].",
+      {ConfigKey::string("dataset", "fashion-mnist",
+                         "\"fashion-mnist\" (Debian's dataset-fashion-mnist). Image folders need Once-for-All's "
+                         "training transform, which nasctl does not have yet"),
+       ConfigKey::string("fashion_mnist_folder", "/usr/share/datasets/fashion-mnist",
+                         "Where the Fashion-MNIST idx files are"),
+       ConfigKey::integer("validation_split", 10000,
+                          "Training images set aside (seeded by split_seed) as the validation split; the rest are "
+                          "trained on")
+           .at_least(1),
+       ConfigKey::integer("split_seed", 0, "Seed of the validation split (as the `supernet` source's)").at_least(0),
+       ConfigKey::integer("train_images", 0,
+                          "Train on a seeded subset of this many training images (quick runs, tests); 0: all")
+           .at_least(0),
+       ConfigKey::integer("validation_images", 0,
+                          "Images of the validation split each epoch's top-1 is measured on (a seeded subset); 0: all")
+           .at_least(0),
+       ConfigKey::integer("calibration_images", 2000,
+                          "Training images the batch norms of the validated sub-networks are re-calibrated on "
+                          "(Once-for-All: 2000)")
+           .at_least(1),
+       ConfigKey::integer("calibration_batch", 200, "Images per re-calibration batch (Once-for-All: 200)").at_least(1),
+       ConfigKey::optional("epochs", ConfigType::Int,
+                           "Epochs of a single phase in which every variable is elastic (instead of [[train.phases]])")
+           .at_least(1),
+       ConfigKey::integer("batch_size", 64, "Images per step; at most the number of training images").at_least(1),
+       ConfigKey::choice("sampler", "spos", {"spos", "sandwich"},
+                         "Sub-networks per step: \"spos\" one drawn uniformly (single-path one-shot), \"sandwich\" "
+                         "the largest, the smallest and random_per_step random ones, gradients accumulated"),
+       ConfigKey::integer("random_per_step", 2, "sandwich: random sub-networks per step besides the largest and the "
+                                                "smallest (BigNAS, OFA: 2)")
+           .at_least(0),
+       ConfigKey::boolean("distillation", true,
+                          "sandwich: in-place distillation, every sub-network but the largest learns the largest's "
+                          "detached soft outputs (soft cross-entropy) instead of the labels"),
+       ConfigKey::choice("optimizer", "sgd", {"sgd", "adamw"}, "\"sgd\" (with momentum) or \"adamw\""),
+       ConfigKey::real("lr", 0.05, "Peak learning rate (> 0); phases may set their own").at_least(0),
+       ConfigKey::real("warmup_epochs", 0.0,
+                       "Linear warm-up from 0 to lr at the start of each phase, in epochs (fractions allowed); then "
+                       "a cosine decay to 0, per step")
+           .at_least(0),
+       ConfigKey::real("momentum", 0.9, "sgd: momentum").at_least(0).at_most(0.999),
+       ConfigKey::boolean("nesterov", true, "sgd: Nesterov momentum"),
+       ConfigKey::real("beta1", 0.9, "adamw: first moment decay").at_least(0).at_most(0.999999),
+       ConfigKey::real("beta2", 0.999, "adamw: second moment decay").at_least(0).at_most(0.999999),
+       ConfigKey::real("weight_decay", 3e-5,
+                       "Weight decay of convolution and linear weights (and elastic kernel matrices); never of "
+                       "batch-norm parameters or biases")
+           .at_least(0),
+       ConfigKey::real("label_smoothing", 0.1, "Label smoothing of the cross-entropy (Once-for-All: 0.1)")
+           .at_least(0)
+           .at_most(0.999),
+       ConfigKey::integer("crop_padding", 2,
+                          "Augmentation: random crop of the image padded by this many pixels on every side (0: none)")
+           .at_least(0)
+           .at_most(16),
+       ConfigKey::boolean("flip", true, "Augmentation: random horizontal flip"),
+       ConfigKey::integer("seed", 0,
+                          "Seed of the initial weights, the epoch order, the sub-networks drawn and the augmentation")
+           .at_least(0),
+       ConfigKey::choice("device", "cpu", {"cpu", "cuda"},
+                         "\"cpu\", or \"cuda\" (needs nasctl built against a CUDA LibTorch and a GPU)"),
+       ConfigKey::integer("threads", 1,
+                          "LibTorch threads (0: LibTorch's default). Results on the CPU are reproducible for a fixed "
+                          "seed and thread count")
+           .at_least(0),
+       ConfigKey::boolean("bf16", false, "cuda: forward passes under bfloat16 autocast"),
+       ConfigKey::boolean("channels_last", false, "Images (and so activations) in channels-last memory order")}});
+  tables.push_back(CoreTable{
+      "train.phases", true, "`[[train.phases]]` (optional: progressive shrinking)",
+      "Phases run in order, each with its own learning-rate schedule; a variable not elastic in a phase is held at "
+      "its largest choice.",
+      {ConfigKey::needed("elastic", ConfigType::StringList,
+                         "Variables drawn in this phase: a name (\"ks3\"), a family (\"ks\": ks0, ks1, ...), "
+                         "optionally \":N\" for its N largest choices (\"d:2\"); [] trains the largest only"),
+       ConfigKey::needed("epochs", ConfigType::Int, "Epochs of the phase").at_least(1),
+       ConfigKey::optional("lr", ConfigType::Float, "Peak learning rate of the phase (> 0); default: [train] lr"),
+       ConfigKey::optional("warmup_epochs", ConfigType::Float, "Warm-up of the phase; default: [train] warmup_epochs")
+           .at_least(0)}});
   return tables;
 }
 

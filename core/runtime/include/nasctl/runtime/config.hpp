@@ -23,6 +23,16 @@ struct PluginSection {
   PluginConfig raw;        // the user's keys, before validation (where filled)
 };
 
+// The [train] table of a config that trains a super-network (`nasctl
+// train`), with its [[train.phases]], each checked against its declaration
+// (core_keys.cpp). Phase variable names are checked against the space by
+// `nasctl train` (the space is a plugin, loaded there).
+struct TrainSection {
+  std::string where;                 // file:line:col of [train]
+  PluginConfig keys;                 // every key of [train], defaults filled
+  std::vector<PluginConfig> phases;  // [[train.phases]], in order; empty: one phase of `epochs`
+};
+
 struct RunConfig {
   std::string file;        // the config file, or "<embedded default>"
   std::string base_dir;    // relative paths resolve against it
@@ -42,6 +52,11 @@ struct RunConfig {
   std::size_t batch = 0;               // 0: the strategy's preference
   std::vector<std::string> plugin_paths;
   std::string resolved_toml;           // the whole config after overrides, as TOML
+  std::optional<TrainSection> train;   // [train]: a config `nasctl train` runs
+  // Whether the config can search: it has [search] (then objectives, a
+  // budget and a metric provider are required too), or no [train] at all. A
+  // config with [train] and no [search] only trains.
+  bool searches = true;
 };
 
 // Parses and checks the structure (top-level keys, types, required tables).

@@ -1,0 +1,305 @@
+// `nasctl train`: the config's [train] table turned into a training run of
+// the [space]'s super-network (nasctl::train), with its run folder, the
+// progress line on stderr and a summary per epoch. Every check a user can
+// fail is made before the first step, each one line naming the key.
+#include "command_train.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "nasctl/atomic_file.hpp"
+#include "nasctl/datasets/fashion_mnist.hpp"
+#include "nasctl/datasets/subset.hpp"
+#include "nasctl/error.hpp"
+#include "nasctl/runtime/config.hpp"
+#include "nasctl/runtime/run_dir.hpp"
+#include "nasctl/runtime/run_loop.hpp"
+#include "nasctl/runtime/session.hpp"
+#include "nasctl/torch/latency.hpp"
+#include "nasctl/train/elastic.hpp"
+#include "nasctl/train/trainer.hpp"
+#include "nasctl/weight_sharing.hpp"
+
+namespace nasctl::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// The keys that make a run the run it is: the space's, and [train]'s but
+// where it runs (device, threads), which may change between sessions.
+std::map<std::string, std::string> identity_of(const runtime::RunConfig& config) {
+  std::map<std::string, std::string> identity{{"space.plugin", config.space.plugin}};
+  for (const auto& [key, entry] : config.space.raw.entries()) identity["space." + key] = to_toml(entry.value);
+  for (const auto& [key, entry] : config.train->keys.entries()) {
+    if (key == "device" || key == "threads") continue;
+    identity["train." + key] = to_toml(entry.value);
+  }
+  for (std::size_t i = 0; i < config.train->phases.size(); ++i)
+    for (const auto& [key, entry] : config.train->phases[i].entries())
+      identity["train.phases[" + std::to_string(i) + "]." + key] = to_toml(entry.value);
+  return identity;
+}
+
+train::TrainOptions options_of(const runtime::TrainSection& section) {
+  const PluginConfig& k = section.keys;
+  train::TrainOptions o;
+  o.sampler = k.get_string("sampler") == "sandwich" ? train::Sampler::Sandwich : train::Sampler::Spos;
+  o.random_per_step = k.get_int("random_per_step");
+  o.distillation = k.get_bool("distillation");
+  o.batch_size = k.get_int("batch_size");
+  o.optimiser = k.get_string("optimizer") == "adamw" ? train::OptimiserKind::AdamW : train::OptimiserKind::Sgd;
+  o.momentum = k.get_double("momentum");
+  o.nesterov = k.get_bool("nesterov");
+  o.beta1 = k.get_double("beta1");
+  o.beta2 = k.get_double("beta2");
+  o.weight_decay = k.get_double("weight_decay");
+  o.label_smoothing = k.get_double("label_smoothing");
+  o.crop_padding = k.get_int("crop_padding");
+  o.flip = k.get_bool("flip");
+  o.validation_images = k.get_int("validation_images");
+  o.calibration_images = k.get_int("calibration_images");
+  o.calibration_batch = k.get_int("calibration_batch");
+  o.seed = static_cast<uint64_t>(k.get_int("seed"));
+  o.device = k.get_string("device");
+  o.threads = k.get_int("threads");
+  o.bf16 = k.get_bool("bf16");
+  o.channels_last = k.get_bool("channels_last");
+  if (section.phases.empty()) {
+    train::Phase phase;
+    phase.elastic = {};
+    phase.epochs = k.get_int("epochs");
+    phase.lr = k.get_double("lr");
+    phase.warmup_epochs = k.get_double("warmup_epochs");
+    o.phases.push_back(phase);
+  }
+  for (const PluginConfig& p : section.phases) {
+    train::Phase phase;
+    phase.elastic = p.get_strings("elastic");
+    phase.epochs = p.get_int("epochs");
+    phase.lr = p.has("lr") ? p.get_double("lr") : k.get_double("lr");
+    phase.warmup_epochs = p.has("warmup_epochs") ? p.get_double("warmup_epochs") : k.get_double("warmup_epochs");
+    o.phases.push_back(phase);
+  }
+  return o;
+}
+
+// The checks that need the space: its face, and each phase's variables.
+void check_against_space(const runtime::Session& session, train::TrainOptions& options) {
+  const runtime::RunConfig& config = session.config;
+  if (!dynamic_cast<const WeightSharing*>(session.space.get()))
+    throw ConfigError(config.space.where + ": key 'space.plugin': space '" + config.space.plugin +
+                      "' has no weight-sharing super-network (it does not implement nasctl::WeightSharing), so there "
+                      "is nothing to train; fix: use a space with one, e.g. ofa-mobilenetv3 or hurricane");
+  const train::ElasticSpace elastic(*session.space);
+  if (config.train->phases.empty()) {
+    // A single phase: every variable elastic.
+    options.phases.front().elastic.clear();
+    for (const auto& var : session.space->variables()) options.phases.front().elastic.push_back(var.name);
+    return;
+  }
+  for (std::size_t i = 0; i < config.train->phases.size(); ++i) {
+    try {
+      elastic.phase(options.phases[i].elastic);
+    } catch (const Error& e) {
+      config.train->phases[i].fail("elastic", e.what());
+    }
+  }
+}
+
+train::TrainData open_data(const runtime::TrainSection& section, const train::TrainOptions& options) {
+  const PluginConfig& k = section.keys;
+  if (k.get_string("dataset") != "fashion-mnist")
+    k.fail("dataset", "'" + k.get_string("dataset") +
+                          "': training on image folders needs Once-for-All's training transform (random resized crop "
+                          "+ flip), which nasctl does not have yet (only the evaluation transform); fix: use dataset "
+                          "= \"fashion-mnist\"");
+  datasets::FashionMnistOptions fashion_options;
+  fashion_options.folder = k.get_path("fashion_mnist_folder");
+  fashion_options.validation_size = static_cast<std::size_t>(k.get_int("validation_split"));
+  fashion_options.split_seed = static_cast<uint64_t>(k.get_int("split_seed"));
+  datasets::FashionMnist fashion;
+  try {
+    fashion = datasets::open_fashion_mnist(fashion_options);
+  } catch (const Error& e) {
+    k.fail(fashion_options.validation_size >= 60000 ? "validation_split" : "fashion_mnist_folder", e.what());
+  }
+  train::TrainData data;
+  data.train = fashion.train;
+  data.validation = fashion.validation;
+  const auto available = static_cast<int64_t>(fashion.train->size());
+  if (const int64_t subset = k.get_int("train_images"); subset > 0) {
+    if (subset > available)
+      k.fail("train_images", std::to_string(subset) + " is more than the " + std::to_string(available) +
+                                 " training images; fix: give at most " + std::to_string(available) + ", or 0 for all");
+    data.train = datasets::seeded_subset(fashion.train, static_cast<std::size_t>(subset), options.seed);
+  }
+  const auto train_images = static_cast<int64_t>(data.train->size());
+  if (options.batch_size > train_images)
+    k.fail("batch_size", std::to_string(options.batch_size) + " is larger than the " + std::to_string(train_images) +
+                             " training images, so an epoch would have no step; fix: give at most " +
+                             std::to_string(train_images));
+  if (options.calibration_images > train_images)
+    k.fail("calibration_images", std::to_string(options.calibration_images) + " is more than the " +
+                                     std::to_string(train_images) + " training images; fix: give at most " +
+                                     std::to_string(train_images));
+  if (options.validation_images > static_cast<int64_t>(data.validation->size()))
+    k.fail("validation_images", std::to_string(options.validation_images) + " is more than the " +
+                                    std::to_string(data.validation->size()) +
+                                    " images of the validation split; fix: give at most that, or 0 for all");
+  data.resolution = 28;
+  data.pad_value = -datasets::kFashionMnistMean / datasets::kFashionMnistStd;
+  data.description = data.train->description();
+  return data;
+}
+
+void check_device(const runtime::TrainSection& section, const train::TrainOptions& options) {
+  const PluginConfig& k = section.keys;
+  if (options.bf16 && options.device != "cuda")
+    k.fail("bf16", "bfloat16 autocast is for device = \"cuda\"; fix: set device = \"cuda\" or bf16 = false");
+  if (options.device != "cuda") return;
+  const std::string why = libtorch::cuda_unavailable_reason();
+  if (!why.empty()) k.fail("device", "\"cuda\" cannot be used: " + why);
+}
+
+std::string duration_text(double seconds) {
+  const auto s = static_cast<long long>(std::llround(std::max(0.0, seconds)));
+  char text[32];
+  if (s >= 3600) std::snprintf(text, sizeof text, "%lldh%02lldm", s / 3600, (s / 60) % 60);
+  else std::snprintf(text, sizeof text, "%lldm%02llds", s / 60, s % 60);
+  return text;
+}
+
+// The progress line: redrawn in place on a terminal, otherwise (or with
+// --no-progress) a line at most every 10 s.
+class ProgressLine {
+ public:
+  ProgressLine(bool no_progress, int64_t steps_left) : redraw_(!no_progress && ::isatty(STDERR_FILENO)), left_(steps_left) {}
+
+  void step(const train::StepReport& r) {
+    ++done_;
+    const auto now = Clock::now();
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double since = std::chrono::duration<double>(now - last_).count();
+    if (since < (redraw_ ? 0.2 : 10.0) && r.step != r.steps) return;
+    last_ = now;
+    const double per_step = elapsed / static_cast<double>(done_);
+    const double in_epoch = std::chrono::duration<double>(now - epoch_start_).count();
+    const double images_per_second = in_epoch > 0 ? static_cast<double>(r.images) / in_epoch : 0.0;
+    char line[256];
+    std::snprintf(line, sizeof line, "epoch %lld/%lld step %lld/%lld  loss %.4f  acc %.1f%%  %.0f img/s  lr %.4g  ETA %s",
+                  static_cast<long long>(r.epoch), static_cast<long long>(r.epochs), static_cast<long long>(r.step),
+                  static_cast<long long>(r.steps), r.loss, r.train_top1, images_per_second, r.lr,
+                  duration_text(per_step * static_cast<double>(left_ - done_)).c_str());
+    if (redraw_) std::fprintf(stderr, "\r%s\x1b[K", line);
+    else std::fprintf(stderr, "%s\n", line);
+    std::fflush(stderr);
+  }
+  void epoch_started() { epoch_start_ = Clock::now(); }
+  void end_line() {
+    if (redraw_) std::fprintf(stderr, "\r\x1b[K");
+  }
+
+ private:
+  bool redraw_;
+  int64_t left_;
+  int64_t done_ = 0;
+  Clock::time_point start_ = Clock::now(), last_ = Clock::time_point{}, epoch_start_ = Clock::now();
+};
+
+}  // namespace
+
+int run_train_command(const TrainCommandOptions& options) {
+  if (options.stop_after_epochs < 0)
+    throw ConfigError("--stop-after-epochs " + std::to_string(options.stop_after_epochs) +
+                      ": not a number of epochs; fix: give 1 or more (0: no limit)");
+  const bool resume = !options.resume_dir.empty();
+  if (resume && !options.out_dir.empty() && fs::absolute(options.out_dir) != fs::absolute(options.resume_dir))
+    throw ConfigError("-o " + options.out_dir + " and --resume " + options.resume_dir +
+                      ": a resumed run stays in its folder; fix: drop -o");
+  if (resume && !fs::exists(fs::path(options.resume_dir) / train::kStateFile))
+    throw ConfigError("--resume " + options.resume_dir + ": holds no " + std::string(train::kStateFile) +
+                      ", so there is no training run to continue; fix: give the folder of a run nasctl train wrote");
+  if (!resume && options.config.config_file.empty())
+    throw ConfigError("nasctl train: no config; fix: give -c FILE with [space] and [train] (docs/train.md)");
+
+  runtime::RunConfig config = resume && options.config.config_file.empty()
+                                  ? runtime::load_run_config(options.resume_dir, options.config.overrides)
+                                  : load_config(options.config);
+  if (!config.train)
+    throw ConfigError(config.file + ": key 'train': is required to train; fix: add a [train] table (docs/train.md)");
+  const runtime::TrainSection& section = *config.train;
+  train::TrainOptions train_options = options_of(section);
+  train_options.identity = identity_of(config);
+  train_options.stop_after_epochs = options.stop_after_epochs;
+  check_device(section, train_options);
+
+  // The space alone: a training config may also search, and its providers
+  // are not needed here.
+  runtime::RunConfig space_only = config;
+  space_only.hardware.clear();
+  space_only.accuracy.reset();
+  space_only.objectives.clear();
+  space_only.objective_where.clear();
+  space_only.constraints.clear();
+  space_only.constraint_where.clear();
+  const auto session = runtime::open_session(std::move(space_only), false);
+  check_against_space(*session, train_options);
+  const train::TrainData data = open_data(section, train_options);
+
+  const std::string out_dir = resume ? options.resume_dir : (options.out_dir.empty() ? config.out : options.out_dir);
+  if (!resume) {
+    if (fs::exists(fs::path(out_dir) / train::kStateFile))
+      throw ConfigError("-o " + out_dir + ": already holds a training run; fix: continue it with --resume " + out_dir +
+                        ", or train into another folder");
+    std::error_code error;
+    fs::create_directories(out_dir, error);
+    if (error || !fs::is_directory(out_dir))
+      throw ConfigError("-o " + out_dir + ": cannot create the folder (" + error.message() +
+                        "); fix: choose a folder you can write");
+    write_file_atomically(runtime::run_config_path(out_dir), runtime::config_file_text(config), "the run's config");
+  }
+
+  int64_t epochs_total = 0;
+  for (const auto& p : train_options.phases) epochs_total += p.epochs;
+  spdlog::info("training the {} ({} phase(s), {} epochs) on {}; run folder {}",
+               dynamic_cast<const WeightSharing&>(*session->space).supernet_name(), train_options.phases.size(),
+               epochs_total, data.description, out_dir);
+
+  const int64_t steps_per_epoch = static_cast<int64_t>(data.train->size()) / train_options.batch_size;
+  ProgressLine progress(options.no_progress, steps_per_epoch * epochs_total);
+  train::TrainCallbacks callbacks;
+  callbacks.on_step = [&](const train::StepReport& r) { progress.step(r); };
+  callbacks.on_epoch = [&](const train::EpochReport& r) {
+    progress.end_line();
+    spdlog::info("epoch {}/{} (phase {}): loss {:.4f}, train top-1 {:.2f}%, validation top-1 largest {:.2f}%, "
+                 "smallest {:.2f}%, {:.0f} images/s, {:.1f} s",
+                 r.epoch, epochs_total, r.phase, r.loss, r.train_top1, r.top1_largest, r.top1_smallest,
+                 r.images_per_second, r.seconds);
+    progress.epoch_started();  // validation and saving are not training time
+  };
+  const train::TrainSummary summary =
+      train::train_supernet(*session->space, data, train_options, out_dir, resume, callbacks);
+
+  const fs::path folder(out_dir);
+  if (summary.first_epoch > summary.epochs_total)
+    std::printf("%s: already trained (%lld of %lld epochs); nothing to do\n", out_dir.c_str(),
+                static_cast<long long>(summary.epochs_done), static_cast<long long>(summary.epochs_total));
+  else
+    std::printf("Trained epochs %lld..%lld of %lld: %s, %s, %s\n", static_cast<long long>(summary.first_epoch),
+                static_cast<long long>(summary.epochs_done), static_cast<long long>(summary.epochs_total),
+                (folder / train::kCheckpointFile).c_str(), (folder / train::kMetricsFile).c_str(),
+                (folder / train::kStateFile).c_str());
+  if (!summary.finished)
+    std::printf("Continue with: nasctl train --resume %s\n", out_dir.c_str());
+  return 0;
+}
+
+}  // namespace nasctl::cli

@@ -1,0 +1,66 @@
+// Which sub-networks a training step may use. Every decision variable's
+// choices are ordered from largest to smallest (numeric choices by value,
+// as Once-for-All's kernel, expand and depth; nominal choices, such as
+// HURRICANE's operators, by the multiply-accumulates of the network they
+// give), so "the largest sub-network", "the smallest" and "the variables not
+// yet elastic held at their largest" mean the same for every space. No
+// LibTorch here.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "nasctl/architecture.hpp"
+#include "nasctl/rng.hpp"
+#include "nasctl/train/options.hpp"
+
+namespace nasctl {
+class SearchSpace;
+}
+
+namespace nasctl::train {
+
+// For each variable, the choice indices a phase allows, largest first.
+struct PhaseChoices {
+  std::vector<std::vector<int>> allowed;
+};
+
+class ElasticSpace {
+ public:
+  // Orders every variable's choices. `space` must outlive this object.
+  explicit ElasticSpace(const SearchSpace& space);
+
+  const SearchSpace& space() const { return *space_; }
+  // Choice indices of variable `v`, largest first.
+  const std::vector<int>& order(std::size_t v) const { return order_[v]; }
+
+  // The choices a phase allows: the entries of `elastic` (Phase::elastic's
+  // syntax) may take their choices, every other variable only its largest.
+  // Throws nasctl::Error, one line naming the entry and the space's
+  // variables, for a name that is neither a variable nor a family of them,
+  // or a ":N" that is not 1 .. the number of choices.
+  PhaseChoices phase(const std::vector<std::string>& elastic) const;
+  // Every variable elastic with all its choices.
+  PhaseChoices all() const;
+
+  Architecture largest(const PhaseChoices& choices) const;
+  Architecture smallest(const PhaseChoices& choices) const;
+  // Each variable drawn uniformly from its allowed choices.
+  Architecture random(const PhaseChoices& choices, Rng& rng) const;
+
+  // "ks (ks0..ks19), e (e0..e19), d (d0..d4), r": for messages.
+  std::string variables_text() const;
+
+ private:
+  const SearchSpace* space_;
+  std::vector<std::vector<int>> order_;
+};
+
+// The sub-networks of one step, in the order they are trained: SPOS one
+// random one; sandwich the largest, the smallest, then `random_count` random
+// ones (the largest first, so the others can learn from its outputs). All
+// canonical (SearchSpace::canonicalize).
+std::vector<Architecture> step_architectures(const ElasticSpace& space, const PhaseChoices& choices, Sampler sampler,
+                                             int64_t random_count, Rng& rng);
+
+}  // namespace nasctl::train

@@ -1,0 +1,296 @@
+// The training loop: options checked, the super-network made (or restored
+// from train_state.pt), then phase by phase, epoch by epoch, step by step;
+// each epoch ends with validation and the run folder's files replaced whole.
+#include "nasctl/train/trainer.hpp"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/core/GradMode.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include "augmentation.hpp"
+#include "autocast.hpp"
+#include "losses.hpp"
+#include "metrics_log.hpp"
+#include "nasctl/datasets/dataset.hpp"
+#include "nasctl/datasets/subset.hpp"
+#include "nasctl/error.hpp"
+#include "nasctl/search_space.hpp"
+#include "nasctl/supernet/checkpoint.hpp"
+#include "nasctl/supernet/super_network.hpp"
+#include "nasctl/torch/latency.hpp"
+#include "nasctl/train/elastic.hpp"
+#include "nasctl/train/optimiser.hpp"
+#include "nasctl/train/schedule.hpp"
+#include "nasctl/weight_sharing.hpp"
+#include "seeds.hpp"
+#include "train_state.hpp"
+#include "validation.hpp"
+
+namespace nasctl::train {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void check_options(const TrainOptions& o, const TrainData& data) {
+  if (o.phases.empty()) throw Error("training has no phases; fix: give epochs, or at least one phase");
+  for (std::size_t i = 0; i < o.phases.size(); ++i) {
+    const Phase& p = o.phases[i];
+    const std::string which = "phase " + std::to_string(i + 1);
+    if (p.epochs < 1) throw Error(which + ": epochs " + std::to_string(p.epochs) + "; fix: give 1 or more");
+    if (!(p.lr > 0.0) || !std::isfinite(p.lr))
+      throw Error(which + ": learning rate " + std::to_string(p.lr) + " is not > 0; fix: give a positive lr");
+    if (!(p.warmup_epochs >= 0.0) || p.warmup_epochs > static_cast<double>(p.epochs))
+      throw Error(which + ": warm-up of " + std::to_string(p.warmup_epochs) + " epochs in a phase of " +
+                  std::to_string(p.epochs) + "; fix: give 0 .. the phase's epochs");
+  }
+  const auto train_images = static_cast<int64_t>(data.train->size());
+  if (o.batch_size < 1) throw Error("batch size " + std::to_string(o.batch_size) + "; fix: give 1 or more");
+  if (o.batch_size > train_images)
+    throw Error("batch size " + std::to_string(o.batch_size) + " is larger than the " + std::to_string(train_images) +
+                " training images, so an epoch would have no step; fix: give a batch size of at most " +
+                std::to_string(train_images));
+  if (o.calibration_images < 1 || o.calibration_images > train_images)
+    throw Error("calibration images " + std::to_string(o.calibration_images) + " of " +
+                std::to_string(train_images) + " training images; fix: give 1 .. " + std::to_string(train_images));
+  if (o.validation_images < 0 || o.validation_images > static_cast<int64_t>(data.validation->size()))
+    throw Error("validation images " + std::to_string(o.validation_images) + " of a validation split of " +
+                std::to_string(data.validation->size()) + "; fix: give 0 (all) .. " +
+                std::to_string(data.validation->size()));
+  if (o.crop_padding < 0) throw Error("crop padding " + std::to_string(o.crop_padding) + "; fix: give 0 or more");
+  if (o.random_per_step < 0)
+    throw Error("random sub-networks per step " + std::to_string(o.random_per_step) + "; fix: give 0 or more");
+  if (o.device != "cpu" && o.device != "cuda")
+    throw Error("device '" + o.device + "'; fix: use \"cpu\" or \"cuda\"");
+  if (o.device == "cuda") {
+    const std::string why = libtorch::cuda_unavailable_reason();
+    if (!why.empty()) throw Error("device \"cuda\" cannot be used: " + why);
+  }
+  if (o.bf16 && o.device != "cuda")
+    throw Error("bf16 autocast is for device \"cuda\"; fix: set device = \"cuda\" or bf16 = false");
+}
+
+// A sub-network activated once per architecture (lowering and binding cost
+// more than a small network's step); the map is bounded because SPOS draws
+// from spaces of billions.
+class Activations {
+ public:
+  explicit Activations(const supernet::SuperNetwork& net) : net_(net) {}
+  supernet::SubNetwork& get(const Architecture& arch) {
+    auto it = subs_.find(arch);
+    if (it != subs_.end()) return it->second;
+    if (subs_.size() >= 256) subs_.clear();
+    return subs_.emplace(arch, net_.activate(arch)).first->second;
+  }
+
+ private:
+  const supernet::SuperNetwork& net_;
+  std::map<Architecture, supernet::SubNetwork> subs_;
+};
+
+// The tensors themselves, detached (write_checkpoint copies them to the CPU).
+supernet::StateDict detached(const supernet::StateDict& held) {
+  supernet::StateDict out;
+  for (const std::string& name : held.names()) out.set(name, held.at(name).detach());
+  return out;
+}
+
+}  // namespace
+
+TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, const TrainOptions& options,
+                            const std::string& out_dir, bool resume, const TrainCallbacks& callbacks) {
+  if (!dynamic_cast<const WeightSharing*>(&space))
+    throw Error("the search space has no weight-sharing super-network (it does not implement nasctl::WeightSharing); "
+                "fix: train a space that has one, e.g. ofa-mobilenetv3 or hurricane");
+  check_options(options, data);
+  if (options.threads > 0) at::set_num_threads(static_cast<int>(options.threads));
+
+  const ElasticSpace elastic(space);
+  std::vector<PhaseChoices> phase_choices;
+  for (std::size_t i = 0; i < options.phases.size(); ++i) {
+    try {
+      phase_choices.push_back(elastic.phase(options.phases[i].elastic));
+    } catch (const Error& e) {
+      throw Error("phase " + std::to_string(i + 1) + ": " + e.what());
+    }
+  }
+  const PhaseChoices everything = elastic.all();
+  const Architecture largest = elastic.largest(everything), smallest = elastic.smallest(everything);
+  for (const Architecture* arch : {&largest, &smallest}) {
+    const TensorShape input = space.lower(*arch).input;
+    if (input.height != data.resolution || input.width != data.resolution)
+      throw Error("the sub-network " + space.to_string(*arch) + " takes " + std::to_string(input.height) + " x " +
+                  std::to_string(input.width) + " images, but the training images are " +
+                  std::to_string(data.resolution) + " x " + std::to_string(data.resolution) +
+                  "; fix: give the space the dataset's resolution only (e.g. resolutions = [" +
+                  std::to_string(data.resolution) + "])");
+  }
+
+  const auto steps_per_epoch = static_cast<int64_t>(data.train->size()) / options.batch_size;
+  int64_t epochs_total = 0;
+  for (const Phase& p : options.phases) epochs_total += p.epochs;
+
+  const std::string state_path = (std::filesystem::path(out_dir) / kStateFile).string();
+  supernet::SuperNetwork net(space, detail::derived_seed(options.seed, detail::Purpose::Weights));
+  detail::Progress progress;
+  progress.identity = options.identity;
+  std::optional<detail::SavedState> saved;
+  if (resume) {
+    if (!std::filesystem::exists(state_path))
+      throw Error(state_path + ": no training state to resume; fix: give --resume the folder of a run nasctl train "
+                  "wrote (it holds " + std::string(kStateFile) + ")");
+    saved = detail::read_state(state_path);
+    const std::string difference = detail::identity_difference(saved->progress.identity, options.identity);
+    if (!difference.empty())
+      throw Error(state_path + ": the run was started with another config (" + difference +
+                  "); fix: resume with the config it started with (config.toml in the run folder), or start a new "
+                  "run in another folder");
+    net.load(saved->network, state_path);
+    progress.epochs_done = saved->progress.epochs_done;
+    progress.steps_done = saved->progress.steps_done;
+    progress.history = saved->progress.history;
+  }
+  net.to(options.device);
+  Optimiser optimiser(net, space, options);
+  if (saved) optimiser.load_state(saved->optimiser, state_path);
+  saved.reset();
+
+  detail::Scoring scoring;
+  scoring.calibration = datasets::seeded_subset(
+      data.train, static_cast<std::size_t>(options.calibration_images),
+      detail::derived_seed(options.seed, detail::Purpose::Validation, 0));
+  scoring.validation = options.validation_images == 0
+                           ? data.validation
+                           : datasets::seeded_subset(data.validation, static_cast<std::size_t>(options.validation_images),
+                                                     detail::derived_seed(options.seed, detail::Purpose::Validation, 1));
+  scoring.resolution = data.resolution;
+  scoring.calibration_batch = options.calibration_batch;
+  scoring.device = options.device;
+  scoring.channels_last = options.channels_last;
+
+  TrainSummary summary;
+  summary.epochs_total = epochs_total;
+  summary.first_epoch = progress.epochs_done + 1;
+  Activations activations(net);
+  const at::Device device(options.device);
+  const bool distil = options.sampler == Sampler::Sandwich && options.distillation;
+  int64_t trained_this_call = 0;
+  int64_t epoch = 0;  // 1-based over all phases
+  bool stopped = false;
+  for (std::size_t p = 0; p < options.phases.size() && !stopped; ++p) {
+    const Phase& phase = options.phases[p];
+    Schedule schedule;
+    schedule.peak = phase.lr;
+    schedule.total_steps = phase.epochs * steps_per_epoch;
+    schedule.warmup_steps = static_cast<int64_t>(std::llround(phase.warmup_epochs * static_cast<double>(steps_per_epoch)));
+    for (int64_t e = 0; e < phase.epochs; ++e) {
+      ++epoch;
+      if (epoch <= progress.epochs_done) continue;
+      if (options.stop_after_epochs > 0 && trained_this_call == options.stop_after_epochs) {
+        stopped = true;
+        break;
+      }
+      std::vector<std::size_t> order = datasets::seeded_draw(
+          data.train->size(), data.train->size(),
+          detail::derived_seed(options.seed, detail::Purpose::EpochOrder, static_cast<uint64_t>(epoch)));
+      order.resize(static_cast<std::size_t>(steps_per_epoch * options.batch_size));
+      datasets::BatchStream stream =
+          data.train->read(order, static_cast<std::size_t>(options.batch_size), data.resolution);
+
+      EpochReport report;
+      report.epoch = epoch;
+      report.phase = static_cast<int64_t>(p) + 1;
+      report.steps = steps_per_epoch;
+      double loss_sum = 0.0;
+      int64_t correct = 0, images = 0;
+      const auto start = Clock::now();
+      for (int64_t s = 1; s <= steps_per_epoch; ++s) {
+        std::optional<datasets::Batch> batch = stream.next();
+        at::Tensor x = batch->images;
+        if (options.crop_padding > 0 || options.flip) {
+          Rng augmentation = detail::derived_rng(options.seed, detail::Purpose::Augmentation,
+                                                 static_cast<uint64_t>(epoch), static_cast<uint64_t>(s));
+          x = detail::augment(x, options.crop_padding, options.flip, data.pad_value, augmentation);
+        }
+        x = x.to(device);
+        if (options.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+        const at::Tensor y = batch->labels.to(device);
+
+        Rng picks = detail::derived_rng(options.seed, detail::Purpose::SubNetworks, static_cast<uint64_t>(epoch),
+                                        static_cast<uint64_t>(s));
+        const std::vector<Architecture> archs =
+            step_architectures(elastic, phase_choices[p], options.sampler, options.random_per_step, picks);
+        report.lr = learning_rate(schedule, e * steps_per_epoch + (s - 1));
+
+        optimiser.zero_grad();
+        at::Tensor teacher;  // the largest's softmax, detached
+        for (std::size_t k = 0; k < archs.size(); ++k) {
+          supernet::SubNetwork& sub = activations.get(archs[k]);
+          sub.train(true);
+          at::Tensor logits;
+          {
+            const detail::Bf16Autocast autocast(options.bf16);
+            logits = sub.forward(x);
+          }
+          const at::Tensor loss = k > 0 && distil ? detail::soft_cross_entropy(logits, teacher)
+                                                  : detail::smoothed_cross_entropy(logits, y, options.label_smoothing);
+          if (k == 0) {
+            c10::NoGradGuard no_grad;
+            const at::Tensor plain = logits.detach().to(at::kFloat);
+            if (distil) teacher = at::softmax(plain, 1);
+            loss_sum += loss.item<double>();
+            correct += plain.argmax(1).eq(y).sum().item<int64_t>();
+            images += y.size(0);
+          }
+          loss.backward();
+        }
+        optimiser.step(report.lr);
+        ++progress.steps_done;
+        if (callbacks.on_step) {
+          StepReport step;
+          step.epoch = epoch;
+          step.epochs = epochs_total;
+          step.step = s;
+          step.steps = steps_per_epoch;
+          step.phase = report.phase;
+          step.lr = report.lr;
+          step.loss = loss_sum / static_cast<double>(s);
+          step.train_top1 = 100.0 * static_cast<double>(correct) / static_cast<double>(images);
+          step.images = images;
+          callbacks.on_step(step);
+        }
+      }
+      report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      report.loss = loss_sum / static_cast<double>(steps_per_epoch);
+      report.train_top1 = 100.0 * static_cast<double>(correct) / static_cast<double>(images);
+      report.images_per_second = report.seconds > 0 ? static_cast<double>(images) / report.seconds : 0.0;
+      report.top1_largest = detail::top1(net, largest, scoring);
+      report.top1_smallest = detail::top1(net, smallest, scoring);
+
+      // The checkpoint first, the state (the commit point of --resume) last:
+      // killed in between, a resume repeats this epoch from the previous
+      // state and writes the same checkpoint again.
+      progress.epochs_done = epoch;
+      progress.history.push_back(report);
+      const supernet::StateDict tensors = detached(net.state_dict());
+      const std::filesystem::path folder(out_dir);
+      supernet::write_checkpoint(tensors, (folder / kCheckpointFile).string());
+      detail::write_state(state_path, tensors, optimiser.state(), progress);
+      detail::write_metrics((folder / kMetricsFile).string(), progress.history);
+      ++trained_this_call;
+      if (callbacks.on_epoch) callbacks.on_epoch(report);
+    }
+  }
+  summary.epochs_done = progress.epochs_done;
+  summary.finished = progress.epochs_done == epochs_total;
+  summary.history = progress.history;
+  return summary;
+}
+
+}  // namespace nasctl::train

@@ -1,0 +1,241 @@
+// nasctl::train's pieces on the grey small-stem OFA super-network: which
+// sub-networks a step trains, what a phase holds fixed, the learning-rate
+// schedule, which tensors the optimiser decays, and that training on a
+// small fixed Fashion-MNIST subset lowers the loss.
+#include "torch_doctest.hpp"  // first: LibTorch's CHECK must not replace doctest's
+
+#include <c10/core/GradMode.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "nasctl/datasets/fashion_mnist.hpp"
+#include "nasctl/datasets/subset.hpp"
+#include "nasctl/error.hpp"
+#include "nasctl/supernet/super_network.hpp"
+#include "nasctl/train/elastic.hpp"
+#include "nasctl/train/optimiser.hpp"
+#include "nasctl/train/schedule.hpp"
+#include "nasctl/train/trainer.hpp"
+#include "nasctl/weight_sharing.hpp"
+#include "ofa_mobilenetv3.hpp"
+#include "plugin_config.hpp"
+#include "temp_dir.hpp"
+
+using namespace nasctl;
+using nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3;
+
+namespace {
+
+const std::map<std::string, ConfigValue> kGreyKeys{{"width", 0.35},
+                                                   {"classes", int64_t{10}},
+                                                   {"input_channels", int64_t{1}},
+                                                   {"stem", std::string("small")},
+                                                   {"resolutions", std::vector<int64_t>{28}}};
+
+bool is_family(const std::string& name, const std::string& family) {
+  return name.rfind(family, 0) == 0 && name.size() > family.size() &&
+         std::isdigit(static_cast<unsigned char>(name[family.size()]));
+}
+
+}  // namespace
+
+TEST_CASE("choices are ordered largest first: kernel 7 5 3 and expand 6 4 3 and depth 4 3 2") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const train::ElasticSpace elastic(*space);
+  CHECK(elastic.order(0) == std::vector<int>{2, 1, 0});                            // ks0: {3, 5, 7}
+  CHECK(elastic.order(OfaMobileNetV3::kEBase) == std::vector<int>{2, 1, 0});       // e0: {3, 4, 6}
+  CHECK(elastic.order(OfaMobileNetV3::kDBase) == std::vector<int>{2, 1, 0});       // d0: {2, 3, 4}
+  const Architecture largest = elastic.largest(elastic.all());
+  const Architecture smallest = elastic.smallest(elastic.all());
+  CHECK(count_cost(space->lower(largest)).macs > count_cost(space->lower(smallest)).macs);
+  CHECK(largest[OfaMobileNetV3::kDBase] == 2);
+  CHECK(smallest[OfaMobileNetV3::kDBase] == 0);
+}
+
+TEST_CASE("sandwich trains the largest then the smallest then n random sub-networks in every step and SPOS one") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const train::ElasticSpace elastic(*space);
+  const train::PhaseChoices all = elastic.all();
+  Rng rng(7);
+  std::set<Architecture> randoms;
+  for (int step = 0; step < 20; ++step) {
+    const auto archs = train::step_architectures(elastic, all, train::Sampler::Sandwich, 2, rng);
+    REQUIRE(archs.size() == 4);
+    CHECK(archs[0] == elastic.largest(all));
+    CHECK(archs[1] == elastic.smallest(all));
+    randoms.insert(archs[2]);
+    randoms.insert(archs[3]);
+    CHECK(train::step_architectures(elastic, all, train::Sampler::Spos, 2, rng).size() == 1);
+  }
+  // The random ones are drawn, not fixed.
+  CHECK(randoms.size() > 30);
+}
+
+TEST_CASE("a phase holds every variable it does not name at its largest choice") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const train::ElasticSpace elastic(*space);
+  const train::PhaseChoices kernel_only = elastic.phase({"ks"});
+  Rng rng(3);
+  std::set<int> kernels_seen;
+  for (int i = 0; i < 50; ++i) {
+    const Architecture arch = elastic.random(kernel_only, rng);
+    for (std::size_t v = 0; v < space->variables().size(); ++v) {
+      const std::string& name = space->variables()[v].name;
+      if (is_family(name, "ks")) kernels_seen.insert(arch[v]);
+      else CHECK_MESSAGE(arch[v] == elastic.order(v).front(), name << " is not at its largest");
+    }
+  }
+  CHECK(kernels_seen == std::set<int>{0, 1, 2});
+  // "d:2": depths 4 and 3 only; the kernels are back at 7.
+  const train::PhaseChoices two_depths = elastic.phase({"d:2"});
+  std::set<int> depths_seen;
+  for (int i = 0; i < 50; ++i) {
+    const Architecture arch = elastic.random(two_depths, rng);
+    for (int s = 0; s < OfaMobileNetV3::kStages; ++s) depths_seen.insert(arch[OfaMobileNetV3::kDBase + s]);
+    CHECK(arch[OfaMobileNetV3::kEBase] == 2);
+  }
+  CHECK(depths_seen == std::set<int>{1, 2});
+  // No elastic variable: the largest sub-network only.
+  CHECK(elastic.random(elastic.phase({}), rng) == elastic.largest(elastic.all()));
+}
+
+TEST_CASE("a phase naming a variable the space lacks is one line naming it and the space's variables") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const train::ElasticSpace elastic(*space);
+  try {
+    elastic.phase({"ks", "kernel"});
+    FAIL("no error");
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    CHECK(message.find("'kernel'") != std::string::npos);
+    CHECK(message.find("ks (ks0..ks19), e (e0..e19), d (d0..d4), r") != std::string::npos);
+    CHECK(message.find('\n') == std::string::npos);
+  }
+  CHECK_THROWS_AS(elastic.phase({"d:4"}), Error);  // d has 3 choices
+  CHECK_THROWS_AS(elastic.phase({"d:x"}), Error);
+}
+
+TEST_CASE("the learning rate warms up linearly and then follows a cosine down to zero") {
+  const train::Schedule schedule{0.1, 4, 14};
+  CHECK(train::learning_rate(schedule, 0) == doctest::Approx(0.025));
+  CHECK(train::learning_rate(schedule, 3) == doctest::Approx(0.1));
+  CHECK(train::learning_rate(schedule, 4) == doctest::Approx(0.1));      // cosine starts at the peak
+  CHECK(train::learning_rate(schedule, 9) == doctest::Approx(0.05));     // half-way through the decay
+  CHECK(train::learning_rate(schedule, 14) == doctest::Approx(0.0).epsilon(1e-12));
+  const train::Schedule no_warmup{0.2, 0, 10};
+  CHECK(train::learning_rate(no_warmup, 0) == doctest::Approx(0.2));
+}
+
+TEST_CASE("weight decay shrinks convolution and linear weights only and never batch norms or biases") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const auto& sharing = dynamic_cast<const WeightSharing&>(*space);
+  for (const auto kind : {train::OptimiserKind::Sgd, train::OptimiserKind::AdamW}) {
+    CAPTURE(static_cast<int>(kind));
+    supernet::SuperNetwork net(*space, 5);
+    train::TrainOptions options;
+    options.optimiser = kind;
+    options.momentum = 0.0;
+    options.weight_decay = 0.5;
+    train::Optimiser optimiser(net, *space, options);
+    std::map<std::string, at::Tensor> before;
+    const supernet::StateDict held = net.state_dict();
+    for (const std::string& name : held.names()) before[name] = held.at(name).detach().clone();
+    // A zero gradient everywhere: only the decay can change a tensor.
+    for (const std::string& name : optimiser.parameter_names())
+      held.at(name).mutable_grad() = at::zeros_like(held.at(name));
+    optimiser.step(1.0);
+
+    const std::vector<std::string> decayed = optimiser.decayed_names();
+    const std::vector<std::string> parameters = optimiser.parameter_names();
+    int decayed_seen = 0, kept_seen = 0, statistics = 0;
+    for (const SharedTensor& t : sharing.shared_tensors()) {
+      CAPTURE(t.name);
+      const at::Tensor now = held.at(t.name).detach();
+      const bool in_decayed = std::find(decayed.begin(), decayed.end(), t.name) != decayed.end();
+      const bool in_parameters = std::find(parameters.begin(), parameters.end(), t.name) != parameters.end();
+      switch (t.kind) {
+        case SharedTensorKind::ConvWeight:
+        case SharedTensorKind::LinearWeight:
+        case SharedTensorKind::KernelTransform:
+          CHECK(in_decayed);
+          // p <- p - lr * wd * p (SGD) or p * (1 - lr * wd) (AdamW): half of it.
+          CHECK(at::allclose(now, before[t.name] * 0.5, 1e-6, 1e-7));
+          ++decayed_seen;
+          break;
+        case SharedTensorKind::Bias:
+        case SharedTensorKind::BatchNormScale:
+        case SharedTensorKind::BatchNormShift:
+          CHECK(in_parameters);
+          CHECK_FALSE(in_decayed);
+          CHECK(at::equal(now, before[t.name]));
+          ++kept_seen;
+          break;
+        case SharedTensorKind::BatchNormMean:
+        case SharedTensorKind::BatchNormVariance:
+          CHECK_FALSE(in_parameters);  // statistics are not learned
+          CHECK(at::equal(now, before[t.name]));
+          ++statistics;
+          break;
+      }
+    }
+    CHECK(decayed_seen > 0);
+    CHECK(kept_seen > 0);
+    CHECK(statistics > 0);
+  }
+}
+
+TEST_CASE("SGD with Nesterov momentum steps as torch.optim.SGD does and its state restores exactly") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  supernet::SuperNetwork net(*space, 5);
+  train::TrainOptions options;
+  options.momentum = 0.9;
+  options.nesterov = true;
+  options.weight_decay = 0.0;
+  train::Optimiser optimiser(net, *space, options);
+  const std::string name = "classifier.linear.weight";
+  const at::Tensor w = net.state_dict().at(name);
+  const at::Tensor start = w.detach().clone();
+  const at::Tensor g = at::full_like(w, 0.5);
+  for (int i = 0; i < 2; ++i) {
+    optimiser.zero_grad();
+    w.mutable_grad() = g.clone();
+    optimiser.step(0.1);
+  }
+  // buf1 = g, step g + 0.9 g; buf2 = 0.9 g + g, step g + 0.9 * 1.9 g.
+  const at::Tensor expected = start - 0.1 * (g * 1.9) - 0.1 * (g * (1.0 + 0.9 * 1.9));
+  CHECK(at::allclose(w.detach(), expected, 1e-6, 1e-7));
+  const supernet::StateDict state = optimiser.state();
+  CHECK(at::allclose(state.at("optimiser." + name + ".first"), g * 1.9));
+  train::Optimiser restored(net, *space, options);
+  restored.load_state(state, "test");
+  CHECK(at::equal(restored.state().at("optimiser." + name + ".first"), state.at("optimiser." + name + ".first")));
+}
+
+TEST_CASE("training the largest sub-network lowers the loss on a small fixed Fashion-MNIST subset") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const datasets::FashionMnist fashion = datasets::open_fashion_mnist();
+  train::TrainData data;
+  data.train = datasets::seeded_subset(fashion.train, 128, 1);
+  data.validation = datasets::seeded_subset(fashion.validation, 100, 1);
+  data.resolution = 28;
+  data.pad_value = -datasets::kFashionMnistMean / datasets::kFashionMnistStd;
+  train::TrainOptions options;
+  options.phases = {train::Phase{{}, 3, 0.1, 0.0}};  // nothing elastic: the largest only
+  options.batch_size = 16;
+  options.calibration_images = 64;
+  options.calibration_batch = 64;
+  options.threads = 1;
+  test::TempDir dir("train-loss");
+  const train::TrainSummary summary = train::train_supernet(*space, data, options, dir.path().string(), false);
+  REQUIRE(summary.history.size() == 3);
+  CHECK(summary.finished);
+  INFO("losses: " << summary.history[0].loss << " " << summary.history[1].loss << " " << summary.history[2].loss);
+  // From about ln(10) = 2.30 at the start; a margin far wider than any
+  // rounding difference between machines.
+  CHECK(summary.history[0].loss > 1.9);
+  CHECK(summary.history[2].loss < summary.history[0].loss - 0.3);
+  CHECK(summary.history[2].train_top1 > summary.history[0].train_top1);
+}
