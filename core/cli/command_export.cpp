@@ -222,8 +222,9 @@ int run_export_command(const ExportOptions& options) {
   }
   model_export::export_model(network, export_options, options.out_file);
 
-  std::printf("%s: %s, %s\n  arch: %s\n", options.out_file.c_str(), model_export::describe(export_options).c_str(),
-              megabytes(std::filesystem::file_size(options.out_file)).c_str(), canonical.c_str());
+  std::fprintf(options.summary_to_stderr ? stderr : stdout, "%s: %s, %s\n  arch: %s\n", options.out_file.c_str(),
+               model_export::describe(export_options).c_str(),
+               megabytes(std::filesystem::file_size(options.out_file)).c_str(), canonical.c_str());
   return 0;
 }
 

@@ -3,12 +3,14 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "commands.hpp"
 #include "nasctl/error.hpp"
+#include "nasctl/report/report.hpp"
 #include "nasctl/runtime/config.hpp"
 #include "nasctl/runtime/evaluator.hpp"
 #include "nasctl/runtime/run_dir.hpp"
@@ -67,6 +69,12 @@ int run_search_command(const SearchOptions& options) {
   }
   std::printf("Results: %s/pareto.csv, %s/evaluations.csv, %s/run.json\n", run.out_dir.c_str(), run.out_dir.c_str(),
               run.out_dir.c_str());
+  if (!options.no_report) {
+    // Written from the files just written, exactly as `nasctl report DIR` would.
+    const std::string report_file = (std::filesystem::path(run.out_dir) / "report.html").string();
+    report::write_report({run.out_dir}, report_file);
+    std::printf("Report: %s\n", report_file.c_str());
+  }
   return g_stop.load() ? 130 : 0;
 }
 

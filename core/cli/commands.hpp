@@ -9,6 +9,7 @@ namespace nasctl::cli {
 
 struct ConfigOptions {
   std::string config_file;             // empty: the embedded default
+  std::string run_dir;                 // instead of config_file: a run folder's own config.toml (`pick --export`)
   std::vector<std::string> overrides;  // --set dotted.key=value
 };
 
@@ -17,6 +18,7 @@ struct SearchOptions {
   std::string out_dir;     // -o; empty: the config's `out`
   std::string resume_dir;  // --resume
   bool no_progress = false;  // the global --no-progress
+  bool no_report = false;    // --no-report: no report.html at the end
   std::string command_line;
 };
 
@@ -57,6 +59,7 @@ struct ExportOptions {
   std::string recalibrate;
   int64_t calibration_images = 2000;  // a subset this large, drawn with calibration_seed
   uint64_t calibration_seed = 0;
+  bool summary_to_stderr = false;  // `pick --json --export`: stdout holds the JSON alone
 };
 
 int run_search_command(const SearchOptions& options);
@@ -86,6 +89,24 @@ struct RunConfig;
 }
 
 namespace nasctl::cli {
+// `nasctl report` (command_report.cpp) and `nasctl pick` (command_pick.cpp):
+// each registers itself and returns its subcommand; run_* runs it.
+struct ReportOptions {
+  std::vector<std::string> inputs;  // run folders and LUT check files
+  std::string out_file = "report.html";
+};
+struct PickOptions {
+  std::string run_dir;
+  std::vector<std::string> where;  // --where METRIC<=NUMBER (repeatable)
+  std::string best;                // --best [max:|min:]METRIC; empty: the knee point
+  bool json = false;
+  std::string export_file;         // --export: hand the pick to `nasctl export -o`
+};
+CLI::App* add_report_command(CLI::App& app, ReportOptions& options);
+CLI::App* add_pick_command(CLI::App& app, PickOptions& options);
+int run_report_command(const ReportOptions& options);
+int run_pick_command(const PickOptions& options);
+
 // The config of -c (or the embedded default) with --set overrides applied.
 runtime::RunConfig load_config(const ConfigOptions& options);
 }  // namespace nasctl::cli

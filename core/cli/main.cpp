@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   add_config_options(search_cmd, search.config, false);
   search_cmd->add_option("-o,--out", search.out_dir, "Output folder (default: the config's `out`)");
   search_cmd->add_option("--resume", search.resume_dir, "Continue the run in this folder to its budget");
+  search_cmd->add_flag("--no-report", search.no_report, "Do not write report.html into the run folder at the end");
 
   nasctl::cli::ConfigOptions validate;
   auto* validate_cmd = app.add_subcommand("validate", "Check a config: keys, plugins, metric names, and that every provider prepares for the space (tables index, predictors fit); evaluates nothing");
@@ -124,6 +125,10 @@ int main(int argc, char** argv) {
   auto* lut_cmd = nasctl::cli::add_lut_command(app, lut);
   nasctl::cli::TrainCommandOptions train;
   auto* train_cmd = nasctl::cli::add_train_command(app, train);
+  nasctl::cli::ReportOptions report;
+  auto* report_cmd = nasctl::cli::add_report_command(app, report);
+  nasctl::cli::PickOptions pick;
+  auto* pick_cmd = nasctl::cli::add_pick_command(app, pick);
 
   try {
     app.parse(argc, argv);
@@ -145,6 +150,8 @@ int main(int argc, char** argv) {
     if (*space_cmd) return nasctl::cli::run_space_select_command(space_select);
     if (*lut_cmd) return nasctl::cli::run_lut_command_lazily(lut);
     if (*train_cmd) return nasctl::cli::run_train_command_lazily(train);
+    if (*report_cmd) return nasctl::cli::run_report_command(report);
+    if (*pick_cmd) return nasctl::cli::run_pick_command(pick);
     if (*export_cmd) {
       export_options.seed_given = export_seed->count() > 0;
       return nasctl::cli::run_export_command_lazily(export_options);

@@ -47,6 +47,7 @@ std::vector<std::size_t> least_violating(const std::vector<EvaluationRecord>& sc
 std::string run_json(const RunReport& r) {
   const Session& s = r.session;
   nlohmann::json j;
+  j["run_format_version"] = kRunFormatVersion;
   j["nasctl_version"] = NASCTL_VERSION;
   j["command"] = r.command_line;
   j["config_file"] = s.config.file;

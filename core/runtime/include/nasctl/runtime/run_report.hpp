@@ -13,6 +13,10 @@
 
 namespace nasctl::runtime {
 
+// run.json's run_format_version: raised when a run folder's files change in a
+// way older readers (`nasctl report`, `nasctl pick`) would misread.
+constexpr int kRunFormatVersion = 1;
+
 struct RunReport {
   const Session& session;
   const RunSummary& summary;
