@@ -55,7 +55,8 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
 
 std::string tick_label(double value, double step) {
   // A tick at k * step for k = 0 may come out as -0 or 1e-17; it is zero.
-  if (std::abs(value) < std::abs(step) * 1e-9) value = 0.0;
+  // Zero needs no unit or decimals ("0", not "0T" or "0.00").
+  if (std::abs(value) < std::abs(step) * 1e-9) return "0";
   static const struct {
     double scale;
     const char* suffix;
