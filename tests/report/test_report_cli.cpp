@@ -219,3 +219,28 @@ TEST_CASE("a run with nothing feasible still gets a report, which says the front
   CHECK(html.find("No feasible architecture: the front is empty.") != std::string::npos);
   CHECK(html.find("no feasible evaluation, so no hypervolume") != std::string::npos);
 }
+
+TEST_CASE("runs on different metrics share axes by objective position; three objectives give three front plots") {
+  TempDir dir("report");
+  REQUIRE(search_run(dir, "macs", kAnalyticConfig, {"--no-report"}).exit_code == 0);
+  const std::string memory = config_with("metric = \"cost.macs\"", "metric = \"cost.peak_activation_bytes\"");
+  REQUIRE(search_run(dir, "memory", memory, {"--no-report"}).exit_code == 0);
+  REQUIRE(run_nasctl({"report", dir / "macs", dir / "memory", "-o", dir / "two.html"}).exit_code == 0);
+  const std::string two = read_text(dir / "two.html");
+  CHECK(count_of(two, "<figure class=\"front-plot\">") == 1);
+  CHECK(two.find(">cost.macs (MAC) / cost.peak_activation_bytes (bytes)</text>") != std::string::npos);
+  CHECK(count_of(two, "class=\"pt front r0\"") + count_of(two, "class=\"pt feasible r0\"") == 40);
+  CHECK(count_of(two, "class=\"pt front r1\"") + count_of(two, "class=\"pt feasible r1\"") == 40);
+  // Different objectives: hypervolumes are not comparable, so each run gets its own plot.
+  CHECK(count_of(two, "<figure class=\"hv-plot\">") == 2);
+
+  const std::string three = kAnalyticConfig + "\n[[objectives]]\nmetric = \"cost.peak_activation_bytes\"\ngoal = \"min\"\n";
+  REQUIRE(search_run(dir, "three", three).exit_code == 0);
+  const std::string html = read_text(dir / "three/report.html");
+  CHECK(count_of(html, "<figure class=\"front-plot\">") == 3);
+  CHECK(count_of(html, "<circle class=\"pt ") == 3 * 40);
+  CHECK(count_of(html, "class=\"pt front r0\"") == 3 * nasctl::read_csv(dir / "three/pareto.csv").rows.size());
+  CHECK(count_of(html, "class=\"staircase") == 0);  // a projection of a 3-objective front is no staircase
+  CHECK(html.find("Pareto front: cost.macs (MAC) against cost.peak_activation_bytes (bytes)") != std::string::npos);
+  CHECK(html.find("Pareto front: cost.params (count) against cost.peak_activation_bytes (bytes)") != std::string::npos);
+}

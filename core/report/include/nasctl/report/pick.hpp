@@ -2,8 +2,9 @@
 // state and check. Candidates are the run's feasible evaluations that satisfy
 // every --where; their Pareto front (over the run's objectives) is computed
 // anew, since a bound on a metric that is not an objective can admit points
-// the run's own front dominated; from that front the preference picks one:
-// the knee point (nasctl::moo::knee_point), or the best value of one metric.
+// the run's own front dominated. The knee point (nasctl::moo::knee_point)
+// is taken on that front; --best takes the best value of one metric among
+// all candidates, the front's points first on equal values.
 #pragma once
 
 #include <cstddef>
