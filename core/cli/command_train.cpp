@@ -99,6 +99,15 @@ void check_against_space(const runtime::Session& session, train::TrainOptions& o
                       "' has no weight-sharing super-network (it does not implement nasctl::WeightSharing), so there "
                       "is nothing to train; fix: use a space with one, e.g. ofa-mobilenetv3 or hurricane");
   const train::ElasticSpace elastic(*session.space);
+  // Fashion-MNIST is served at 28 x 28 only: every sub-network must take that.
+  for (const Architecture& arch : {elastic.largest(elastic.all()), elastic.smallest(elastic.all())}) {
+    const TensorShape input = session.space->lower(arch).input;
+    if (input.height != 28 || input.width != 28 || input.channels != 1)
+      throw ConfigError(config.space.where + ": key 'space': the sub-network " + session.space->to_string(arch) +
+                        " takes " + std::to_string(input.channels) + " x " + std::to_string(input.height) + " x " +
+                        std::to_string(input.width) + " images, but Fashion-MNIST's are 1 x 28 x 28; fix: configure "
+                        "the space for them (input_channels = 1, stem = \"small\", resolutions = [28])");
+  }
   if (config.train->phases.empty()) {
     // A single phase: every variable elastic.
     options.phases.front().elastic.clear();

@@ -195,6 +195,9 @@ TEST_CASE("bad training input is one line naming the key with exit code 2 and no
   SUBCASE("bf16 on the CPU") {
     refused(kSpace + kTrain + "bf16 = true\n", {"train.bf16", "device = \"cuda\""});
   }
+  SUBCASE("a space whose networks do not take Fashion-MNIST's 28 x 28 grey images") {
+    refused(with(kSpace, "resolutions = [28]", "resolutions = [32]") + kTrain, {"key 'space'", "1 x 28 x 28"});
+  }
   SUBCASE("a space without the super-network face") {
     refused("[plugins]\npaths = [\"" + std::string(NASCTL_TEST_PLUGIN_DIR) +
                 "/test-plain-space.so\"]\n[space]\nplugin = \"test-plain\"\n" + kTrain,
