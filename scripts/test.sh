@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# The report's browser test needs Debian's Chromium; installed here, before
+# the tests run, rather than by the test itself under CTest's parallel run.
+bash scripts/install-chromium.sh || echo "test.sh: Chromium could not be installed: the browser test will report SKIPPED" >&2
 bash scripts/build.sh
 jobs=${NASCTL_JOBS:-$(nproc)}
 ctest --test-dir build --output-on-failure -j "$jobs" "$@"
