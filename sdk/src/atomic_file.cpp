@@ -38,13 +38,16 @@ std::string fix_for(int error, const fs::path& folder, const std::string& what) 
 // Opens a new temporary beside `path`. O_EXCL with a random suffix instead of
 // mkstemp: the file is created with mode 0666 minus the umask, as the final
 // file should be (mkstemp's 0600 would survive the rename).
+constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+constexpr const char* kTemporaryTag = ".tmp-";
+constexpr std::size_t kSuffixLength = 6;
+
 int open_temporary(const std::string& path, std::string& temporary) {
   std::random_device rd;
-  static const char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::string suffix;
-    for (int i = 0; i < 6; ++i) suffix += kAlphabet[rd() % (sizeof kAlphabet - 1)];
-    temporary = path + ".tmp-" + suffix;
+    for (std::size_t i = 0; i < kSuffixLength; ++i) suffix += kAlphabet[rd() % (sizeof kAlphabet - 1)];
+    temporary = path + kTemporaryTag + suffix;
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0 || errno != EEXIST) return fd;
   }
@@ -52,7 +55,40 @@ int open_temporary(const std::string& path, std::string& temporary) {
   return -1;
 }
 
+// Whether `name` is `target` + ".tmp-" + a suffix open_temporary could draw.
+bool is_temporary_of(const std::string& name, const std::string& target) {
+  const std::string prefix = target + kTemporaryTag;
+  if (name.size() != prefix.size() + kSuffixLength || name.compare(0, prefix.size(), prefix) != 0) return false;
+  for (std::size_t i = prefix.size(); i < name.size(); ++i) {
+    if (std::strchr(kAlphabet, name[i]) == nullptr) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::vector<std::string> remove_leftover_temporaries(const std::string& path) {
+  const fs::path target = fs::absolute(path);
+  const std::string name = target.filename().string();
+  std::vector<fs::path> found;
+  std::error_code ec;
+  fs::directory_iterator it(target.parent_path(), ec);
+  if (ec || name.empty()) return {};
+  // Listed first, removed after: unlinking while reading a folder may make
+  // the listing skip or repeat entries.
+  for (const fs::directory_iterator end; it != end; it.increment(ec)) {
+    if (ec) break;
+    std::error_code type_error;
+    if (is_temporary_of(it->path().filename().string(), name) && it->is_regular_file(type_error))
+      found.push_back(it->path());
+  }
+  std::vector<std::string> removed;
+  for (const fs::path& entry : found) {
+    std::error_code remove_error;
+    if (fs::remove(entry, remove_error)) removed.push_back(entry.string());
+  }
+  return removed;
+}
 
 void write_file_atomically(const std::string& path, const std::string& bytes, const std::string& what) {
   const fs::path target = fs::absolute(path);

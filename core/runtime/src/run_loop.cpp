@@ -24,6 +24,20 @@ namespace nasctl::runtime {
 
 std::string run_config_path(const std::string& run_dir) { return (fs::path(run_dir) / "config.toml").string(); }
 
+namespace {
+
+// A run killed inside an atomic write leaves "<file>.tmp-XXXXXX" beside the
+// file it was replacing; the next run in the folder (new or resumed) owns
+// the folder and removes them, so a folder never accumulates them.
+void remove_killed_writes(const fs::path& dir) {
+  for (const char* name : {"config.toml", "evaluations.csv", "pareto.csv", "run.json", "report.html"}) {
+    for (const std::string& file : remove_leftover_temporaries((dir / name).string()))
+      spdlog::info("removed {}, left by a run killed while writing it", file);
+  }
+}
+
+}  // namespace
+
 void prepare_run_dir(const RunOptions& options, const RunConfig& config) {
   const fs::path dir(options.out_dir);
   const fs::path journal = dir / "journal.jsonl";
@@ -32,6 +46,7 @@ void prepare_run_dir(const RunOptions& options, const RunConfig& config) {
     if (!fs::exists(journal) || !fs::exists(run_config_path(options.out_dir)))
       throw Error(options.out_dir + ": not a nasctl run folder (no journal.jsonl/config.toml); fix: give the folder a previous `nasctl search` wrote");
     check_resume_config(options.out_dir, config);
+    remove_killed_writes(dir);
     return;
   }
   if (fs::exists(journal))
@@ -44,6 +59,7 @@ void prepare_run_dir(const RunOptions& options, const RunConfig& config) {
                 "); fix: choose a writable folder with -o");
   if (::access(dir.c_str(), W_OK) != 0)
     throw Error(options.out_dir + ": output folder is not writable; fix: choose a writable folder with -o");
+  remove_killed_writes(dir);
   write_file_atomically(run_config_path(options.out_dir), config_file_text(config), "the run");
 }
 

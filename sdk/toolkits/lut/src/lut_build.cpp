@@ -135,6 +135,10 @@ LutEntry combine(const std::string& key, const std::vector<LayerMeasurement>& se
 BuildReport build_lut(const std::vector<Layer>& layers, const MeasureLayer& measure, const BuildOptions& o,
                       const BuildProgress& progress) {
   BuildReport report;
+  // A build killed inside one of the table's atomic rewrites (the start, a
+  // repair) leaves "<file>.tmp-XXXXXX"; this build owns the file, so it
+  // removes them before anything else.
+  remove_leftover_temporaries(o.file);
   report.resumed = std::filesystem::exists(o.file) && std::filesystem::file_size(o.file) > 0;
   std::set<std::string> present;
   if (report.resumed) present = prepare_existing(o, report);
