@@ -1,5 +1,6 @@
 #include "run_checks.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
