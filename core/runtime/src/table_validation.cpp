@@ -112,7 +112,9 @@ PluginConfig validate_table(const PluginSection& section, const std::vector<Conf
   std::map<std::string, PluginConfig::Entry> entries;
   for (const auto& [key, entry] : section.raw.entries()) {
     const std::string path = key_path(section, key);
-    auto declared = std::find_if(keys.begin(), keys.end(), [&](const ConfigKey& k) { return k.name == key; });
+    // The lambda captures a copy's name, not the binding: clang before 16
+    // (the fuzz build) cannot capture a structured binding.
+    auto declared = std::find_if(keys.begin(), keys.end(), [&name = key](const ConfigKey& k) { return k.name == name; });
     if (declared == keys.end()) {
       if (core) fail(entry.where, path, "unknown key" + did_you_mean(key, names) + "; fix: see docs/config.md for the keys there are");
       std::string all;

@@ -70,7 +70,11 @@ std::function<Metrics(const Architecture&)> make_early_metrics(const Problem& pr
   const StringTable& table = config.get_table("prefilter");
   if (table.empty()) return {};
   std::vector<std::pair<std::string, bool>> counts;  // metric, true = MACs / false = parameters
-  for (const auto& [metric, count] : table) {
+  for (const auto& entry : table) {
+    // Named copies, not a structured binding: clang before 16 (the fuzz
+    // build) cannot capture a binding in the lambda below.
+    const std::string& metric = entry.first;
+    const std::string& count = entry.second;
     const bool constrained = std::any_of(problem.constraints.begin(), problem.constraints.end(),
                                          [&](const Constraint& c) { return c.metric == metric; });
     if (!constrained)
