@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -38,11 +39,28 @@ nlohmann::json to_json(const EvaluationRecord& r) {
   return j;
 }
 
-EvaluationRecord from_json(const nlohmann::json& j) {
+// A whole number of the journal that must fit `limit`. nlohmann's
+// get<int>() of 1e39 is undefined behaviour, not an exception (found by
+// fuzzing), so the value is checked before it is converted.
+std::int64_t whole_number(const nlohmann::json& v, const char* field, std::int64_t limit, const std::string& where) {
+  const bool fits = (v.is_number_unsigned() && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(limit)) ||
+                    (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= 0 &&
+                     v.get<std::int64_t>() <= limit);
+  if (!fits)
+    throw DataError(where + ": journal record field '" + field + "' holds " + v.dump().substr(0, 40) +
+                    ", not a whole number from 0 to " + std::to_string(limit) + "; fix: remove that line");
+  return v.get<std::int64_t>();
+}
+
+EvaluationRecord from_json(const nlohmann::json& j, const std::string& where) {
   EvaluationRecord r;
-  r.index = j.at("index").get<std::size_t>();
+  r.index = static_cast<std::size_t>(
+      whole_number(j.at("index"), "index", std::numeric_limits<std::int64_t>::max(), where));
   r.canonical = j.at("arch").get<std::string>();
-  r.arch = j.at("choices").get<std::vector<int>>();
+  const nlohmann::json& choices = j.at("choices");
+  if (!choices.is_array()) throw DataError(where + ": journal record field 'choices' is not a list; fix: remove that line");
+  for (const auto& c : choices)
+    r.arch.push_back(static_cast<int>(whole_number(c, "choices", std::numeric_limits<int>::max(), where)));
   for (const auto& [k, v] : j.at("metrics").items())
     r.metrics[k] = v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>();
   r.seconds = j.at("seconds").get<double>();
@@ -146,12 +164,12 @@ std::vector<EvaluationRecord> Journal::read(const std::string& path, double* tim
                         std::to_string(kJournalVersion) + "); fix: resume with the nasctl version that wrote it");
       continue;
     }
-    if (j.is_object() && j.contains("time_stop")) {
-      if (time_stop) *time_stop = std::max(*time_stop, j["time_stop"].get<double>());
-      continue;
-    }
     try {
-      records.push_back(from_json(j));
+      if (j.is_object() && j.contains("time_stop")) {
+        if (time_stop) *time_stop = std::max(*time_stop, j["time_stop"].get<double>());
+        continue;
+      }
+      records.push_back(from_json(j, where));
     } catch (const nlohmann::json::exception& e) {
       throw DataError(where + ": journal record is missing fields (" + e.what() + "); fix: remove that line");
     }

@@ -55,7 +55,9 @@ std::unique_ptr<Regressor> from_model_text(std::string_view text, const std::str
   nlohmann::json file;
   try {
     file = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // Not only parse_error: a number too large for a double is out_of_range
+    // (found by fuzzing).
     throw DataError(where + ": not a JSON model file (" + e.what() + "); fix: pass a file written by save_regressor");
   }
   if (!file.is_object() || text_field(file, "format") != kModelFormat)
