@@ -36,9 +36,10 @@ done
 command -v clang++ > /dev/null || usage "clang++ not found (Debian: apt-get install clang)"
 
 cd "$root"
+mkdir -p "$build"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-  -DNASCTL_FUZZ=ON -DNASCTL_BUILD_BENCH=OFF > "$build.configure.log" 2>&1 ||
-  { tail -20 "$build.configure.log"; exit 1; }
+  -DNASCTL_FUZZ=ON -DNASCTL_BUILD_BENCH=OFF > "$build/configure.log" 2>&1 ||
+  { tail -20 "$build/configure.log"; exit 1; }
 cmake --build "$build" -j "$jobs" --target $(printf 'fuzz_%s ' "${targets[@]}")
 
 found=0
