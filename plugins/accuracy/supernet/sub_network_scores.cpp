@@ -1,59 +1,18 @@
 #include "sub_network_scores.hpp"
 
 #include <ATen/ATen.h>
-#include <ATen/autocast_mode.h>
 #include <c10/core/GradMode.h>
-#include <torch/version.h>
 
 #include <algorithm>
 #include <optional>
 
 #include "nasctl/datasets/dataset.hpp"
 #include "nasctl/supernet/super_network.hpp"
+#include "nasctl/torch/bf16_autocast.hpp"
 
 namespace nasctl::accuracy::supernet {
 
 namespace {
-
-// CUDA autocast to bfloat16 on this thread for the guard's lifetime (what
-// Python's torch.autocast("cuda", dtype=torch.bfloat16) does). Autocast state
-// is thread-local, so evaluation threads do not see each other's.
-class Bf16Autocast {
- public:
-  explicit Bf16Autocast(bool on) : on_(on) {
-    if (!on_) return;
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-    was_enabled_ = at::autocast::is_autocast_enabled(at::kCUDA);
-    was_dtype_ = at::autocast::get_autocast_dtype(at::kCUDA);
-    at::autocast::set_autocast_enabled(at::kCUDA, true);
-    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
-#else
-    was_enabled_ = at::autocast::is_enabled();
-    was_dtype_ = at::autocast::get_autocast_gpu_dtype();
-    at::autocast::set_enabled(true);
-    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-#endif
-    at::autocast::increment_nesting();
-  }
-  ~Bf16Autocast() {
-    if (!on_) return;
-    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-    at::autocast::set_autocast_enabled(at::kCUDA, was_enabled_);
-    at::autocast::set_autocast_dtype(at::kCUDA, was_dtype_);
-#else
-    at::autocast::set_enabled(was_enabled_);
-    at::autocast::set_autocast_gpu_dtype(was_dtype_);
-#endif
-  }
-  Bf16Autocast(const Bf16Autocast&) = delete;
-  Bf16Autocast& operator=(const Bf16Autocast&) = delete;
-
- private:
-  bool on_;
-  bool was_enabled_ = false;
-  at::ScalarType was_dtype_ = at::kFloat;
-};
 
 at::Tensor to_input(const at::Tensor& images, const PassOptions& options) {
   at::Tensor x = images.to(at::Device(options.device), /*non_blocking=*/false);
@@ -83,7 +42,7 @@ Scores score_sub_network(nasctl::supernet::SubNetwork& sub, const datasets::Data
   while (std::optional<datasets::Batch> batch = stream.next()) {
     at::Tensor logits;
     {
-      const Bf16Autocast autocast(options.bf16);
+      const libtorch::Bf16Autocast autocast(options.bf16);
       logits = sub.forward(to_input(batch->images, options));
     }
     logits = logits.to(at::kFloat);

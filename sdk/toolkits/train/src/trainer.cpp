@@ -14,7 +14,6 @@
 #include <optional>
 
 #include "augmentation.hpp"
-#include "autocast.hpp"
 #include "losses.hpp"
 #include "metrics_log.hpp"
 #include "nasctl/datasets/dataset.hpp"
@@ -23,6 +22,7 @@
 #include "nasctl/search_space.hpp"
 #include "nasctl/supernet/checkpoint.hpp"
 #include "nasctl/supernet/super_network.hpp"
+#include "nasctl/torch/bf16_autocast.hpp"
 #include "nasctl/torch/latency.hpp"
 #include "nasctl/train/elastic.hpp"
 #include "nasctl/train/optimiser.hpp"
@@ -235,7 +235,7 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
           sub.train(true);
           at::Tensor logits;
           {
-            const detail::Bf16Autocast autocast(options.bf16);
+            const libtorch::Bf16Autocast autocast(options.bf16);
             logits = sub.forward(x);
           }
           const at::Tensor loss = k > 0 && distil ? detail::soft_cross_entropy(logits, teacher)

@@ -1,12 +1,15 @@
 // CUDA autocast to bfloat16 on this thread for the guard's lifetime, as
-// Python's torch.autocast("cuda", dtype=torch.bfloat16); the API moved in
-// LibTorch 2.4, both spellings are here. A no-op when `on` is false.
+// Python's torch.autocast("cuda", dtype=torch.bfloat16) does: for the
+// supernet accuracy source's evaluation and nasctl train's steps. Autocast
+// state is thread-local, so evaluation threads do not see each other's. The
+// API moved in LibTorch 2.4; both spellings are here. A no-op when `on` is
+// false. Header-only: for code that links LibTorch itself.
 #pragma once
 
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
-namespace nasctl::train::detail {
+namespace nasctl::libtorch {
 
 class Bf16Autocast {
  public:
@@ -45,4 +48,4 @@ class Bf16Autocast {
   at::ScalarType was_dtype_ = at::kFloat;
 };
 
-}  // namespace nasctl::train::detail
+}  // namespace nasctl::libtorch
