@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+namespace nasctl {
+class SearchSpace;
+}
+
 namespace nasctl::fuzz {
 
 using Target = int (*)(const std::uint8_t* data, std::size_t size);
@@ -26,6 +30,11 @@ int lut(const std::uint8_t* data, std::size_t size);
 int roofline_profile(const std::uint8_t* data, std::size_t size);
 int predictor_model(const std::uint8_t* data, std::size_t size);
 int journal(const std::uint8_t* data, std::size_t size);
+
+// The architecture-string targets' check: `space` parses the bytes or
+// throws nasctl::Error; what it parses prints and parses back to itself
+// (std::logic_error naming `who` otherwise).
+int arch_round_trip(const SearchSpace& space, const char* who, const std::uint8_t* data, std::size_t size);
 
 // Every target by its name (the name of its corpus folder).
 struct NamedTarget {
