@@ -5,6 +5,7 @@
 #include "nasctl/layer_enumeration.hpp"
 #include "nasctl/layer_measurable.hpp"
 #include "nasctl/metric_provider.hpp"
+#include "nasctl/subspace.hpp"
 
 namespace nasctl {
 
@@ -14,6 +15,8 @@ Plugin::~Plugin() = default;
 LayerEnumerable::~LayerEnumerable() = default;
 LayerMeasurable::~LayerMeasurable() = default;
 BatchMeasurable::~BatchMeasurable() = default;
+StagedSearch::~StagedSearch() = default;
+SubspaceAware::~SubspaceAware() = default;
 
 const char* to_string(PluginKind kind) {
   switch (kind) {

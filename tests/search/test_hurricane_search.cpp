@@ -10,6 +10,7 @@
 
 #include "../../plugins/search/hurricane/two_stage.hpp"
 #include "nasctl/error.hpp"
+#include "nasctl/subspace.hpp"
 #include "spos_test_support.hpp"
 
 using namespace nasctl;
@@ -134,4 +135,40 @@ TEST_CASE("the two-stage search is deterministic for a seed") {
   const auto rb = test::run(*b, test::toy_single(space, 4, 160), test::toy_metrics, 9);
   CHECK(ra.asked == rb.asked);
   CHECK(a->base() == b->base());
+}
+
+TEST_CASE("each stage announces its sub-space: the searched group, the others' choices and its training epochs") {
+  const test::ToySpace space(12);
+  const Problem problem = test::toy_single(space, 3, 80);
+  auto s = make_strategy<TwoStageSearch>({{"population", int64_t{20}},
+                                          {"stage1_epochs", int64_t{3}},
+                                          {"stage2_epochs", int64_t{1}}});
+  const StagedSearch& staged = *s;
+  CHECK(staged.current_subspace() == nullptr);  // not started
+  s->start(problem);
+  const SubSpace* one = staged.current_subspace();
+  REQUIRE(one != nullptr);
+  CHECK(one->name == "stage1");
+  CHECK(one->train_epochs == 3);
+  CHECK(one->base == Architecture(12, 0));
+  for (std::size_t v = 0; v < 12; ++v) CHECK(one->searchable[v] == (v < 6));
+  // Run stage 1 to its end: stage 2 fixes the early group at stage 1's best.
+  while (s->stage() == 1) {
+    const std::vector<Architecture> asks = s->ask(20);
+    std::vector<Evaluation> told;
+    for (const Architecture& a : asks) {
+      Evaluation e;
+      e.arch = a;
+      e.metrics = test::toy_metrics(a);
+      for (const auto& o : problem.objectives) e.objectives.push_back(o.to_minimized(e.metrics.at(o.metric)));
+      told.push_back(std::move(e));
+    }
+    s->tell(told);
+  }
+  const SubSpace* two = staged.current_subspace();
+  REQUIRE(two != nullptr);
+  CHECK(two->name == "stage2");
+  CHECK(two->train_epochs == 1);
+  CHECK(two->base == s->base());
+  for (std::size_t v = 0; v < 12; ++v) CHECK(two->searchable[v] == (v >= 6));
 }

@@ -17,6 +17,7 @@
 #include "run_outputs.hpp"
 #include "run_state.hpp"
 #include "stop_policy.hpp"
+#include "subspace_announcer.hpp"
 
 namespace fs = std::filesystem;
 
@@ -103,6 +104,7 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
   HypervolumeTracker hv;
   Progress progress(config.budget_evaluations, config.budget_seconds, options.progress_bar);
   StrategyTimer in_strategy;
+  SubspaceAnnouncer subspaces(session, options.out_dir);  // staged searches: providers prepare each stage
   std::size_t feasible = 0;
   std::size_t stalled_batches = 0;
   auto times = [&] {
@@ -135,6 +137,7 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
       if (asks.size() > n)
         throw Error("search plugin '" + search_plugin + "' proposed " + std::to_string(asks.size()) +
                     " architectures when asked for at most " + std::to_string(n) + "; fix: the plugin must honour ask(n)");
+      subspaces.after_ask();
 
       AdmittedBatch admitted = state.admit(std::move(asks), *session.space, replay, search_plugin, summary.replayed);
       evaluator.evaluate(admitted.to_evaluate, [&](EvaluationRecord& r) {

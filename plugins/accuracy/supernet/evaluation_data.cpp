@@ -50,11 +50,16 @@ Parts open_parts(const PluginConfig& config, int threads) {
     options.split_seed = split_seed;
     try {
       datasets::FashionMnist fashion = datasets::open_fashion_mnist(options);
-      return {fashion.train, fashion.validation};
+      // The test file is for the final figure of a chosen network only: a
+      // search that ranks on it would tune to the test images.
+      return {fashion.train, config.get_string("split") == "test" ? fashion.test : fashion.validation};
     } catch (const Error& e) {
       config.fail("fashion_mnist_folder", e.what());
     }
   }
+  if (config.get_string("split") == "test")
+    config.fail("split", "\"test\" is Fashion-MNIST's test file; an image folder has no test part of its own; fix: "
+                         "give the test images' folder as dataset with validation_split = 0 and calibration_folder");
   std::shared_ptr<const Dataset> folder = open_folder(config, "dataset", threads);
   if (split == 0) {
     if (config.get_string("calibration_folder").empty())
@@ -100,6 +105,7 @@ EvaluationData open_evaluation_data(const PluginConfig& config) {
   EvaluationData data;
   data.calibration = datasets::seeded_subset(pool, calibration_images, seed);
   data.validation = parts.validation;
+  data.train = parts.train;
   const auto validation_images = static_cast<std::size_t>(config.get_int("validation_images"));
   if (validation_images > parts.validation->size())
     config.fail("validation_images", std::to_string(validation_images) + " images asked for, but " +

@@ -21,6 +21,10 @@ struct EvaluationData {
   // architecture.
   std::shared_ptr<const datasets::Dataset> calibration;
   std::shared_ptr<const datasets::Dataset> validation;
+  // The training part of `dataset` (what is left after the validation
+  // split), for training a sub-space's super-network; null when all of the
+  // dataset is validation images.
+  std::shared_ptr<const datasets::Dataset> train;
   // What and where, for run.json: dataset, validation, calibration and their
   // sizes.
   Conditions conditions;

@@ -64,10 +64,12 @@ SpaceShapes shapes_of(const SearchSpace& space) {
 }  // namespace
 
 std::vector<ConfigKey> SupernetSource::config_keys() {
-  return {
-      ConfigKey::path("checkpoint",
-                      "The super-network's weights: a torch.save file (e.g. Once-for-All's "
-                      "ofa_mbv3_d234_e346_k357_w1.0) of the configured space, width and number of classes"),
+  std::vector<ConfigKey> keys{
+      ConfigKey::optional("checkpoint", ConfigType::Path,
+                          "The super-network's weights: a torch.save file (e.g. Once-for-All's "
+                          "ofa_mbv3_d234_e346_k357_w1.0) of the configured space, width and number of classes. "
+                          "Absent: only a staged search that trains each stage (hurricane) can use the source; it "
+                          "starts from seeded initial weights"),
       ConfigKey::needed("dataset", ConfigType::String,
                         "\"fashion-mnist\" (Debian's dataset-fashion-mnist), or an image folder in the ImageNet "
                         "layout (one sub-folder per class)"),
@@ -81,6 +83,10 @@ std::vector<ConfigKey> SupernetSource::config_keys() {
                          "the training part. 0: all of an image folder is validation (needs calibration_folder)")
           .at_least(0),
       ConfigKey::integer("split_seed", 0, "Seed of the validation split").at_least(0),
+      ConfigKey::choice("split", "validation", {"validation", "test"},
+                        "What architectures are scored on: \"validation\" (the split above; what a search must "
+                        "use), or \"test\" (Fashion-MNIST's 10,000 test images: the final figure of a chosen "
+                        "network, never a search's objective)"),
       ConfigKey::integer("validation_images", 0,
                          "Validation images each architecture is scored on: a subset of the split drawn with seed; "
                          "0: the whole split")
@@ -107,12 +113,16 @@ std::vector<ConfigKey> SupernetSource::config_keys() {
       ConfigKey::integer("loader_threads", 1, "Threads decoding images per read of an image folder; 0: one per core")
           .at_least(0),
   };
+  for (ConfigKey& key : subspace_training_keys()) keys.push_back(std::move(key));
+  return keys;
 }
 
 SupernetSource::SupernetSource(const PluginContext& context)
     : who_("supernet '" + context.instance + "'"),
       config_(context.config),
-      checkpoint_(context.config.get_path("checkpoint")) {
+      checkpoint_(context.config.has("checkpoint") ? context.config.get_path("checkpoint") : std::string()),
+      run_seed_(context.seed),
+      trainer_(config_, who_, context.seed) {
   pass_.device = config_.get_string("device");
   pass_.channels_last = config_.get_bool("channels_last");
   pass_.bf16 = config_.get_bool("bf16");
@@ -165,9 +175,16 @@ void SupernetSource::check_inputs(const SearchSpace& space) const {
 void SupernetSource::prepare(const SearchSpace& space) {
   const auto start = std::chrono::steady_clock::now();
   try {
-    net_ = std::make_unique<nasctl::supernet::SuperNetwork>(
-        nasctl::supernet::SuperNetwork::from_checkpoint(space, checkpoint_));
-    checkpoint_sha256_ = sha256_of_file(checkpoint_);
+    if (checkpoint_.empty()) {
+      // Placeholder weights, never measured through: a staged search trains
+      // each sub-space before its first evaluation.
+      net_ = std::make_unique<nasctl::supernet::SuperNetwork>(space, run_seed_);
+    } else {
+      net_ = std::make_unique<nasctl::supernet::SuperNetwork>(
+          nasctl::supernet::SuperNetwork::from_checkpoint(space, checkpoint_));
+      checkpoint_sha256_ = sha256_of_file(checkpoint_);
+      weights_ = checkpoint_;
+    }
   } catch (const Error& e) {
     net_.reset();
     config_.fail("checkpoint", e.what());
@@ -176,10 +193,47 @@ void SupernetSource::prepare(const SearchSpace& space) {
   if (pass_.device != "cpu") net_->to(pass_.device);
   prepared_ = &space;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  log_info(who_ + ": " + net_->name() + " from " + checkpoint_ + " (sha256 " + checkpoint_sha256_ + ", " +
-           std::to_string(net_->element_count()) + " numbers) on " + pass_.device + " in " + seconds_text(seconds) +
+  log_info(who_ + ": " + net_->name() + " from " +
+           (checkpoint_.empty() ? std::string("no checkpoint (each stage of the search trains its own)")
+                                : checkpoint_ + " (sha256 " + checkpoint_sha256_ + ")") +
+           ", " + std::to_string(net_->element_count()) + " numbers, on " + pass_.device + " in " +
+           seconds_text(seconds) +
            " s; re-calibration on " + data_.calibration->description() + "; validation on " +
            data_.validation->description());
+}
+
+void SupernetSource::enter_subspace(const SubSpace& subspace, const std::string& run_dir) {
+  if (!prepared_) throw EvaluationError(who_ + ": a sub-space was entered before prepare(); fix: report this bug");
+  if (subspace.train_epochs == 0) {
+    if (weights_.empty())
+      config_.fail("checkpoint", "is not given and sub-space '" + subspace.name +
+                                     "' asks for no training (0 epochs), so there are no trained weights to search; "
+                                     "fix: give checkpoint = FILE, or let the search train the stage (e.g. "
+                                     "search.stage1_epochs = 5)");
+    log_info(who_ + ": sub-space '" + subspace.name + "': no training asked for; measuring through " + weights_);
+    subspace_conditions_["subspace." + subspace.name + ".checkpoint"] = weights_;
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const SubspaceTraining trained = trainer_.train(*prepared_, subspace, data_, pass_, weights_, run_dir);
+  auto net = std::make_unique<nasctl::supernet::SuperNetwork>(
+      nasctl::supernet::SuperNetwork::from_checkpoint(*prepared_, trained.checkpoint));
+  if (pass_.device != "cpu") net->to(pass_.device);
+  net_ = std::move(net);
+  weights_ = trained.checkpoint;
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    cache_.clear();  // numbers measured through the previous weights
+  }
+  const std::string sha256 = sha256_of_file(trained.checkpoint);
+  const std::string prefix = "subspace." + subspace.name + ".";
+  subspace_conditions_[prefix + "checkpoint"] = trained.checkpoint;
+  subspace_conditions_[prefix + "checkpoint_sha256"] = sha256;
+  subspace_conditions_[prefix + "epochs"] = std::to_string(trained.epochs);
+  subspace_conditions_[prefix + "epochs_trained_by_this_session"] = std::to_string(trained.trained_now);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  log_info(who_ + ": sub-space '" + subspace.name + "': measuring through " + trained.checkpoint + " (sha256 " +
+           sha256 + ") after " + seconds_text(seconds) + " s");
 }
 
 Scores SupernetSource::measure(const Candidate& candidate) {
@@ -202,6 +256,11 @@ Scores SupernetSource::measure(const Candidate& candidate) {
 
 Metrics SupernetSource::evaluate(const Candidate& candidate) {
   check_prepared(prepared_, candidate.space, who_);
+  if (weights_.empty())
+    throw EvaluationError(who_ + ": key 'checkpoint' is not given and no stage of a staged search has trained the "
+                             "super-network, so there are no trained weights to measure " + candidate.canonical +
+                      " with; fix: give checkpoint = FILE, or search with a strategy that trains each stage "
+                      "(search.plugin = \"hurricane\")");
   std::promise<Scores> promise;
   std::shared_future<Scores> result;
   bool mine = false;
@@ -239,7 +298,8 @@ std::int64_t SupernetSource::measured() const {
 
 Conditions SupernetSource::conditions() const {
   Conditions c = data_.conditions;
-  c["checkpoint"] = checkpoint_;
+  c["checkpoint"] = checkpoint_.empty() ? "(none: seeded initial weights, trained per sub-space)" : checkpoint_;
+  for (const auto& [key, value] : subspace_conditions_) c[key] = value;
   c["calibration_batch"] = std::to_string(pass_.calibration_batch);
   c["batch_size"] = std::to_string(pass_.batch_size);
   c["device"] = pass_.device;

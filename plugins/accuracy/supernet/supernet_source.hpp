@@ -21,6 +21,15 @@
 // Results are cached by canonical architecture: a repeated architecture
 // returns the numbers of its first evaluation without computing again, and
 // concurrent requests for one architecture compute it once.
+//
+// Staged searches (HURRICANE's, nasctl/subspace.hpp): enter_subspace()
+// trains the sub-space's super-network through nasctl::train
+// (subspace_training.hpp), from the weights the source holds (`checkpoint`,
+// a previous sub-space's, or seeded initial weights when there is neither),
+// and every evaluation after it measures through the trained checkpoint
+// (<run>/subspaces/<name>/checkpoint.pt); the cache starts empty for each
+// sub-space. Without `checkpoint`, only a staged search that trains can use
+// the source.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +42,9 @@
 
 #include "evaluation_data.hpp"
 #include "nasctl/metric_provider.hpp"
+#include "nasctl/subspace.hpp"
 #include "sub_network_scores.hpp"
+#include "subspace_training.hpp"
 
 namespace nasctl::supernet {
 class SuperNetwork;
@@ -41,7 +52,7 @@ class SuperNetwork;
 
 namespace nasctl::accuracy::supernet {
 
-class SupernetSource : public AccuracySource {
+class SupernetSource : public AccuracySource, public SubspaceAware {
  public:
   explicit SupernetSource(const PluginContext& context);
   ~SupernetSource() override;
@@ -54,11 +65,16 @@ class SupernetSource : public AccuracySource {
   // Loads the checkpoint as `space`'s super-network, checks that the
   // datasets serve its networks' inputs and classes, hashes the file.
   void prepare(const SearchSpace& space) override;
+  // Trains (or resumes, or reuses) the sub-space's super-network in
+  // <run_dir>/subspaces/<name>/ and measures through it from now on.
+  void enter_subspace(const SubSpace& subspace, const std::string& run_dir) override;
 
   // Sub-networks actually measured (cache misses), for tests and logs.
   std::int64_t measured() const;
   // The super-network (after prepare()).
   const nasctl::supernet::SuperNetwork& super_network() const { return *net_; }
+  // The checkpoint evaluations measure through now (empty: none yet).
+  const std::string& weights() const { return weights_; }
 
  private:
   Scores measure(const Candidate& candidate);
@@ -66,7 +82,11 @@ class SupernetSource : public AccuracySource {
 
   std::string who_;       // "supernet '<instance>'"
   PluginConfig config_;   // for one-line errors naming a key after construction
-  std::string checkpoint_;
+  std::string checkpoint_;  // the `checkpoint` key; empty when absent
+  std::string weights_;     // the checkpoint net_ holds: checkpoint_ or a sub-space's; empty: untrained
+  uint64_t run_seed_ = 0;
+  SubspaceTrainer trainer_;
+  Conditions subspace_conditions_;  // per sub-space entered: its checkpoint, digest, epochs
   PassOptions pass_;
   EvaluationData data_;
   const SearchSpace* prepared_ = nullptr;

@@ -23,6 +23,16 @@ std::vector<ConfigKey> TwoStageSearch::config_keys() {
   keys.push_back(ConfigKey::real("stage1_fraction", 0.5, "Share of budget.evaluations spent in stage 1 (strictly between 0 and 1)")
                      .at_least(0)
                      .at_most(1));
+  keys.push_back(ConfigKey::integer("stage1_epochs", 5,
+                                    "Epochs the stage-1 sub-space's super-network is trained before stage 1 searches it "
+                                    "(only the searched group sampled, the other held as fixed); done by an accuracy "
+                                    "source that trains sub-spaces (supernet), ignored by others; 0: search the weights "
+                                    "as they are")
+                     .at_least(0));
+  keys.push_back(ConfigKey::integer("stage2_epochs", 5,
+                                    "Epochs the stage-2 sub-space's super-network is trained (fine-tuned from stage 1's) "
+                                    "before stage 2 searches it; 0: search stage 1's weights")
+                     .at_least(0));
   keys.push_back(ConfigKey::choice("fixed", "first", {"first", "fewest-macs"},
                                    "Stage 1's choice for the group it does not search: \"first\" = choice 0 of each "
                                    "variable (with an operators file, the best-scored operator of each layer); "
@@ -33,7 +43,8 @@ std::vector<ConfigKey> TwoStageSearch::config_keys() {
 TwoStageSearch::TwoStageSearch(const PluginContext& context)
     : config_(context.config),
       options_(evolve::spos_options(context.config)),
-      early_first_(context.config.get_string("order") == "early-first") {}
+      early_first_(context.config.get_string("order") == "early-first"),
+      epochs_{context.config.get_int("stage1_epochs"), context.config.get_int("stage2_epochs")} {}
 
 Architecture TwoStageSearch::fewest_macs_defaults() const {
   const SearchSpace& space = *problem_.space;
@@ -120,9 +131,15 @@ void TwoStageSearch::begin_stage(int stage) {
   p.base = base_;
   p.searchable = searchable_;
   p.who = "hurricane stage " + std::to_string(stage);
+  subspace_.name = "stage" + std::to_string(stage);
+  subspace_.searchable = searchable_;
+  subspace_.base = base_;
+  subspace_.train_epochs = epochs_[stage - 1];
   engine_ = std::make_unique<evolve::Spos>(options_);
   engine_->start(std::move(p));
 }
+
+const SubSpace* TwoStageSearch::current_subspace() const { return stage_ >= 1 && stage_ <= 2 ? &subspace_ : nullptr; }
 
 std::vector<Architecture> TwoStageSearch::ask(std::size_t n) {
   while (stage_ <= 2) {

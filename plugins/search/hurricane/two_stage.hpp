@@ -11,9 +11,12 @@
 // whatever the variables are, in their declared order.
 //
 // HURRICANE trains a single-path super-network per stage (only the searched
-// group sampled); with nasctl's super-network training that per-stage
-// training is still to be wired in. The search itself runs on any accuracy
-// source.
+// group sampled, the other group held as the stage holds it) before searching
+// it. The strategy says which sub-space each stage is and how many epochs it
+// wants it trained (`stage1_epochs`, `stage2_epochs`) through the StagedSearch
+// face (nasctl/subspace.hpp); the run loop hands that to the accuracy source,
+// and the `supernet` source trains it (docs/hurricane.md). The search itself
+// runs on any accuracy source.
 #pragma once
 
 #include <cstddef>
@@ -25,10 +28,11 @@
 #include "nasctl/evolve/spos.hpp"
 #include "nasctl/plugin.hpp"
 #include "nasctl/search_strategy.hpp"
+#include "nasctl/subspace.hpp"
 
 namespace nasctl::search::hurricane {
 
-class TwoStageSearch : public SearchStrategy {
+class TwoStageSearch : public SearchStrategy, public StagedSearch {
  public:
   explicit TwoStageSearch(const PluginContext& context);
   static std::vector<ConfigKey> config_keys();
@@ -40,6 +44,9 @@ class TwoStageSearch : public SearchStrategy {
   void tell(const std::vector<Evaluation>& results) override;
   std::size_t preferred_batch() const override { return options_.population; }
   bool exhausted() const override { return stage_ > 2; }
+  // The current stage's sub-space ("stage1", "stage2"): its searched
+  // variables, the others' choices and the stage's training epochs.
+  const SubSpace* current_subspace() const override;
 
   int stage() const { return stage_; }  // 1, 2, or 3 when done
   std::size_t split() const { return split_; }
@@ -67,6 +74,8 @@ class TwoStageSearch : public SearchStrategy {
   int stage_ = 0;
   std::size_t budget_[2] = {0, 0};
   std::size_t used_ = 0;  // new evaluations told in the current stage
+  int64_t epochs_[2] = {0, 0};
+  SubSpace subspace_;
   std::vector<bool> searchable_;
   Architecture base_;
   Architecture defaults_;
