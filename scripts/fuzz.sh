@@ -28,14 +28,17 @@ done
 shift $((OPTIND - 1))
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-all=(config ofa_arch hurricane_arch csv lut roofline_profile predictor_model journal)
+all=(config ofa_arch hurricane_arch hurricane_operators csv lut roofline_profile predictor_model journal)
 targets=("${@:-${all[@]}}")
 for t in "${targets[@]}"; do
   [[ " ${all[*]} " == *" $t "* ]] || usage "unknown target '$t' (targets: ${all[*]})"
 done
-command -v clang++ > /dev/null || usage "clang++ not found (Debian: apt-get install clang)"
+command -v clang++ > /dev/null || usage "clang++ not found; fix: scripts/install-deps.sh (Debian: apt-get install clang libclang-rt-dev)"
 
 cd "$root"
+# As scripts/build.sh: ccache (when present) reuses objects across clones in
+# different folders, so CI's fresh clone rebuilds only what changed.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 mkdir -p "$build"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DNASCTL_FUZZ=ON -DNASCTL_BUILD_BENCH=OFF > "$build/configure.log" 2>&1 ||

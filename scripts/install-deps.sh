@@ -13,6 +13,7 @@ packages=(
   zlib1g-dev libpng-dev libjpeg-dev        # datasets: gzip idx files, PNG and JPEG (libjpeg-turbo) decoding (sdk/toolkits/datasets)
   libssl-dev                               # OpenSSL's libcrypto: SHA-256 of checkpoints for run.json
   dataset-fashion-mnist                    # Fashion-MNIST's idx files in /usr/share/datasets/fashion-mnist
+  clang libclang-rt-dev                    # libFuzzer and the sanitizers' runtimes: scripts/fuzz.sh, which test.sh runs
 )
 
 missing=()

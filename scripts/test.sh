@@ -37,3 +37,15 @@ echo "test.sh: numeric suites again with OPENBLAS_CORETYPE=$other ATEN_CPU_CAPAB
 OPENBLAS_CORETYPE=$other ATEN_CPU_CAPABILITY=default \
   ctest --test-dir build --output-on-failure -j "$jobs" \
   -R "^test_predict:|^test_onnx:|^test_hardware:.*(calibrat|per-layer|terms)"
+
+# A bounded fuzz run (issue 13): every libFuzzer target of tests/fuzz, built
+# with clang in build-fuzz, for NASCTL_FUZZ_SECONDS each (default 10, 0 skips)
+# from the committed corpus; a finding fails the suite and is kept under
+# build-fuzz/fuzz/findings/. 10 s rather than the issue's 30-60 s: CI's
+# 2 cores and its time limit (docs/results.md, "Fuzzing in CI"); long runs
+# are scripts/fuzz.sh -t 3600.
+fuzz_seconds=${NASCTL_FUZZ_SECONDS:-10}
+if [ "$fuzz_seconds" -gt 0 ]; then
+  echo "test.sh: fuzzing every reader for $fuzz_seconds s (scripts/fuzz.sh)"
+  bash scripts/fuzz.sh -j "$jobs" -t "$fuzz_seconds"
+fi

@@ -1,8 +1,8 @@
 // The fuzz targets: one function per reader of input a user or a crash can
 // hand nasctl (config, architecture strings, CSV, lookup tables, device
-// profiles, predictor model files, journals). Each takes arbitrary bytes and
-// returns 0; bad input may end only in a nasctl::Error (the one-line message
-// users see), which the target catches. Anything else (another exception, a
+// profiles, predictor model files, journals, HURRICANE operators files).
+// Each takes arbitrary bytes and returns 0; bad input may end only in a
+// nasctl::Error (the one-line message users see), which the target catches. Anything else (another exception, a
 // sanitizer report, a crash) is a finding. libFuzzer drives them in the
 // NASCTL_FUZZ build (libfuzzer_entry.cpp); the normal suite replays the
 // committed corpus and every past finding through them (test_fuzz_corpus.cpp).
@@ -25,6 +25,7 @@ using Target = int (*)(const std::uint8_t* data, std::size_t size);
 int config(const std::uint8_t* data, std::size_t size);
 int ofa_arch(const std::uint8_t* data, std::size_t size);
 int hurricane_arch(const std::uint8_t* data, std::size_t size);
+int hurricane_operators(const std::uint8_t* data, std::size_t size);
 int csv(const std::uint8_t* data, std::size_t size);
 int lut(const std::uint8_t* data, std::size_t size);
 int roofline_profile(const std::uint8_t* data, std::size_t size);
