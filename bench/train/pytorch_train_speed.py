@@ -107,18 +107,18 @@ def read_labels(path):
 
 
 def augment(images, padding, generator):
-    # Random crop of the padded image and a random horizontal flip, per image.
+    # Random crop of the padded image and a random horizontal flip, per image
+    # (drawn per image, applied to the whole batch at once by indexing).
     n = images.shape[0]
     black = -0.2860 / 0.3530
-    padded = F.pad(images, (padding,) * 4, value=black)
+    padded = F.pad(images, (padding,) * 4, value=black)[:, 0]
     offsets = torch.randint(0, 2 * padding + 1, (n, 2), generator=generator)
-    flips = torch.randint(0, 2, (n,), generator=generator)
-    out = torch.empty_like(images)
-    for i in range(n):
-        dy, dx = int(offsets[i, 0]), int(offsets[i, 1])
-        crop = padded[i, :, dy:dy + 28, dx:dx + 28]
-        out[i] = crop.flip(2) if flips[i] else crop
-    return out
+    flips = torch.randint(0, 2, (n,), generator=generator).bool()
+    line = torch.arange(28)
+    rows = (offsets[:, 0:1] + line)[:, :, None]
+    cols = offsets[:, 1:2] + line
+    cols = torch.where(flips[:, None], cols.flip(1), cols)[:, None, :]
+    return padded[torch.arange(n)[:, None, None], rows, cols][:, None]
 
 
 def main():
@@ -129,13 +129,19 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--folder", default="/usr/share/datasets/fashion-mnist")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--bf16", action="store_true", help="cuda: forward under bfloat16 autocast")
+    parser.add_argument("--channels-last", action="store_true")
     args = parser.parse_args()
+    device = torch.device(args.device)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
     images = read_images(args.folder + "/train-images-idx3-ubyte.gz")
     labels = read_labels(args.folder + "/train-labels-idx1-ubyte.gz")
-    model = LargestSmallStem(args.width).train()
+    model = LargestSmallStem(args.width).train().to(device)
+    if args.channels_last:
+        model = model.to(memory_format=torch.channels_last)
     params = sum(p.numel() for p in model.parameters())
     decay = [p for n, p in model.named_parameters() if p.dim() > 1]
     no_decay = [p for n, p in model.named_parameters() if p.dim() <= 1]
@@ -150,19 +156,26 @@ def main():
             start = time.perf_counter()
         index = order[step * args.batch:(step + 1) * args.batch]
         x = (images[index].to(torch.float32) / 255.0 - 0.2860) / 0.3530
-        x = augment(x, 2, generator)
-        y = labels[index]
+        x = augment(x, 2, generator).to(device)
+        if args.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        y = labels[index].to(device)
         lr = 0.05 * 0.5 * (1 + math.cos(math.pi * step / total))
         for group in optimiser.param_groups:
             group["lr"] = lr
         optimiser.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(x), y, label_smoothing=0.1)
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.bf16):
+            logits = model(x)
+        loss = F.cross_entropy(logits.float(), y, label_smoothing=0.1)
         loss.backward()
         optimiser.step()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
     seconds = time.perf_counter() - start
-    print("torch %s, %d thread(s), width %.2f, %d parameters, batch %d: %.1f images/s over %d steps (loss %.3f)" %
-          (torch.__version__, args.threads, args.width, params, args.batch, args.steps * args.batch / seconds,
-           args.steps, loss.item()))
+    print("torch %s, %s%s%s, %d thread(s), width %.2f, %d parameters, batch %d: %.1f images/s over %d steps "
+          "(loss %.3f)" % (torch.__version__, args.device, ", bf16" if args.bf16 else "",
+                           ", channels-last" if args.channels_last else "", args.threads, args.width, params,
+                           args.batch, args.steps * args.batch / seconds, args.steps, loss.item()))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 // `nasctl lut`: the session both subcommands open, and `nasctl lut build`
 // (command_lut_check.cpp has `nasctl lut check`; command_lut_options.cpp the options).
 #include "command_lut.hpp"
+#include "torch_side_log.hpp"
 
 #include <unistd.h>
 
@@ -10,7 +11,6 @@
 #include <cstdio>
 #include <filesystem>
 
-#include <spdlog/spdlog.h>
 
 #include "nasctl/error.hpp"
 #include "nasctl/layer_measurable.hpp"
@@ -112,11 +112,11 @@ int run_lut_build(const LutOptions& options) {
 
   const lut::LayerEnumeration layers = lut::enumerate_layers(space, options.samples, s.session->config.seed);
   if (!layers.exact)
-    spdlog::warn("lut build: space '{}' does not enumerate its layers (nasctl::LayerEnumerable), so {} random "
-                 "architectures were lowered: {} signatures found, {} of them in the last 10% of the samples; the "
-                 "table may miss signatures (the lut plugin then names them); fix: raise --samples, or implement "
-                 "nasctl::LayerEnumerable in the space",
-                 space_info.name, layers.samples, layers.layers.size(), layers.late_discoveries);
+    log_warn("lut build: space '" + space_info.name + "' does not enumerate its layers (nasctl::LayerEnumerable), "
+             "so " + std::to_string(layers.samples) + " random architectures were lowered: " +
+             std::to_string(layers.layers.size()) + " signatures found, " + std::to_string(layers.late_discoveries) +
+             " of them in the last 10% of the samples; the table may miss signatures (the lut plugin then names "
+             "them); fix: raise --samples, or implement nasctl::LayerEnumerable in the space");
 
   lut::BuildOptions build;
   build.file = options.out_file;

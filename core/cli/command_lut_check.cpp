@@ -11,9 +11,9 @@
 #include <cstdio>
 #include <fstream>
 
-#include <spdlog/spdlog.h>
 
 #include "command_lut.hpp"
+#include "torch_side_log.hpp"
 #include "nasctl/atomic_file.hpp"
 #include "nasctl/batch_measurable.hpp"
 #include "nasctl/error.hpp"
@@ -76,11 +76,11 @@ void warn_if_measured_elsewhere(const lut::LutFile& table, const LutSession& s, 
   const std::string there_hw = table.comment_value("hardware");
   std::string there_cond = table.comment_value("conditions");
   if (!there_hw.empty() && there_hw != here_hw)
-    spdlog::warn("lut check: {} was measured on '{}', this check measures on '{}'", table.path, there_hw, here_hw);
+    log_warn("lut check: " + table.path + " was measured on '" + there_hw + "', this check measures on '" + here_hw +
+             "'");
   if (!there_cond.empty() && " " + there_cond != here_cond)
-    spdlog::warn("lut check: {} was measured under other conditions than this check's (compare its '# conditions:' "
-                 "line with run.json of a run on '{}')",
-                 table.path, s.hardware->instance);
+    log_warn("lut check: " + table.path + " was measured under other conditions than this check's (compare its "
+             "'# conditions:' line with run.json of a run on '" + s.hardware->instance + "')");
 }
 
 }  // namespace

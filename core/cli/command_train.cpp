@@ -11,8 +11,6 @@
 #include <cstdio>
 #include <filesystem>
 
-#include <spdlog/spdlog.h>
-
 #include "nasctl/atomic_file.hpp"
 #include "nasctl/datasets/fashion_mnist.hpp"
 #include "nasctl/datasets/subset.hpp"
@@ -25,6 +23,7 @@
 #include "nasctl/train/elastic.hpp"
 #include "nasctl/train/trainer.hpp"
 #include "nasctl/weight_sharing.hpp"
+#include "torch_side_log.hpp"
 
 namespace nasctl::cli {
 
@@ -72,6 +71,7 @@ train::TrainOptions options_of(const runtime::TrainSection& section) {
   o.threads = k.get_int("threads");
   o.bf16 = k.get_bool("bf16");
   o.channels_last = k.get_bool("channels_last");
+  o.subnetwork = k.get_string("subnetwork");
   if (section.phases.empty()) {
     train::Phase phase;
     phase.elastic = {};
@@ -107,6 +107,19 @@ void check_against_space(const runtime::Session& session, train::TrainOptions& o
                         " takes " + std::to_string(input.channels) + " x " + std::to_string(input.height) + " x " +
                         std::to_string(input.width) + " images, but Fashion-MNIST's are 1 x 28 x 28; fix: configure "
                         "the space for them (input_channels = 1, stem = \"small\", resolutions = [28])");
+  }
+  if (!options.subnetwork.empty()) {
+    const PluginConfig& k = config.train->keys;
+    if (options.sampler != train::Sampler::Spos)
+      k.fail("sampler", "\"" + k.get_string("sampler") + "\" with subnetwork: one sub-network trained alone is drawn "
+                        "every step, and the sandwich rule would train it several times a step; fix: set sampler = "
+                        "\"spos\"");
+    try {
+      session.space->parse(options.subnetwork);
+    } catch (const Error& e) {
+      k.fail("subnetwork", "'" + options.subnetwork + "' is not an architecture of space '" + config.space.plugin +
+                               "': " + e.what());
+    }
   }
   if (config.train->phases.empty()) {
     // A single phase: every variable elastic.
@@ -278,9 +291,9 @@ int run_train_command(const TrainCommandOptions& options) {
 
   int64_t epochs_total = 0;
   for (const auto& p : train_options.phases) epochs_total += p.epochs;
-  spdlog::info("training the {} ({} phase(s), {} epochs) on {}; run folder {}",
-               dynamic_cast<const WeightSharing&>(*session->space).supernet_name(), train_options.phases.size(),
-               epochs_total, data.description, out_dir);
+  log_info("training the " + dynamic_cast<const WeightSharing&>(*session->space).supernet_name() + " (" +
+           std::to_string(train_options.phases.size()) + " phase(s), " + std::to_string(epochs_total) + " epochs) on " +
+           data.description + "; run folder " + out_dir);
 
   const int64_t steps_per_epoch = static_cast<int64_t>(data.train->size()) / train_options.batch_size;
   ProgressLine progress(options.no_progress, steps_per_epoch * epochs_total);
@@ -288,10 +301,13 @@ int run_train_command(const TrainCommandOptions& options) {
   callbacks.on_step = [&](const train::StepReport& r) { progress.step(r); };
   callbacks.on_epoch = [&](const train::EpochReport& r) {
     progress.end_line();
-    spdlog::info("epoch {}/{} (phase {}): loss {:.4f}, train top-1 {:.2f}%, validation top-1 largest {:.2f}%, "
-                 "smallest {:.2f}%, {:.0f} images/s, {:.1f} s",
-                 r.epoch, epochs_total, r.phase, r.loss, r.train_top1, r.top1_largest, r.top1_smallest,
-                 r.images_per_second, r.seconds);
+    char line[320];
+    std::snprintf(line, sizeof line,
+                  "epoch %lld/%lld (phase %lld): loss %.4f, train top-1 %.2f%%, validation top-1 largest %.2f%%, "
+                  "smallest %.2f%%, %.0f images/s, %.1f s",
+                  static_cast<long long>(r.epoch), static_cast<long long>(epochs_total), static_cast<long long>(r.phase),
+                  r.loss, r.train_top1, r.top1_largest, r.top1_smallest, r.images_per_second, r.seconds);
+    log_info(line);
     progress.epoch_started();  // validation and saving are not training time
   };
   const train::TrainSummary summary =

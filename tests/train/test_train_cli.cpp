@@ -192,6 +192,11 @@ TEST_CASE("bad training input is one line naming the key with exit code 2 and no
     if (!libtorch::cuda_unavailable_reason().empty())
       refused(kSpace + kTrain + "device = \"cuda\"\n", {"train.device", "\"cuda\" cannot be used"});
   }
+  SUBCASE("a sub-network trained alone that is not of the space, or with the sandwich rule") {
+    refused(kSpace + with(kTrain, "sampler = \"sandwich\"", "sampler = \"spos\"") + "subnetwork = \"ks=9\"\n",
+            {"train.subnetwork", "'ks=9'", "ofa-mobilenetv3"});
+    refused(kSpace + kTrain + "subnetwork = \"" + largest_arch() + "\"\n", {"train.sampler", "spos"});
+  }
   SUBCASE("bf16 on the CPU") {
     refused(kSpace + kTrain + "bf16 = true\n", {"train.bf16", "device = \"cuda\""});
   }

@@ -4,6 +4,7 @@
 // small fixed Fashion-MNIST subset lowers the loss.
 #include "torch_doctest.hpp"  // first: LibTorch's CHECK must not replace doctest's
 
+#include <ATen/Context.h>
 #include <c10/core/GradMode.h>
 
 #include <algorithm>
@@ -14,6 +15,8 @@
 #include "nasctl/datasets/fashion_mnist.hpp"
 #include "nasctl/datasets/subset.hpp"
 #include "nasctl/error.hpp"
+#include "nasctl/supernet/checkpoint.hpp"
+#include "nasctl/torch/latency.hpp"
 #include "nasctl/supernet/super_network.hpp"
 #include "nasctl/train/elastic.hpp"
 #include "nasctl/train/optimiser.hpp"
@@ -72,6 +75,10 @@ TEST_CASE("sandwich trains the largest then the smallest then n random sub-netwo
   }
   // The random ones are drawn, not fixed.
   CHECK(randoms.size() > 30);
+  // Nothing elastic: the largest is all four, and is trained once.
+  const auto alone = train::step_architectures(elastic, elastic.phase({}), train::Sampler::Sandwich, 2, rng);
+  REQUIRE(alone.size() == 1);
+  CHECK(alone[0] == elastic.largest(all));
 }
 
 TEST_CASE("a phase holds every variable it does not name at its largest choice") {
@@ -238,4 +245,138 @@ TEST_CASE("training the largest sub-network lowers the loss on a small fixed Fas
   CHECK(summary.history[0].loss > 1.9);
   CHECK(summary.history[2].loss < summary.history[0].loss - 0.3);
   CHECK(summary.history[2].train_top1 > summary.history[0].train_top1);
+}
+
+namespace {
+
+train::TrainData small_fashion_data(std::size_t train_images) {
+  const datasets::FashionMnist fashion = datasets::open_fashion_mnist();
+  train::TrainData data;
+  data.train = datasets::seeded_subset(fashion.train, train_images, 1);
+  data.validation = datasets::seeded_subset(fashion.validation, 100, 1);
+  data.resolution = 28;
+  data.pad_value = -datasets::kFashionMnistMean / datasets::kFashionMnistStd;
+  return data;
+}
+
+train::TrainOptions quick_options() {
+  train::TrainOptions options;
+  options.phases = {train::Phase{{}, 1, 0.05, 0.0}};
+  options.batch_size = 16;
+  options.calibration_images = 32;
+  options.calibration_batch = 32;
+  options.threads = 1;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("a sub-network trained alone moves its own tensors only and is the one validated") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const train::ElasticSpace elastic(*space);
+  const Architecture smallest = elastic.smallest(elastic.all());
+  train::TrainOptions options = quick_options();
+  options.sampler = train::Sampler::Spos;
+  options.subnetwork = space->to_string(smallest);
+  test::TempDir dir("train-alone");
+  const train::TrainSummary summary =
+      train::train_supernet(*space, small_fashion_data(64), options, dir.path().string(), false);
+  REQUIRE(summary.history.size() == 1);
+  CHECK(summary.history[0].top1_largest == summary.history[0].top1_smallest);
+
+  // Depth 2 everywhere: the third and fourth block of every stage are never
+  // used, so their weights keep the initial (seeded) values.
+  const supernet::SuperNetwork untouched(*space, train::initial_weights_seed(options.seed));
+  const supernet::StateDict trained = supernet::read_checkpoint((dir.path() / train::kCheckpointFile).string());
+  int unused_equal = 0, used_moved = 0;
+  for (const std::string& name : trained.names()) {
+    const at::Tensor before = untouched.state_dict().at(name);
+    const at::Tensor after = trained.at(name);
+    if (name.find("blocks.4.") == 0 && name.find("weight") != std::string::npos) unused_equal += at::equal(before, after);
+    if (name == "classifier.linear.weight") used_moved += !at::equal(before, after);
+  }
+  CHECK(unused_equal > 0);
+  CHECK(used_moved == 1);
+
+  options.sampler = train::Sampler::Sandwich;
+  test::TempDir other("train-alone-sandwich");
+  CHECK_THROWS_WITH_AS(train::train_supernet(*space, small_fashion_data(64), options, other.path().string(), false),
+                       doctest::Contains("spos"), Error);
+}
+
+TEST_CASE("channels-last training holds the shared weights channels-last and trains as the default order does") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const train::TrainData data = small_fashion_data(48);
+  // Every variable elastic, so that smaller kernels (cut through the
+  // transformation matrices), fewer channels and fewer blocks are all cut
+  // from channels-last shared tensors.
+  auto run = [&](bool channels_last, const std::string& name) {
+    train::TrainOptions options = quick_options();
+    options.sampler = train::Sampler::Sandwich;
+    options.random_per_step = 1;
+    options.phases = {train::Phase{{"ks", "e", "d"}, 1, 0.05, 0.0}};
+    options.channels_last = channels_last;
+    test::TempDir dir(name);
+    const train::TrainSummary summary = train::train_supernet(*space, data, options, dir.path().string(), false);
+    return std::make_pair(summary.history.at(0),
+                          supernet::read_checkpoint((dir.path() / train::kCheckpointFile).string()));
+  };
+  const auto [plain, plain_tensors] = run(false, "train-nchw");
+  const auto [last, last_tensors] = run(true, "train-nhwc");
+  INFO("loss nchw " << plain.loss << ", channels-last " << last.loss);
+  // The same arithmetic in another order of memory: rounding differs, so a
+  // tolerance, far below what a wrong cut (another channel, another kernel
+  // centre) would change.
+  CHECK(std::abs(last.loss - plain.loss) < 1e-3 * plain.loss);
+  int compared = 0;
+  for (const std::string& name : plain_tensors.names()) {
+    const at::Tensor a = plain_tensors.at(name), b = last_tensors.at(name);
+    REQUIRE(a.sizes() == b.sizes());
+    CHECK(b.is_contiguous());  // written in the usual order
+    if (a.dim() == 4 && name.find("blocks.1.") == 0) {
+      INFO(name);
+      CHECK(at::allclose(a, b, 1e-3, 1e-4));
+      ++compared;
+    }
+  }
+  CHECK(compared > 0);
+}
+
+TEST_CASE("on CUDA a float32 epoch follows the CPU's, and bf16 with channels-last trains (skipped without a GPU)") {
+  if (libtorch::cuda_device_count() == 0) {
+    MESSAGE("skipped: no CUDA device (" << libtorch::cuda_unavailable_reason() << ")");
+    return;
+  }
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const train::TrainData data = small_fashion_data(64);
+  auto run = [&](const std::string& device, bool bf16, const std::string& name) {
+    train::TrainOptions options = quick_options();
+    options.device = device;
+    options.bf16 = bf16;
+    options.channels_last = bf16;
+    test::TempDir dir(name);
+    const train::TrainSummary summary = train::train_supernet(*space, data, options, dir.path().string(), false);
+    return std::make_pair(summary.history.at(0),
+                          supernet::read_checkpoint((dir.path() / train::kCheckpointFile).string()));
+  };
+  // cuDNN convolutes float32 in TF32 by default (10-bit mantissa), which
+  // on the H100 moved the epoch's loss 0.8% from the CPU's: the float32
+  // comparison runs with TF32 off, the bf16 run below with the defaults.
+  at::Context& context = at::globalContext();
+  const bool tf32_cudnn = context.allowTF32CuDNN(), tf32_cublas = context.allowTF32CuBLAS();
+  context.setAllowTF32CuDNN(false);
+  context.setAllowTF32CuBLAS(false);
+  const auto [cpu, cpu_tensors] = run("cpu", false, "train-cpu");
+  const auto [cuda, cuda_tensors] = run("cuda", false, "train-cuda");
+  context.setAllowTF32CuDNN(tf32_cudnn);
+  context.setAllowTF32CuBLAS(tf32_cublas);
+  INFO("loss cpu " << cpu.loss << ", cuda " << cuda.loss);
+  CHECK(std::abs(cuda.loss - cpu.loss) < 1e-3 * cpu.loss);
+  const at::Tensor a = cpu_tensors.at("classifier.linear.weight"), b = cuda_tensors.at("classifier.linear.weight");
+  CHECK(b.device().is_cpu());  // checkpoints are written from the CPU
+  CHECK(at::allclose(a, b, 1e-3, 1e-4));
+  const auto [mixed, mixed_tensors] = run("cuda", true, "train-bf16");
+  CHECK(std::isfinite(mixed.loss));
+  CHECK(std::abs(mixed.loss - cpu.loss) < 0.05 * cpu.loss);
+  CHECK_FALSE(at::equal(mixed_tensors.at("classifier.linear.weight"), a));
 }

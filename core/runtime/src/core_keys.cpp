@@ -93,6 +93,10 @@ std::vector<CoreTable> declare() {
                            "Epochs of a single phase in which every variable is elastic (instead of [[train.phases]])")
            .at_least(1),
        ConfigKey::integer("batch_size", 64, "Images per step; at most the number of training images").at_least(1),
+       ConfigKey::string("subnetwork", "",
+                         "Train this one sub-network alone (an architecture string of the space; needs sampler = "
+                         "\"spos\"): a stand-alone baseline for ranking fidelity, or a picked network retrained "
+                         "from scratch. Empty: the super-network"),
        ConfigKey::choice("sampler", "spos", {"spos", "sandwich"},
                          "Sub-networks per step: \"spos\" one drawn uniformly (single-path one-shot), \"sandwich\" "
                          "the largest, the smallest and random_per_step random ones, gradients accumulated"),
@@ -130,11 +134,11 @@ std::vector<CoreTable> declare() {
        ConfigKey::choice("device", "cpu", {"cpu", "cuda"},
                          "\"cpu\", or \"cuda\" (needs nasctl built against a CUDA LibTorch and a GPU)"),
        ConfigKey::integer("threads", 1,
-                          "LibTorch threads (0: LibTorch's default). Results on the CPU are reproducible for a fixed "
-                          "seed and thread count")
+                          "LibTorch and OpenBLAS threads (0: LibTorch's default). Results on the CPU are "
+                          "reproducible for a fixed seed and thread count")
            .at_least(0),
        ConfigKey::boolean("bf16", false, "cuda: forward passes under bfloat16 autocast"),
-       ConfigKey::boolean("channels_last", false, "Images (and so activations) in channels-last memory order")}});
+       ConfigKey::boolean("channels_last", false, "Images (and so activations) and the shared 4-d weights in channels-last memory order")}});
   tables.push_back(CoreTable{
       "train.phases", true, "`[[train.phases]]` (optional: progressive shrinking)",
       "Phases run in order, each with its own learning-rate schedule; a variable not elastic in a phase is held at "

@@ -32,6 +32,11 @@ at::Tensor cut_shared_tensor(const at::Tensor& shared, const std::vector<int64_t
     const at::Tensor rows = centre.view({out * in, step.kernel * step.kernel});
     cut = at::linear(rows, step.matrix).view({out, in, step.kernel, step.kernel});
   }
+  // Shared tensors held channels-last (SuperNetwork::to) give channels-last
+  // results, as the uncut ones are: one copy here instead of a transpose in
+  // every convolution that reads it.
+  if (!shared.is_contiguous() && shared.is_contiguous(at::MemoryFormat::ChannelsLast))
+    cut = cut.contiguous(at::MemoryFormat::ChannelsLast);
   return cut;
 }
 

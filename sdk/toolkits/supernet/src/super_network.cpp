@@ -72,7 +72,7 @@ StateDict SuperNetwork::state_dict() const {
 
 void SuperNetwork::save(const std::string& path) const { write_checkpoint(state_dict(), path); }
 
-void SuperNetwork::to(const std::string& device) {
+void SuperNetwork::to(const std::string& device, bool channels_last) {
   std::optional<c10::Device> target;
   try {
     target = c10::Device(device);
@@ -83,7 +83,10 @@ void SuperNetwork::to(const std::string& device) {
     throw Error("device '" + device + "': this LibTorch has no CUDA or sees no GPU; fix: use \"cpu\", or a CUDA build "
                 "of LibTorch on a machine with a GPU");
   c10::NoGradGuard no_grad;
-  for (at::Tensor& t : impl_->store->tensors) t = t.to(*target);
+  for (at::Tensor& t : impl_->store->tensors) {
+    t = t.to(*target);
+    if (channels_last && t.dim() == 4) t = t.contiguous(at::MemoryFormat::ChannelsLast);
+  }
 }
 
 SubNetwork SuperNetwork::activate(const Architecture& arch) const {

@@ -64,10 +64,27 @@ PhaseChoices ElasticSpace::all() const {
   return choices;
 }
 
-PhaseChoices ElasticSpace::phase(const std::vector<std::string>& elastic) const {
-  const auto& vars = space_->variables();
+PhaseChoices ElasticSpace::fixed(const Architecture& arch) const {
   PhaseChoices choices;
-  for (const auto& order : order_) choices.allowed.push_back({order.front()});
+  for (int choice : arch) choices.allowed.push_back({choice});
+  return choices;
+}
+
+PhaseChoices ElasticSpace::phase(const std::vector<std::string>& elastic) const {
+  PhaseChoices largest;
+  for (const auto& order : order_) largest.allowed.push_back({order.front()});
+  return with_elastic(elastic, std::move(largest));
+}
+
+PhaseChoices ElasticSpace::phase(const std::vector<std::string>& elastic, const Architecture& held) const {
+  if (held.size() != order_.size())
+    throw Error("the held architecture has " + std::to_string(held.size()) + " choices but the space has " +
+                std::to_string(order_.size()) + " variables; fix: give one choice per variable");
+  return with_elastic(elastic, fixed(held));
+}
+
+PhaseChoices ElasticSpace::with_elastic(const std::vector<std::string>& elastic, PhaseChoices choices) const {
+  const auto& vars = space_->variables();
   for (const std::string& entry : elastic) {
     std::string name = entry;
     int count = 0;  // 0: every choice
@@ -146,8 +163,13 @@ std::string ElasticSpace::variables_text() const {
 std::vector<Architecture> step_architectures(const ElasticSpace& space, const PhaseChoices& choices, Sampler sampler,
                                              int64_t random_count, Rng& rng) {
   if (sampler == Sampler::Spos) return {space.random(choices, rng)};
-  std::vector<Architecture> archs{space.largest(choices), space.smallest(choices)};
-  for (int64_t i = 0; i < random_count; ++i) archs.push_back(space.random(choices, rng));
+  std::vector<Architecture> drawn{space.largest(choices), space.smallest(choices)};
+  for (int64_t i = 0; i < random_count; ++i) drawn.push_back(space.random(choices, rng));
+  // A sub-network twice in one step would count its gradient twice (in a
+  // phase where nothing is elastic, four times): each is trained once.
+  std::vector<Architecture> archs;
+  for (Architecture& arch : drawn)
+    if (std::find(archs.begin(), archs.end(), arch) == archs.end()) archs.push_back(std::move(arch));
   return archs;
 }
 

@@ -40,16 +40,52 @@ struct Optimiser::Impl {
   TrainOptions options;
   std::vector<Parameter> parameters;
 
-  void sgd(Parameter& p, double lr) const {
-    at::Tensor g = p.value.grad();
-    if (p.decay && options.weight_decay != 0.0) g = g.add(p.value, options.weight_decay);
-    if (options.momentum != 0.0) {
-      // torch.optim.SGD (dampening 0): the first step's buffer is the gradient.
-      if (!p.first.defined()) p.first = g.clone();
-      else p.first.mul_(options.momentum).add_(g);
-      g = options.nesterov ? g.add(p.first, options.momentum) : p.first;
+  // torch.optim.SGD (dampening 0) over every parameter a sub-network of the
+  // step reached, with ATen's multi-tensor (_foreach_) operations: one
+  // kernel launch per operation for all of them on a GPU, where a launch
+  // per tensor and operation would cost more than a small network's step.
+  // The arithmetic is the per-tensor one, in the same order.
+  void sgd_all(double lr) {
+    std::vector<Parameter*> reached;
+    for (Parameter& p : parameters)
+      if (p.value.grad().defined()) reached.push_back(&p);
+    if (reached.empty()) return;
+    std::vector<at::Tensor> values, grads, decayed_values, decayed_grads;
+    std::vector<std::size_t> decayed_at;
+    for (std::size_t i = 0; i < reached.size(); ++i) {
+      values.push_back(reached[i]->value);
+      grads.push_back(reached[i]->value.grad());
+      if (reached[i]->decay && options.weight_decay != 0.0) {
+        decayed_at.push_back(i);
+        decayed_values.push_back(reached[i]->value);
+        decayed_grads.push_back(reached[i]->value.grad());
+      }
     }
-    p.value.add_(g, -lr);
+    if (!decayed_at.empty()) {
+      const std::vector<at::Tensor> with_decay = at::_foreach_add(decayed_grads, decayed_values, options.weight_decay);
+      for (std::size_t j = 0; j < decayed_at.size(); ++j) grads[decayed_at[j]] = with_decay[j];
+    }
+    std::vector<at::Tensor> updates = grads;
+    if (options.momentum != 0.0) {
+      // The first step's buffer is the gradient itself (a copy).
+      std::vector<at::Tensor> buffers, buffer_grads;
+      for (std::size_t i = 0; i < reached.size(); ++i) {
+        if (!reached[i]->first.defined()) {
+          reached[i]->first = grads[i].clone();
+        } else {
+          buffers.push_back(reached[i]->first);
+          buffer_grads.push_back(grads[i]);
+        }
+      }
+      if (!buffers.empty()) {
+        at::_foreach_mul_(buffers, options.momentum);
+        at::_foreach_add_(buffers, buffer_grads);
+      }
+      std::vector<at::Tensor> all_buffers;
+      for (Parameter* p : reached) all_buffers.push_back(p->first);
+      updates = options.nesterov ? at::_foreach_add(grads, all_buffers, options.momentum) : all_buffers;
+    }
+    at::_foreach_add_(values, updates, -lr);
   }
 
   void adamw(Parameter& p, double lr) const {
@@ -99,10 +135,12 @@ void Optimiser::zero_grad() {
 
 void Optimiser::step(double lr) {
   c10::NoGradGuard no_grad;
+  if (impl_->options.optimiser == OptimiserKind::Sgd) {
+    impl_->sgd_all(lr);
+    return;
+  }
   for (Parameter& p : impl_->parameters) {
-    if (!p.value.grad().defined()) continue;
-    if (impl_->options.optimiser == OptimiserKind::Sgd) impl_->sgd(p, lr);
-    else impl_->adamw(p, lr);
+    if (p.value.grad().defined()) impl_->adamw(p, lr);
   }
 }
 

@@ -4,7 +4,6 @@
 #include "nasctl/train/trainer.hpp"
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
 
 #include <chrono>
@@ -103,24 +102,51 @@ supernet::StateDict detached(const supernet::StateDict& held) {
 
 }  // namespace
 
+uint64_t initial_weights_seed(uint64_t seed) { return detail::derived_seed(seed, detail::Purpose::Weights); }
+
 TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, const TrainOptions& options,
                             const std::string& out_dir, bool resume, const TrainCallbacks& callbacks) {
   if (!dynamic_cast<const WeightSharing*>(&space))
     throw Error("the search space has no weight-sharing super-network (it does not implement nasctl::WeightSharing); "
                 "fix: train a space that has one, e.g. ofa-mobilenetv3 or hurricane");
   check_options(options, data);
-  if (options.threads > 0) at::set_num_threads(static_cast<int>(options.threads));
+  // LibTorch's and OpenBLAS's pools both (nasctl starts with OpenBLAS at one
+  // thread, and eager 1x1 convolutions on the CPU are BLAS gemms).
+  if (options.threads > 0) libtorch::set_threads(static_cast<int>(options.threads));
 
   const ElasticSpace elastic(space);
   std::vector<PhaseChoices> phase_choices;
+  std::optional<Architecture> alone;  // TrainOptions::subnetwork, parsed
+  if (!options.subnetwork.empty()) {
+    if (options.sampler != Sampler::Spos)
+      throw Error("a single sub-network (subnetwork) is trained with the spos sampler; the sandwich rule would train "
+                  "it several times a step; fix: set sampler = \"spos\"");
+    try {
+      alone = space.canonicalize(space.parse(options.subnetwork));
+    } catch (const Error& e) {
+      throw Error("subnetwork '" + options.subnetwork + "': " + e.what());
+    }
+  }
+  std::optional<Architecture> held;  // TrainOptions::held_at, parsed
+  if (!options.held_at.empty()) {
+    try {
+      held = space.parse(options.held_at);
+    } catch (const Error& e) {
+      throw Error("held_at '" + options.held_at + "': " + e.what());
+    }
+  }
   for (std::size_t i = 0; i < options.phases.size(); ++i) {
     try {
-      phase_choices.push_back(elastic.phase(options.phases[i].elastic));
+      phase_choices.push_back(alone  ? elastic.fixed(*alone)
+                              : held ? elastic.phase(options.phases[i].elastic, *held)
+                                     : elastic.phase(options.phases[i].elastic));
     } catch (const Error& e) {
       throw Error("phase " + std::to_string(i + 1) + ": " + e.what());
     }
   }
-  const PhaseChoices everything = elastic.all();
+  // The two networks validated after every epoch; one sub-network trained
+  // alone is both.
+  const PhaseChoices everything = alone ? elastic.fixed(*alone) : held ? phase_choices.back() : elastic.all();
   const Architecture largest = elastic.largest(everything), smallest = elastic.smallest(everything);
   for (const Architecture* arch : {&largest, &smallest}) {
     const TensorShape input = space.lower(*arch).input;
@@ -137,7 +163,9 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
   for (const Phase& p : options.phases) epochs_total += p.epochs;
 
   const std::string state_path = (std::filesystem::path(out_dir) / kStateFile).string();
-  supernet::SuperNetwork net(space, detail::derived_seed(options.seed, detail::Purpose::Weights));
+  supernet::SuperNetwork net = options.initial_checkpoint.empty() || resume
+                                   ? supernet::SuperNetwork(space, initial_weights_seed(options.seed))
+                                   : supernet::SuperNetwork::from_checkpoint(space, options.initial_checkpoint);
   detail::Progress progress;
   progress.identity = options.identity;
   std::optional<detail::SavedState> saved;
@@ -156,7 +184,7 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
     progress.steps_done = saved->progress.steps_done;
     progress.history = saved->progress.history;
   }
-  net.to(options.device);
+  net.to(options.device, options.channels_last);
   Optimiser optimiser(net, space, options);
   if (saved) optimiser.load_state(saved->optimiser, state_path);
   saved.reset();
@@ -207,6 +235,12 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
       report.epoch = epoch;
       report.phase = static_cast<int64_t>(p) + 1;
       report.steps = steps_per_epoch;
+      // Loss and correct answers are summed where the step ran and read back
+      // only every kReadEvery steps: a read waits for the device, and a wait
+      // per step would idle a GPU between steps.
+      constexpr int64_t kReadEvery = 25;
+      at::Tensor loss_total = at::zeros({}, at::TensorOptions().dtype(at::kDouble).device(device));
+      at::Tensor correct_total = at::zeros({}, at::TensorOptions().dtype(at::kLong).device(device));
       double loss_sum = 0.0;
       int64_t correct = 0, images = 0;
       const auto start = Clock::now();
@@ -244,14 +278,18 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
             c10::NoGradGuard no_grad;
             const at::Tensor plain = logits.detach().to(at::kFloat);
             if (distil) teacher = at::softmax(plain, 1);
-            loss_sum += loss.item<double>();
-            correct += plain.argmax(1).eq(y).sum().item<int64_t>();
+            loss_total.add_(loss.detach().to(at::kDouble));
+            correct_total.add_(plain.argmax(1).eq(y).sum());
             images += y.size(0);
           }
           loss.backward();
         }
         optimiser.step(report.lr);
         ++progress.steps_done;
+        if (s % kReadEvery == 0 || s == steps_per_epoch) {
+          loss_sum = loss_total.item<double>();
+          correct = correct_total.item<int64_t>();
+        }
         if (callbacks.on_step) {
           StepReport step;
           step.epoch = epoch;
@@ -260,8 +298,12 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
           step.steps = steps_per_epoch;
           step.phase = report.phase;
           step.lr = report.lr;
-          step.loss = loss_sum / static_cast<double>(s);
-          step.train_top1 = 100.0 * static_cast<double>(correct) / static_cast<double>(images);
+          // The figures of the last read (at most kReadEvery - 1 steps old).
+          const int64_t read_steps = s == steps_per_epoch ? s : s - s % kReadEvery;
+          step.loss = read_steps > 0 ? loss_sum / static_cast<double>(read_steps) : 0.0;
+          step.train_top1 = read_steps > 0 ? 100.0 * static_cast<double>(correct) /
+                                                 static_cast<double>(read_steps * options.batch_size)
+                                           : 0.0;
           step.images = images;
           callbacks.on_step(step);
         }
@@ -271,7 +313,7 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
       report.train_top1 = 100.0 * static_cast<double>(correct) / static_cast<double>(images);
       report.images_per_second = report.seconds > 0 ? static_cast<double>(images) / report.seconds : 0.0;
       report.top1_largest = detail::top1(net, largest, scoring);
-      report.top1_smallest = detail::top1(net, smallest, scoring);
+      report.top1_smallest = smallest == largest ? report.top1_largest : detail::top1(net, smallest, scoring);
 
       // The checkpoint first, the state (the commit point of --resume) last:
       // killed in between, a resume repeats this epoch from the previous

@@ -64,8 +64,13 @@ class SuperNetwork {
   // Moves every tensor to `device` ("cpu", "cuda", "cuda:1"). Sub-networks
   // activated before follow (they cut their tensors from the shared ones
   // on each pass, and copy their re-calibrated statistics along); not safe
-  // while another thread runs a forward pass.
-  void to(const std::string& device);
+  // while another thread runs a forward pass. channels_last: 4-d tensors
+  // are also laid out in channels-last order (PyTorch's
+  // model.to(memory_format=torch.channels_last)), for training on
+  // channels-last inputs: a weight cut from them keeps that order, so a
+  // convolution need not transpose it on every pass. Values, names and
+  // checkpoints (written contiguous) do not change.
+  void to(const std::string& device, bool channels_last = false);
 
   // The sub-network lower(arch) describes. Throws nasctl::ArchitectureError
   // for an architecture the space does not hold or whose tensors do not fit

@@ -40,8 +40,13 @@ class ElasticSpace {
   // variables, for a name that is neither a variable nor a family of them,
   // or a ":N" that is not 1 .. the number of choices.
   PhaseChoices phase(const std::vector<std::string>& elastic) const;
+  // As phase(elastic), but every variable the entries do not name is held
+  // at `held`'s choice instead of its largest (a sub-space of the space).
+  PhaseChoices phase(const std::vector<std::string>& elastic, const Architecture& held) const;
   // Every variable elastic with all its choices.
   PhaseChoices all() const;
+  // Only `arch`'s choices: every draw is that one sub-network.
+  PhaseChoices fixed(const Architecture& arch) const;
 
   Architecture largest(const PhaseChoices& choices) const;
   Architecture smallest(const PhaseChoices& choices) const;
@@ -52,14 +57,17 @@ class ElasticSpace {
   std::string variables_text() const;
 
  private:
+  PhaseChoices with_elastic(const std::vector<std::string>& elastic, PhaseChoices held) const;
+
   const SearchSpace* space_;
   std::vector<std::vector<int>> order_;
 };
 
 // The sub-networks of one step, in the order they are trained: SPOS one
 // random one; sandwich the largest, the smallest, then `random_count` random
-// ones (the largest first, so the others can learn from its outputs). All
-// canonical (SearchSpace::canonicalize).
+// ones (the largest first, so the others can learn from its outputs), each
+// once: one drawn again is left out (in a phase with nothing elastic the
+// sandwich is the largest alone). All canonical (SearchSpace::canonicalize).
 std::vector<Architecture> step_architectures(const ElasticSpace& space, const PhaseChoices& choices, Sampler sampler,
                                              int64_t random_count, Rng& rng);
 

@@ -37,6 +37,21 @@ struct TrainOptions {
   int64_t random_per_step = 2;   // sandwich: random sub-networks besides the largest and the smallest
   bool distillation = true;      // sandwich: the others learn the largest's soft outputs
   std::vector<Phase> phases;     // at least one
+  // Non-empty: train this one sub-network alone (an architecture string of
+  // the space), every step and every phase, as a stand-alone network would
+  // be trained; the reference side of a ranking-fidelity comparison and the
+  // way to retrain a picked network from scratch. Needs the spos sampler.
+  std::string subnetwork;
+  // Non-empty: an architecture string of the space; the variables a phase
+  // does not name are held at its choices instead of their largest: a
+  // sub-space, such as a HURRICANE stage (the searched layers elastic, the
+  // others as the stage fixes them). The networks validated after each
+  // epoch are then the last phase's largest and smallest.
+  std::string held_at;
+  // Non-empty: a checkpoint of the space's super-network the run starts
+  // from (fine-tuning) instead of seeded initial weights; a resume reads
+  // train_state.pt instead.
+  std::string initial_checkpoint;
 
   int64_t batch_size = 64;
   OptimiserKind optimiser = OptimiserKind::Sgd;
@@ -60,7 +75,7 @@ struct TrainOptions {
   std::string device = "cpu";    // "cpu" or "cuda"
   int64_t threads = 1;           // LibTorch intra-op threads (0: leave LibTorch's default)
   bool bf16 = false;             // CUDA: forward passes under bfloat16 autocast
-  bool channels_last = false;    // images in channels-last memory order
+  bool channels_last = false;    // images and the shared 4-d weights in channels-last memory order
 
   // Stop after this many epochs in this call (0: run to the end), as if
   // interrupted after an epoch; a later resume continues.

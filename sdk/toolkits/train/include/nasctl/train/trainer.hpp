@@ -85,6 +85,11 @@ struct TrainSummary {
   std::vector<EpochReport> history;  // every epoch of the run, this call's and earlier ones
 };
 
+// The seed a run's initial super-network weights are drawn with
+// (supernet::SuperNetwork(space, initial_weights_seed(options.seed))): what
+// a tensor no step reached still holds after training.
+uint64_t initial_weights_seed(uint64_t seed);
+
 // Trains the super-network of `space` (which must implement
 // nasctl::WeightSharing) in `out_dir` (an existing folder). With `resume`,
 // continues the run train_state.pt there describes; it must have the same

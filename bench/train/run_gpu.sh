@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Super-network training on the GPU machine (docs/results.md, "Super-network
+# training on the GPU"): nasctl's CUDA build, its CUDA training tests, the
+# training speed of nasctl against PyTorch, and the Fashion-MNIST runs:
+# the width-1.0 super-network (accuracy targets), the width-0.35 one
+# (examples/fashion-supernet), and the ranking-archs.txt sub-networks each
+# trained alone with the same recipe (ranking fidelity). The runs go on in
+# the background between steps, so the steps are separate calls:
+#
+#   bench/train/run_gpu.sh build     # configure + build (CUDA LibTorch); NASCTL_GPU_TESTS= skips test_train
+#   bench/train/run_gpu.sh tests     # the CUDA test cases of test_train
+#   bench/train/run_gpu.sh example-start       # train examples/fashion-supernet in the background
+#   bench/train/run_gpu.sh example-finish S    # wait for it (at most S s), test-split figures, files to $OUT
+#   bench/train/run_gpu.sh speed     # nasctl train vs PyTorch, fp32 and bf16 + channels-last
+#   bench/train/run_gpu.sh launch    # start every training run in the background
+#   bench/train/run_gpu.sh wait S    # report progress until all runs end or S seconds pass
+#   bench/train/run_gpu.sh evaluate  # inherited vs alone accuracies, test-split figures
+#
+# From the repo root, after scripts/gpu/make-carry.sh here, with the four
+# Fashion-MNIST files copied to .gpu-data/fashion-mnist (carried: the GPU
+# machine has no Debian package). Results go to $OUT.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+OUT=${OUT:-/tmp/out}
+runs=${RUNS:-/root/train-runs}
+build=${BUILD:-$repo/build-gpu}
+nasctl="$build/bin/nasctl"
+gpu="$here/gpu"
+mkdir -p "$OUT" "$runs"
+
+data() {
+  mkdir -p /usr/share/datasets/fashion-mnist
+  cp --update=none "$repo"/.gpu-data/fashion-mnist/*.gz /usr/share/datasets/fashion-mnist/
+}
+
+step_build() {
+  data
+  local tp start
+  tp=$(python3 -c "import torch;print(torch.utils.cmake_prefix_path)")
+  start=$(date +%s)
+  cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$tp" \
+    -DNASCTL_EXTRA_PREFIX="$repo/.carry" -DNASCTL_REQUIRE_PAGMO=OFF -DNASCTL_BUILD_BENCH=OFF >"$OUT/configure.log" 2>&1 \
+    || { tail -30 "$OUT/configure.log"; return 1; }
+  cmake --build "$build" -j16 --target nasctl nasctl_commands_torch nasctl_space_ofa_mobilenetv3 \
+    nasctl_accuracy_supernet nasctl_hardware_analytic nasctl_search_random ${NASCTL_GPU_TESTS-test_train} -- -k 0 >"$OUT/build.log" 2>&1 \
+    || { grep -E "^FAILED|error" "$OUT/build.log" | head -30; return 1; }
+  echo "build: $(($(date +%s) - start)) s"
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+}
+
+step_tests() {
+  # The CUDA cases (the others run in CI); CUDA first-use included.
+  (cd "$build/tests" && ./test_train -tc="*CUDA*" 2>&1 | tail -25) || true
+}
+
+# examples/fashion-supernet: its checkpoint, training log and metrics.
+example_dir=$runs/fashion-supernet
+
+step_example_start() {
+  data
+  rm -rf "$example_dir"
+  setsid nohup "$nasctl" train -c "$repo/examples/fashion-supernet/train.toml" -o "$example_dir" --no-progress \
+    >"$example_dir.log" 2>&1 &
+  sleep 2
+}
+
+step_example_finish() {
+  local deadline=$(($(date +%s) + $1)) out="$OUT/fashion-supernet"
+  while running && [ "$(date +%s)" -lt "$deadline" ]; do sleep 5; done
+  running && echo "example: still training at the deadline; its last finished epoch is kept"
+  mkdir -p "$out"
+  cp "$example_dir.log" "$out/train.log"
+  cp "$example_dir/metrics.csv" "$example_dir/checkpoint.pt" "$out/" || return 1
+  tail -4 "$out/train.log"
+  # Test-split figures of the largest and the smallest (first and last line).
+  "$nasctl" evaluate -c "$gpu/evaluate.toml" --set space.width=0.35 --set accuracy.split=test \
+    --set "accuracy.checkpoint=$out/checkpoint.pt" "$(head -1 "$gpu/ranking-archs.txt")" \
+    "$(tail -1 "$gpu/ranking-archs.txt")" -o "$out/test-split.csv" 2>"$out/evaluate.log" || tail -3 "$out/evaluate.log"
+  cat "$out/test-split.csv"
+}
+
+# images/s of the last epoch of a nasctl train run folder
+last_speed() { tail -1 "$1/metrics.csv" | awk -F, '{ print $(NF - 1) }'; }
+
+step_speed() {
+  data
+  local form flags
+  for form in fp32 bf16; do
+    flags=()
+    [ "$form" = bf16 ] && flags=(--set train.bf16=true --set train.channels_last=true)
+    rm -rf "$runs/speed-$form"
+    "$nasctl" train -c "$gpu/speed.toml" -o "$runs/speed-$form" --no-progress "${flags[@]}" >"$runs/speed-$form.log" 2>&1 \
+      || { tail -5 "$runs/speed-$form.log"; return 1; }
+    echo "nasctl train, cuda $form, batch 256: $(last_speed "$runs/speed-$form") images/s (epoch 2 of 2, 40 steps)"
+    if [ "$form" = bf16 ]; then flags=(--bf16 --channels-last); else flags=(); fi
+    python3 "$here/pytorch_train_speed.py" --device cuda --batch 256 --steps 40 --warmup 5 --threads 1 "${flags[@]}"
+  done | tee "$OUT/speed.txt"
+}
+
+# The form (fp32 or bf16) nasctl trained faster in: the training runs use it.
+fastest_form() {
+  local fp32 bf16
+  fp32=$(last_speed "$runs/speed-fp32" 2>/dev/null || echo 0)
+  bf16=$(last_speed "$runs/speed-bf16" 2>/dev/null || echo 0)
+  awk -v a="$fp32" -v b="$bf16" 'BEGIN { print (b > a ? "bf16" : "fp32") }'
+}
+
+start_run() {  # name, then nasctl train arguments
+  local name=$1
+  shift
+  setsid nohup "$nasctl" train -c "$gpu/recipe.toml" -o "$runs/$name" --no-progress "$@" >"$runs/$name.log" 2>&1 &
+}
+
+step_launch() {
+  data
+  local form flags=() i=0 arch
+  form=$(fastest_form)
+  [ "$form" = bf16 ] && flags=(--set train.bf16=true --set train.channels_last=true)
+  echo "form: $form" | tee "$runs/form.txt"
+  start_run supernet-w1.0 "${flags[@]}"
+  start_run supernet-w0.35 --set space.width=0.35 "${flags[@]}"
+  while read -r arch; do
+    [ -z "$arch" ] && continue
+    start_run "alone-$i" --set "train.subnetwork=$arch" --set train.sampler=spos "${flags[@]}"
+    i=$((i + 1))
+  done <"$gpu/ranking-archs.txt"
+  sleep 20
+  status
+}
+
+status() {
+  local log
+  for log in "$runs"/supernet-*.log "$runs"/alone-*.log; do
+    printf '%-22s %s\n' "$(basename "$log" .log)" "$(grep -E "epoch [0-9]+/|error" "$log" | tail -1 | cut -c1-170)"
+  done
+  nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader
+}
+
+running() { pgrep -f "$build/bin/nasctl train" >/dev/null; }
+
+collect() {
+  tar -czf "$OUT/train-runs.tgz" -C "$runs" --exclude='*.pt' .
+}
+
+step_wait() {
+  local deadline=$(($(date +%s) + $1))
+  while running && [ "$(date +%s)" -lt "$deadline" ]; do
+    sleep 30
+    echo "--- $(date -u +%H:%M:%S)"
+    status
+  done
+  running && echo "still running" || echo "all runs ended"
+  collect
+}
+
+step_evaluate() {
+  data
+  local i=0 arch
+  : >"$OUT/alone.csv"
+  "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "accuracy.checkpoint=$runs/supernet-w1.0/checkpoint.pt" \
+    --archs "$gpu/ranking-archs.txt" -o "$OUT/inherited.csv" 2>"$OUT/evaluate.log" || tail -3 "$OUT/evaluate.log"
+  while read -r arch; do
+    [ -z "$arch" ] && continue
+    "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "accuracy.checkpoint=$runs/alone-$i/checkpoint.pt" "$arch" \
+      2>>"$OUT/evaluate.log" | tail -n +$((i == 0 ? 1 : 2)) >>"$OUT/alone.csv"
+    i=$((i + 1))
+  done <"$gpu/ranking-archs.txt"
+  # Test-split figures of the largest and the smallest (first and last line).
+  for width in 1.0 0.35; do
+    "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" --set accuracy.split=test \
+      --set "accuracy.checkpoint=$runs/supernet-w$width/checkpoint.pt" "$(head -1 "$gpu/ranking-archs.txt")" \
+      "$(tail -1 "$gpu/ranking-archs.txt")" -o "$OUT/test-w$width.csv" 2>>"$OUT/evaluate.log"
+  done
+  cp "$runs/supernet-w0.35/checkpoint.pt" "$OUT/checkpoint-w0.35.pt"
+  collect
+  cat "$OUT/inherited.csv" "$OUT/alone.csv" "$OUT"/test-w*.csv | cut -c1-60,150-
+}
+
+case "${1:-}" in
+  build) step_build ;;
+  tests) step_tests ;;
+  example-start) step_example_start ;;
+  example-finish) step_example_finish "${2:-600}" ;;
+  speed) step_speed ;;
+  launch) step_launch ;;
+  wait) step_wait "${2:-540}" ;;
+  status) status ;;
+  evaluate) step_evaluate ;;
+  *) sed -n '2,22p' "$0"; exit 2 ;;
+esac
