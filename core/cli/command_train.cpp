@@ -277,6 +277,15 @@ int run_train_command(const TrainCommandOptions& options) {
   const train::TrainData data = open_data(section, train_options);
 
   const std::string out_dir = resume ? options.resume_dir : (options.out_dir.empty() ? config.out : options.out_dir);
+  // A run killed in the middle of an atomic write left "<file>.tmp-XXXXXX"
+  // beside the file (never a half file under the real name): the next run in
+  // the folder, new or resumed, removes them.
+  for (const std::string& path : {runtime::run_config_path(out_dir), (fs::path(out_dir) / train::kCheckpointFile).string(),
+                                   (fs::path(out_dir) / train::kStateFile).string(),
+                                   (fs::path(out_dir) / train::kMetricsFile).string()}) {
+    for (const std::string& file : remove_leftover_temporaries(path))
+      log_info("removed " + file + ", left by a run killed while writing it");
+  }
   if (!resume) {
     if (fs::exists(fs::path(out_dir) / train::kStateFile))
       throw ConfigError("-o " + out_dir + ": already holds a training run; fix: continue it with --resume " + out_dir +

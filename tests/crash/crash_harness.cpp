@@ -1,5 +1,5 @@
 // nasctl-crash-harness: kills `nasctl search` (random, nsga2, evolution,
-// linas) and `nasctl lut build` with SIGKILL at seeded random moments, at
+// linas), `nasctl lut build` and `nasctl train` with SIGKILL at seeded random moments, at
 // times over a run's wall time and in the middle of atomic output writes,
 // restarts each as a user would, and checks that nothing was lost,
 // duplicated or left behind and that the results equal an uninterrupted run.
@@ -16,6 +16,7 @@
 
 #include "lut_trial.hpp"
 #include "search_trial.hpp"
+#include "train_trial.hpp"
 
 namespace fs = std::filesystem;
 using namespace nasctl::crash;
@@ -25,6 +26,7 @@ namespace {
 struct Options {
   int trials = 20;
   int lut_trials = 0;
+  int train_trials = 0;
   int max_kills = 3;
   unsigned long long seed = 1;
   double scale = 1.0;
@@ -34,7 +36,8 @@ struct Options {
 
 [[noreturn]] void usage_error(const std::string& what) {
   std::fprintf(stderr,
-               "nasctl-crash-harness: error: %s; fix: nasctl-crash-harness [--trials N] [--lut-trials N] [--max-kills N] "
+               "nasctl-crash-harness: error: %s; fix: nasctl-crash-harness [--trials N] [--lut-trials N] [--train-trials N] "
+               "[--max-kills N] "
                "[--seed S] [--scale X] [--work DIR] [--keep]\n",
                what.c_str());
   std::exit(2);
@@ -59,6 +62,7 @@ Options parse(int argc, char** argv) {
     const char* value = argv[++i];
     if (flag == "--trials") o.trials = static_cast<int>(number_arg(flag, value, 0));
     else if (flag == "--lut-trials") o.lut_trials = static_cast<int>(number_arg(flag, value, 0));
+    else if (flag == "--train-trials") o.train_trials = static_cast<int>(number_arg(flag, value, 0));
     else if (flag == "--max-kills") o.max_kills = static_cast<int>(number_arg(flag, value, 1));
     else if (flag == "--seed") o.seed = static_cast<unsigned long long>(number_arg(flag, value, 0));
     else if (flag == "--scale") o.scale = number_arg(flag, value, 0.001);
@@ -149,6 +153,22 @@ int main(int argc, char** argv) {
         const LutTrialResult r = run_lut_trial(config, ref, dir, rng, i % 2 == 1, how_many(rng));
         count(tally, r.outcomes, r.problems);
         std::printf("lut trial %2d %s -> %s\n", i, describe(r.moments, r.outcomes).c_str(),
+                    r.problems.empty() ? "ok" : "FAILED");
+        print_problems(r.problems);
+        std::fflush(stdout);
+        if (r.problems.empty() && !o.keep) fs::remove_all(dir);
+      }
+    }
+    if (o.train_trials > 0) {
+      const std::string config = (fs::path(o.work) / "config-train.toml").string();
+      std::ofstream(config) << train_config_text();
+      const TrainReference ref = run_train_reference(config, o.work);
+      std::printf("reference training: %.2f s, %d atomic writes\n", ref.seconds, ref.writes);
+      for (int i = 0; i < o.train_trials; ++i) {
+        const std::string dir = (fs::path(o.work) / ("train-trial-" + std::to_string(i))).string();
+        const TrainTrialResult r = run_train_trial(config, ref, dir, rng, i % 2 == 1, how_many(rng));
+        count(tally, r.outcomes, r.problems);
+        std::printf("train trial %2d %s -> %s\n", i, describe(r.moments, r.outcomes).c_str(),
                     r.problems.empty() ? "ok" : "FAILED");
         print_problems(r.problems);
         std::fflush(stdout);

@@ -1,7 +1,7 @@
 // Temporaries of atomic writes that a kill left behind: which files
 // remove_leftover_temporaries takes (exactly those write_file_atomically
-// names, of the one file asked about), and that a new or resumed search
-// removes those of its run folder.
+// names, of the one file asked about), and that a new or resumed search or
+// training removes those of its run folder.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -99,4 +99,44 @@ TEST_CASE("a new run in a folder where a killed run never got to its journal rem
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK_FALSE(fs::exists(dir / "run/config.toml.tmp-k1ll3d"));
   CHECK(fs::exists(dir / "run/run.json"));
+}
+
+TEST_CASE("a new or resumed training removes the temporaries a killed training left beside its files") {
+  TempDir dir("leftovers");
+  // The grey small-stem space on 32 Fashion-MNIST images: an epoch in a
+  // second or two.
+  write_text(dir / "train.toml", R"(seed = 5
+out = "runs/unused"
+[space]
+plugin = "ofa-mobilenetv3"
+width = 0.35
+classes = 10
+input_channels = 1
+stem = "small"
+resolutions = [28]
+[train]
+train_images = 32
+batch_size = 16
+validation_images = 20
+calibration_images = 16
+calibration_batch = 16
+epochs = 1
+threads = 1
+)");
+  fs::create_directories(dir / "run");
+  write_text(dir / "run/checkpoint.pt.tmp-k1ll3d", "PK");  // killed before the first state: a new run
+  const auto first = run_nasctl({"train", "-c", dir / "train.toml", "-o", dir / "run", "--no-progress"}, "", 120);
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  CHECK_FALSE(fs::exists(dir / "run/checkpoint.pt.tmp-k1ll3d"));
+  CHECK(first.err.find("checkpoint.pt.tmp-k1ll3d, left by a run killed while writing it") != std::string::npos);
+
+  for (const char* name : {"train_state.pt.tmp-abc123", "metrics.csv.tmp-0a0a0a", "config.toml.tmp-zz9zz9"})
+    write_text(dir / (std::string("run/") + name), "half a fi");
+  write_text(dir / "run/notes.txt.tmp-abc123", "not nasctl's");
+  const auto resumed = run_nasctl({"train", "--resume", dir / "run", "--no-progress"}, "", 120);
+  REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.err);
+  std::set<std::string> left;
+  for (const auto& e : fs::directory_iterator(dir / "run")) left.insert(e.path().filename().string());
+  CHECK(left ==
+        std::set<std::string>{"config.toml", "checkpoint.pt", "train_state.pt", "metrics.csv", "notes.txt.tmp-abc123"});
 }
