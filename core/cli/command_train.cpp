@@ -275,6 +275,7 @@ int run_train_command(const TrainCommandOptions& options) {
   const auto session = runtime::open_session(std::move(space_only), false);
   check_against_space(*session, train_options);
   const train::TrainData data = open_data(section, train_options);
+  if (options.check_only) return 0;
 
   const std::string out_dir = resume ? options.resume_dir : (options.out_dir.empty() ? config.out : options.out_dir);
   // A run killed in the middle of an atomic write left "<file>.tmp-XXXXXX"

@@ -22,6 +22,11 @@ struct TrainCommandOptions {
   std::string resume_dir;      // --resume
   int64_t stop_after_epochs = 0;  // --stop-after-epochs: train at most this many epochs now
   bool no_progress = false;    // the global --no-progress
+  // `nasctl validate` of a config with [train]: every check a training
+  // makes before it writes anything (phases against the space's variables,
+  // input shape, device, dataset and batch size), then return 0 without
+  // training or writing.
+  bool check_only = false;
 };
 
 CLI::App* add_train_command(CLI::App& app, TrainCommandOptions& options);

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <cstdio>
 
+#include "command_train.hpp"
 #include "commands.hpp"
 #include "key_reference.hpp"
 #include "nasctl/runtime/core_keys.hpp"
@@ -12,9 +13,18 @@ namespace nasctl::cli {
 
 int run_validate_command(const ConfigOptions& options) {
   runtime::RunConfig config = load_config(options);
-  // [train]'s keys were checked while loading; a config that only trains has
-  // no strategy or providers to build (its phases' variables are checked
-  // against the space by `nasctl train`, which needs LibTorch).
+  // [train]'s keys were checked while loading; what only the space and the
+  // data can tell (phases naming variables the space lacks, the input
+  // shape, a batch larger than the training images) is checked by `nasctl
+  // train`'s own code, which needs LibTorch and so runs in the lazily loaded
+  // torch-side commands.
+  if (config.train) {
+    TrainCommandOptions train;
+    train.config = options;
+    train.check_only = true;
+    run_train_command_lazily(train);
+  }
+  // A config that only trains has no strategy or providers to build.
   if (!config.searches) {
     const std::size_t phases = std::max<std::size_t>(1, config.train->phases.size());
     auto session = runtime::open_session(std::move(config), false);

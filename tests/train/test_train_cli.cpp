@@ -154,7 +154,7 @@ TEST_CASE("nasctl validate accepts a config that only trains and nasctl search r
   CHECK_FALSE(fs::exists(dir / "run"));
 }
 
-TEST_CASE("bad training input is one line naming the key with exit code 2 and nothing written") {
+TEST_CASE("bad training input is one line naming the key with exit code 2 and nothing written, from train and validate") {
   test::TempDir dir("train-errors");
   const std::string out = dir / "run";
   auto refused = [&](const std::string& config, const std::vector<std::string>& parts) {
@@ -162,6 +162,9 @@ TEST_CASE("bad training input is one line naming the key with exit code 2 and no
     const test::CliResult r = train({"-c", dir / "bad.toml", "-o", out});
     CHECK_USER_ERROR(r, parts);
     CHECK_FALSE(fs::exists(out));
+    // `nasctl validate` makes the same checks and says the same line.
+    const test::CliResult validated = test::run_nasctl({"validate", "-c", dir / "bad.toml"});
+    CHECK_USER_ERROR(validated, parts);
   };
   SUBCASE("a phase naming a variable the space lacks") {
     refused(kSpace + with(kTrain, "epochs = 2\n", "") +
