@@ -10,9 +10,13 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <tuple>
+#include <utility>
 
 #include "nasctl/atomic_file.hpp"
 #include "nasctl/datasets/fashion_mnist.hpp"
+#include "nasctl/datasets/image_folder.hpp"
 #include "nasctl/datasets/subset.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/runtime/config.hpp"
@@ -99,15 +103,6 @@ void check_against_space(const runtime::Session& session, train::TrainOptions& o
                       "' has no weight-sharing super-network (it does not implement nasctl::WeightSharing), so there "
                       "is nothing to train; fix: use a space with one, e.g. ofa-mobilenetv3 or hurricane");
   const train::ElasticSpace elastic(*session.space);
-  // Fashion-MNIST is served at 28 x 28 only: every sub-network must take that.
-  for (const Architecture& arch : {elastic.largest(elastic.all()), elastic.smallest(elastic.all())}) {
-    const TensorShape input = session.space->lower(arch).input;
-    if (input.height != 28 || input.width != 28 || input.channels != 1)
-      throw ConfigError(config.space.where + ": key 'space': the sub-network " + session.space->to_string(arch) +
-                        " takes " + std::to_string(input.channels) + " x " + std::to_string(input.height) + " x " +
-                        std::to_string(input.width) + " images, but Fashion-MNIST's are 1 x 28 x 28; fix: configure "
-                        "the space for them (input_channels = 1, stem = \"small\", resolutions = [28])");
-  }
   if (!options.subnetwork.empty()) {
     const PluginConfig& k = config.train->keys;
     if (options.sampler != train::Sampler::Spos)
@@ -136,32 +131,96 @@ void check_against_space(const runtime::Session& session, train::TrainOptions& o
   }
 }
 
-train::TrainData open_data(const runtime::TrainSection& section, const train::TrainOptions& options) {
-  const PluginConfig& k = section.keys;
-  if (k.get_string("dataset") != "fashion-mnist")
-    k.fail("dataset", "'" + k.get_string("dataset") +
-                          "': training on image folders needs Once-for-All's training transform (random resized crop "
-                          "+ flip), which nasctl does not have yet (only the evaluation transform); fix: use dataset "
-                          "= \"fashion-mnist\"");
+// The input every sub-network takes: one shape for all of them (a training
+// reads its batches at one resolution).
+TensorShape space_input(const runtime::Session& session) {
+  const train::ElasticSpace elastic(*session.space);
+  const TensorShape big = session.space->lower(elastic.largest(elastic.all())).input;
+  const TensorShape small = session.space->lower(elastic.smallest(elastic.all())).input;
+  if (big.height != small.height || big.width != small.width)
+    throw ConfigError(session.config.space.where + ": key 'space.resolutions': the sub-networks take " +
+                      std::to_string(small.height) + " to " + std::to_string(big.height) +
+                      " pixel images, and a training reads its batches at one resolution (Once-for-All's elastic "
+                      "resolution is not supported yet); fix: list one resolution");
+  return big;
+}
+
+// Fashion-MNIST's training part and validation split.
+std::pair<std::shared_ptr<const datasets::Dataset>, std::shared_ptr<const datasets::Dataset>> open_fashion(
+    const PluginConfig& k) {
   datasets::FashionMnistOptions fashion_options;
   fashion_options.folder = k.get_path("fashion_mnist_folder");
   fashion_options.validation_size = static_cast<std::size_t>(k.get_int("validation_split"));
   fashion_options.split_seed = static_cast<uint64_t>(k.get_int("split_seed"));
-  datasets::FashionMnist fashion;
   try {
-    fashion = datasets::open_fashion_mnist(fashion_options);
+    datasets::FashionMnist fashion = datasets::open_fashion_mnist(fashion_options);
+    return {fashion.train, fashion.validation};
   } catch (const Error& e) {
     k.fail(fashion_options.validation_size >= 60000 ? "validation_split" : "fashion_mnist_folder", e.what());
   }
+}
+
+// The image folder `dataset` names: its training part and validation split.
+std::pair<std::shared_ptr<const datasets::Dataset>, std::shared_ptr<const datasets::Dataset>> open_folder(
+    const PluginConfig& k) {
+  datasets::ImageFolderOptions folder_options;
+  folder_options.root = k.get_path("dataset");
+  folder_options.threads = static_cast<int>(k.get_int("loader_threads"));
+  std::shared_ptr<const datasets::Dataset> folder;
+  try {
+    folder = datasets::open_image_folder(folder_options);
+  } catch (const Error& e) {
+    k.fail("dataset", e.what());
+  }
+  try {
+    datasets::TrainValidation parts = datasets::split_train_validation(
+        folder, static_cast<std::size_t>(k.get_int("validation_split")), static_cast<uint64_t>(k.get_int("split_seed")));
+    return {parts.train, parts.validation};
+  } catch (const Error& e) {
+    k.fail("validation_split", e.what());
+  }
+}
+
+// The data the config names, checked against the space (input shape,
+// classes) and against the sizes the options ask for.
+train::TrainData open_data(const runtime::Session& session, const train::TrainOptions& options) {
+  const PluginConfig& k = session.config.train->keys;
+  const std::string& where = session.config.space.where;
+  const TensorShape input = space_input(session);
+  const bool fashion = k.get_string("dataset") == "fashion-mnist";
   train::TrainData data;
-  data.train = fashion.train;
-  data.validation = fashion.validation;
-  const auto available = static_cast<int64_t>(fashion.train->size());
+  if (fashion) {
+    // Fashion-MNIST is served at 28 x 28 only: every sub-network must take that.
+    if (input.height != 28 || input.width != 28 || input.channels != 1)
+      throw ConfigError(where + ": key 'space': the sub-networks take " + std::to_string(input.channels) + " x " +
+                        std::to_string(input.height) + " x " + std::to_string(input.width) +
+                        " images, but Fashion-MNIST's are 1 x 28 x 28; fix: configure the space for them "
+                        "(input_channels = 1, stem = \"small\", resolutions = [28])");
+    std::tie(data.train, data.validation) = open_fashion(k);
+    data.pad_value = -datasets::kFashionMnistMean / datasets::kFashionMnistStd;
+  } else {
+    if (input.channels != 3 || input.height != input.width)
+      throw ConfigError(where + ": key 'space': the sub-networks take " + std::to_string(input.channels) + " x " +
+                        std::to_string(input.height) + " x " + std::to_string(input.width) +
+                        " images, and an image folder is read as square RGB images; fix: set input_channels = 3");
+    std::tie(data.train, data.validation) = open_folder(k);
+  }
+  data.resolution = static_cast<int>(input.height);
+
+  const train::ElasticSpace elastic(*session.space);
+  const int64_t outputs = session.space->lower(elastic.largest(elastic.all())).output().channels;
+  const auto classes = static_cast<int64_t>(data.validation->classes().size());
+  if (outputs != classes)
+    throw ConfigError(where + ": key 'space.classes': the networks have " + std::to_string(outputs) + " outputs and " +
+                      data.validation->description() + " has " + std::to_string(classes) +
+                      " classes; fix: set classes = " + std::to_string(classes));
+
+  const auto available = static_cast<int64_t>(data.train->size());
   if (const int64_t subset = k.get_int("train_images"); subset > 0) {
     if (subset > available)
       k.fail("train_images", std::to_string(subset) + " is more than the " + std::to_string(available) +
                                  " training images; fix: give at most " + std::to_string(available) + ", or 0 for all");
-    data.train = datasets::seeded_subset(fashion.train, static_cast<std::size_t>(subset), options.seed);
+    data.train = datasets::seeded_subset(data.train, static_cast<std::size_t>(subset), options.seed);
   }
   const auto train_images = static_cast<int64_t>(data.train->size());
   if (options.batch_size > train_images)
@@ -176,8 +235,6 @@ train::TrainData open_data(const runtime::TrainSection& section, const train::Tr
     k.fail("validation_images", std::to_string(options.validation_images) + " is more than the " +
                                     std::to_string(data.validation->size()) +
                                     " images of the validation split; fix: give at most that, or 0 for all");
-  data.resolution = 28;
-  data.pad_value = -datasets::kFashionMnistMean / datasets::kFashionMnistStd;
   data.description = data.train->description();
   return data;
 }
@@ -274,7 +331,7 @@ int run_train_command(const TrainCommandOptions& options) {
   space_only.constraint_where.clear();
   const auto session = runtime::open_session(std::move(space_only), false);
   check_against_space(*session, train_options);
-  const train::TrainData data = open_data(section, train_options);
+  const train::TrainData data = open_data(*session, train_options);
   if (options.check_only) return 0;
 
   const std::string out_dir = resume ? options.resume_dir : (options.out_dir.empty() ? config.out : options.out_dir);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli_runner.hpp"
+#include "dataset_files.hpp"
 #include "nasctl/supernet/checkpoint.hpp"
 #include "nasctl/torch/latency.hpp"
 #include "temp_dir.hpp"
@@ -74,7 +75,41 @@ std::string metrics_without_timing(const std::string& path) {
   return out;
 }
 
+// An RGB space for image folders (the ImageNet stem at 128 px) and a
+// training of one epoch on 9 of 12 images.
+const std::string kRgbSpace =
+    "[space]\nplugin = \"ofa-mobilenetv3\"\nwidth = 0.35\nclasses = 3\nresolutions = [128]\n";
+const std::string kRgbTrain =
+    "[train]\nepochs = 1\nbatch_size = 4\nvalidation_split = 3\ncalibration_images = 8\ncalibration_batch = 8\n"
+    "sampler = \"sandwich\"\nrandom_per_step = 0\nlr = 0.05\nthreads = 1\nloader_threads = 2\n";
+
+// `classes` class folders of `per_class` patterned PNGs, each of its own size.
+void write_rgb_folder(const fs::path& root, int classes, int per_class) {
+  for (int c = 0; c < classes; ++c) {
+    const fs::path folder = root / ("class" + std::to_string(c));
+    fs::create_directories(folder);
+    for (int i = 0; i < per_class; ++i)
+      datasets::test::write_png(folder / ("img" + std::to_string(i) + ".png"),
+                                datasets::test::patterned_image(150 + 7 * i, 130 + 5 * c, 10 * c + i));
+  }
+}
+
 }  // namespace
+
+TEST_CASE("an image folder trains with Once-for-All's training transform, the same with any loader threads") {
+  test::TempDir dir("train-folder");
+  write_rgb_folder(dir.path() / "images", 3, 4);
+  const std::string config = kRgbSpace + kRgbTrain + "dataset = \"images\"\n";  // relative to the config's folder
+  test::write_text(dir / "train.toml", config);
+  check_success(train({"-c", dir / "train.toml", "-o", dir / "a"}));
+  check_success(train({"-c", dir / "train.toml", "-o", dir / "b", "--set", "train.loader_threads=1"}));
+  CHECK(metrics_without_timing(dir / "a/metrics.csv") == metrics_without_timing(dir / "b/metrics.csv"));
+  const supernet::StateDict a = supernet::read_checkpoint(dir / "a/checkpoint.pt");
+  const supernet::StateDict b = supernet::read_checkpoint(dir / "b/checkpoint.pt");
+  CHECK(at::equal(a.at("classifier.linear.weight"), b.at("classifier.linear.weight")));
+  // One epoch: 9 training images in batches of 4 make 2 steps.
+  CHECK(metrics_without_timing(dir / "a/metrics.csv").find("\n1,1,2,") != std::string::npos);
+}
 
 TEST_CASE("a run stopped after one epoch and resumed ends with the tensors of the uninterrupted run") {
   test::TempDir dir("train-resume");
@@ -188,8 +223,15 @@ TEST_CASE("bad training input is one line naming the key with exit code 2 and no
     refused(kSpace + kTrain + "[[train.phases]]\nelastic = []\nepochs = 1\n", {"train.epochs", "[[train.phases]]"});
     refused(kSpace + with(kTrain, "epochs = 2\n", ""), {"train.epochs", "is required"});
   }
-  SUBCASE("an image folder, for which there is no training transform yet") {
-    refused(kSpace + kTrain + "dataset = \"" + (dir / "images") + "\"\n", {"train.dataset", "training transform"});
+  SUBCASE("an image folder that is missing, read by a grey space, or of other classes than the space's") {
+    refused(kRgbSpace + kRgbTrain + "dataset = \"" + (dir / "images") + "\"\n", {"train.dataset", dir / "images"});
+    write_rgb_folder(dir / "images", 3, 4);
+    refused(kSpace + kTrain + "dataset = \"" + (dir / "images") + "\"\n", {"key 'space'", "RGB", "input_channels = 3"});
+    refused(with(kRgbSpace, "classes = 3", "classes = 10") + kRgbTrain + "dataset = \"" + (dir / "images") + "\"\n",
+            {"space.classes", "set classes = 3"});
+    refused(kRgbSpace + with(kRgbTrain, "validation_split = 3", "validation_split = 12") + "dataset = \"" +
+                (dir / "images") + "\"\n",
+            {"train.validation_split", "fix: give 1 to 11"});
   }
   SUBCASE("device = \"cuda\" where LibTorch has no CUDA or there is no GPU") {
     if (!libtorch::cuda_unavailable_reason().empty())

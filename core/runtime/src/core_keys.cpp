@@ -69,10 +69,12 @@ std::vector<CoreTable> declare() {
       "Trains the [space]'s super-network. A config with [train] and no [search] only trains; give either "
       "`epochs` (one phase, every variable elastic) or [[train.phases]].",
       {ConfigKey::string("dataset", "fashion-mnist",
-                         "\"fashion-mnist\" (Debian's dataset-fashion-mnist). Image folders need Once-for-All's "
-                         "training transform, which nasctl does not have yet"),
+                         "\"fashion-mnist\" (Debian's dataset-fashion-mnist, augmented by crop_padding and flip), "
+                         "or an image folder in the ImageNet layout (one sub-folder per class; Once-for-All's "
+                         "training transform: random resized crop + flip; relative to the config's folder)"),
        ConfigKey::string("fashion_mnist_folder", "/usr/share/datasets/fashion-mnist",
                          "Where the Fashion-MNIST idx files are"),
+       ConfigKey::integer("loader_threads", 0, "Image folders: decoding threads; 0: one per core").at_least(0),
        ConfigKey::integer("validation_split", 10000,
                           "Training images set aside (seeded by split_seed) as the validation split; the rest are "
                           "trained on")

@@ -74,13 +74,8 @@ Parts open_parts(const PluginConfig& config, int threads) {
                                         std::to_string(folder->size()) + " images of " + folder->description() +
                                         " for re-calibration; fix: give at most " +
                                         std::to_string(folder->size() - 1) + ", or 0 with calibration_folder");
-  datasets::Split carved = datasets::carve(folder->size(), split, split_seed);
-  const std::string what = " of " + folder->description() + ", seed " + std::to_string(split_seed);
-  auto validation = std::make_shared<datasets::DatasetView>(
-      folder, std::move(carved.carved), "validation split (" + std::to_string(split) + " images" + what + ")");
-  auto train = std::make_shared<datasets::DatasetView>(
-      folder, std::move(carved.kept), "training part (" + std::to_string(folder->size() - split) + " images" + what + ")");
-  return {train, validation};
+  datasets::TrainValidation parts = datasets::split_train_validation(folder, split, split_seed);
+  return {parts.train, parts.validation};
 }
 
 }  // namespace

@@ -59,9 +59,10 @@ train::TrainData training_data(const PluginConfig& config, const EvaluationData&
   if (config.get_string("dataset") != kFashionMnist)
     config.fail("dataset", "'" + config.get_string("dataset") +
                                "': training a sub-space's super-network (a staged search asked for it) needs "
-                               "dataset = \"fashion-mnist\"; image folders need Once-for-All's training transform, "
-                               "which nasctl does not have yet; fix: use dataset = \"fashion-mnist\", or give a "
-                               "trained checkpoint and set the search's stage epochs to 0");
+                               "dataset = \"fashion-mnist\" for now (an image folder's sub-spaces are not "
+                               "trained by the search yet); fix: use dataset = \"fashion-mnist\", or train the "
+                               "super-network with `nasctl train` on the folder, give it as checkpoint and set the "
+                               "search's stage epochs to 0");
   if (config.get_string("split") == "test")
     config.fail("split", "\"test\" scores on Fashion-MNIST's test file, and a staged search trains and ranks on "
                          "what the source scores; fix: search with split = \"validation\" and measure the chosen "

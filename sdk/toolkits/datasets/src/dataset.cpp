@@ -38,18 +38,38 @@ ImageShape Dataset::input_shape(int resolution) const {
   return shape_at(resolution);
 }
 
-BatchStream Dataset::read(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution) const {
-  input_shape(resolution);  // throws the user-facing error for a resolution this dataset cannot serve
+namespace {
+
+void check_read(const Dataset& dataset, const std::vector<std::size_t>& indices, std::size_t batch_size,
+                int resolution) {
+  dataset.input_shape(resolution);  // throws the user-facing error for a resolution it cannot serve
   if (batch_size == 0) {
-    throw DataError(description() + ": batch size 0; fix: read at least one item per batch");
+    throw DataError(dataset.description() + ": batch size 0; fix: read at least one item per batch");
   }
-  const std::size_t items = size();
+  const std::size_t items = dataset.size();
   for (std::size_t index : indices) {
     if (index >= items) {
-      throw std::out_of_range(description() + ": item " + std::to_string(index) + " asked for, the dataset has " +
-                              std::to_string(items));
+      throw std::out_of_range(dataset.description() + ": item " + std::to_string(index) +
+                              " asked for, the dataset has " + std::to_string(items));
     }
   }
+}
+
+}  // namespace
+
+BatchStream Dataset::read(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution) const {
+  check_read(*this, indices, batch_size, resolution);
+  return read_checked(indices, batch_size, resolution);
+}
+
+BatchStream Dataset::read_augmented(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
+                                    std::uint64_t seed) const {
+  check_read(*this, indices, batch_size, resolution);
+  return read_augmented_checked(indices, batch_size, resolution, seed);
+}
+
+BatchStream Dataset::read_augmented_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
+                                            int resolution, std::uint64_t) const {
   return read_checked(indices, batch_size, resolution);
 }
 

@@ -20,12 +20,23 @@ std::int64_t DatasetView::label(std::size_t index) const { return base_->label(i
 
 ImageShape DatasetView::shape_at(int resolution) const { return base_->input_shape(resolution); }
 
+std::vector<std::size_t> DatasetView::base_indices(const std::vector<std::size_t>& indices) const {
+  std::vector<std::size_t> out;
+  out.reserve(indices.size());
+  for (std::size_t index : indices) out.push_back(items_[index]);
+  return out;
+}
+
 BatchStream DatasetView::read_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
                                       int resolution) const {
-  std::vector<std::size_t> base_indices;
-  base_indices.reserve(indices.size());
-  for (std::size_t index : indices) base_indices.push_back(items_[index]);
-  return base_->read(base_indices, batch_size, resolution);
+  return base_->read(base_indices(indices), batch_size, resolution);
+}
+
+BatchStream DatasetView::read_augmented_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
+                                                int resolution, std::uint64_t seed) const {
+  // Positions in the read are kept, so the draws are the same as for the
+  // base dataset read in this order.
+  return base_->read_augmented(base_indices(indices), batch_size, resolution, seed);
 }
 
 }  // namespace nasctl::datasets

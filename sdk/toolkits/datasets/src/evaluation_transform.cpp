@@ -68,14 +68,18 @@ void apply_evaluation_transform(const RgbImage& image, int resolution, float* ou
   thread_local RgbImage crop;
   thread_local std::vector<std::uint8_t> between;
   resize_and_crop_into(image, resolution, crop, between);
+  write_normalised_planes(crop, out);
+}
+
+void write_normalised_planes(const RgbImage& image, float* out) {
   // ToTensor then Normalize, per channel, in float32 as torchvision computes
   // them; a table of the 256 possible values per channel.
   float values[3][256];
   for (int c = 0; c < 3; ++c) {
     for (int v = 0; v < 256; ++v) values[c][v] = (static_cast<float>(v) / 255.0f - kImageNetMean[c]) / kImageNetStd[c];
   }
-  const std::size_t plane = static_cast<std::size_t>(resolution) * static_cast<std::size_t>(resolution);
-  const std::uint8_t* in = crop.pixels.data();
+  const std::size_t plane = static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height);
+  const std::uint8_t* in = image.pixels.data();
   for (std::size_t p = 0; p < plane; ++p, in += 3) {
     out[p] = values[0][in[0]];
     out[plane + p] = values[1][in[1]];

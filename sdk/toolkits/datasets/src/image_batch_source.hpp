@@ -13,6 +13,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/thread_pool.hpp>
@@ -29,6 +30,9 @@ struct ImageReadPlan {
   int resolution = 224;
   int threads = 1;
   std::size_t prefetch_batches = 2;
+  // Set: OFA's training transform, each image's draws seeded by this and
+  // its position in `indices`; unset: the evaluation transform.
+  std::optional<std::uint64_t> augment_seed;
 };
 
 class ImageBatchSource final : public BatchSource {
@@ -49,7 +53,8 @@ class ImageBatchSource final : public BatchSource {
 
   // Queues the decoding of every image of batch `batch_index`.
   void schedule(std::size_t batch_index);
-  void load_image(PendingBatch* pending, std::size_t position, std::size_t item);
+  // `position`: in the batch; `read_position`: in the whole read.
+  void load_image(PendingBatch* pending, std::size_t position, std::size_t read_position, std::size_t item);
 
   std::shared_ptr<const ImageFolderIndex> index_;
   ImageReadPlan plan_;

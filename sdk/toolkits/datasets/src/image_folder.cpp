@@ -45,7 +45,18 @@ ImageShape ImageFolder::shape_at(int resolution) const { return {3, resolution, 
 
 BatchStream ImageFolder::read_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
                                       int resolution) const {
+  return read_planned(indices, batch_size, resolution, std::nullopt);
+}
+
+BatchStream ImageFolder::read_augmented_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
+                                                int resolution, std::uint64_t seed) const {
+  return read_planned(indices, batch_size, resolution, seed);
+}
+
+BatchStream ImageFolder::read_planned(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
+                                      std::optional<std::uint64_t> augment_seed) const {
   ImageReadPlan plan;
+  plan.augment_seed = augment_seed;
   plan.indices = indices;
   plan.batch_size = batch_size;
   plan.resolution = resolution;

@@ -64,4 +64,22 @@ std::shared_ptr<const Dataset> seeded_subset(std::shared_ptr<const Dataset> data
   return std::make_shared<DatasetView>(std::move(dataset), std::move(items), std::move(description));
 }
 
+TrainValidation split_train_validation(std::shared_ptr<const Dataset> dataset, std::size_t validation_count,
+                                       std::uint64_t seed) {
+  const std::size_t size = dataset->size();
+  if (validation_count == 0 || validation_count >= size)
+    throw DataError("a split of " + std::to_string(validation_count) + " validation images leaves " +
+                    (validation_count == 0 ? "no validation image" : "no training image") + " of the " +
+                    std::to_string(size) + " images of " + dataset->description() + "; fix: give 1 to " +
+                    std::to_string(size - 1));
+  Split carved = carve(size, validation_count, seed);
+  const std::string what = " of " + dataset->description() + ", seed " + std::to_string(seed);
+  TrainValidation parts;
+  parts.validation = std::make_shared<DatasetView>(
+      dataset, std::move(carved.carved), "validation split (" + std::to_string(validation_count) + " images" + what + ")");
+  parts.train = std::make_shared<DatasetView>(
+      dataset, std::move(carved.kept), "training part (" + std::to_string(size - validation_count) + " images" + what + ")");
+  return parts;
+}
+
 }  // namespace nasctl::datasets

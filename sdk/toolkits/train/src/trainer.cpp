@@ -228,8 +228,16 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
           data.train->size(), data.train->size(),
           detail::derived_seed(options.seed, detail::Purpose::EpochOrder, static_cast<uint64_t>(epoch)));
       order.resize(static_cast<std::size_t>(steps_per_epoch * options.batch_size));
+      // Image folders augment as they decode (Once-for-All's training
+      // transform, seeded per epoch); Fashion-MNIST's tensors are augmented
+      // below.
+      const bool reader_augments = data.train->augments_when_read();
       datasets::BatchStream stream =
-          data.train->read(order, static_cast<std::size_t>(options.batch_size), data.resolution);
+          reader_augments
+              ? data.train->read_augmented(order, static_cast<std::size_t>(options.batch_size), data.resolution,
+                                           detail::derived_seed(options.seed, detail::Purpose::Augmentation,
+                                                                static_cast<uint64_t>(epoch)))
+              : data.train->read(order, static_cast<std::size_t>(options.batch_size), data.resolution);
 
       EpochReport report;
       report.epoch = epoch;
@@ -247,7 +255,7 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
       for (int64_t s = 1; s <= steps_per_epoch; ++s) {
         std::optional<datasets::Batch> batch = stream.next();
         at::Tensor x = batch->images;
-        if (options.crop_padding > 0 || options.flip) {
+        if (!reader_augments && (options.crop_padding > 0 || options.flip)) {
           Rng augmentation = detail::derived_rng(options.seed, detail::Purpose::Augmentation,
                                                  static_cast<uint64_t>(epoch), static_cast<uint64_t>(s));
           x = detail::augment(x, options.crop_padding, options.flip, data.pad_value, augmentation);

@@ -99,12 +99,26 @@ class Dataset {
   // Every item in order, at default_resolution().
   BatchStream read_all(std::size_t batch_size) const;
 
+  // A training read: as read(), with the dataset's own training
+  // augmentation applied as items are loaded, when it has one
+  // (augments_when_read(): image folders, Once-for-All's training
+  // transform). Each item's random draws come from `seed` and its position
+  // in `indices` alone, so a read is the same whatever the loader threads.
+  // A dataset without one returns read()'s batches: its caller augments
+  // the tensors itself (Fashion-MNIST's crop and flip in nasctl::train).
+  BatchStream read_augmented(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
+                             std::uint64_t seed) const;
+  virtual bool augments_when_read() const { return false; }
+
  protected:
   // Called with a resolution >= 1; throws DataError when it cannot be served.
   virtual ImageShape shape_at(int resolution) const = 0;
   // Called with valid indices, batch_size >= 1 and a servable resolution.
   virtual BatchStream read_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
                                    int resolution) const = 0;
+  // As read_checked, augmented; the default does not augment.
+  virtual BatchStream read_augmented_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
+                                             int resolution, std::uint64_t seed) const;
 };
 
 // 0, 1, ..., dataset.size() - 1.

@@ -23,6 +23,7 @@ class DatasetView final : public Dataset {
   const std::vector<std::string>& classes() const override { return base_->classes(); }
   std::int64_t label(std::size_t index) const override;
   int default_resolution() const override { return base_->default_resolution(); }
+  bool augments_when_read() const override { return base_->augments_when_read(); }
 
   // Item `index` of this view is item base_index(index) of the base dataset.
   std::size_t base_index(std::size_t index) const { return items_.at(index); }
@@ -32,8 +33,12 @@ class DatasetView final : public Dataset {
   ImageShape shape_at(int resolution) const override;
   BatchStream read_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
                            int resolution) const override;
+  BatchStream read_augmented_checked(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
+                                     std::uint64_t seed) const override;
 
  private:
+  std::vector<std::size_t> base_indices(const std::vector<std::size_t>& indices) const;
+
   std::shared_ptr<const Dataset> base_;
   std::vector<std::size_t> items_;
   std::string description_;

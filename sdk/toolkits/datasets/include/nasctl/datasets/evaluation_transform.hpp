@@ -43,4 +43,9 @@ RgbImage resize_and_crop(const RgbImage& image, int resolution);
 // float32 values to `out` (CHW, as one image of an NCHW batch).
 void apply_evaluation_transform(const RgbImage& image, int resolution, float* out);
 
+// ToTensor + Normalize (ImageNet's mean/std) of an image already at its
+// final size: 3 planes of width x height float32 values to `out`. The last
+// step of the evaluation and the training transform.
+void write_normalised_planes(const RgbImage& image, float* out);
+
 }  // namespace nasctl::datasets

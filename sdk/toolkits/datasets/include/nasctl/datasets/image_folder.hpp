@@ -9,12 +9,15 @@
 //
 // Reads decode on loader threads (image_decoder.hpp) and apply OFA's
 // evaluation transform at the resolution asked for
-// (evaluation_transform.hpp): images are float32 [n, 3, r, r].
+// (evaluation_transform.hpp), training reads (read_augmented) OFA's
+// training transform (training_transform.hpp): images are float32
+// [n, 3, r, r].
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +52,7 @@ class ImageFolder final : public Dataset {
   const std::vector<std::string>& classes() const override;
   std::int64_t label(std::size_t index) const override;
   int default_resolution() const override { return options_.default_resolution; }
+  bool augments_when_read() const override { return true; }
 
   const std::filesystem::path& file(std::size_t index) const;
   // The decoding threads a read uses (options.threads, or the hardware's).
@@ -58,8 +62,13 @@ class ImageFolder final : public Dataset {
   ImageShape shape_at(int resolution) const override;
   BatchStream read_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
                            int resolution) const override;
+  BatchStream read_augmented_checked(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
+                                     std::uint64_t seed) const override;
 
  private:
+  BatchStream read_planned(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
+                           std::optional<std::uint64_t> augment_seed) const;
+
   ImageFolderOptions options_;
   int threads_ = 1;
   std::shared_ptr<const ImageFolderIndex> index_;

@@ -27,6 +27,18 @@ struct Split {
 };
 Split carve(std::size_t population, std::size_t carved_count, std::uint64_t seed);
 
+// An image folder (or any dataset) split as the supernet source and
+// nasctl train split one: `validation_count` items drawn with `seed` as the
+// validation split, the others as the training part, each a DatasetView
+// whose description says so. A validation_count of 0 or not below the
+// dataset's size is a nasctl::DataError (the caller names its key).
+struct TrainValidation {
+  std::shared_ptr<const Dataset> train;
+  std::shared_ptr<const Dataset> validation;
+};
+TrainValidation split_train_validation(std::shared_ptr<const Dataset> dataset, std::size_t validation_count,
+                                       std::uint64_t seed);
+
 // `count` items of `dataset` drawn with `seed`, in draw order, as a dataset
 // of their own: the fixed subset for batch-norm re-calibration is
 //   seeded_subset(train, 2000, seed)
