@@ -132,4 +132,27 @@ WholeRun run_whole(const std::vector<std::string>& args, const std::string& watc
   return run;
 }
 
+Attempts kill_repeatedly(int kills, bool at_writes, double seconds, int writes, std::mt19937_64& rng,
+                         const std::function<std::vector<std::string>()>& args_now, const std::string& watched,
+                         const std::string& trial_dir, const std::function<std::vector<std::string>()>& check_after_kill) {
+  Attempts attempts;
+  std::uniform_real_distribution<double> any_time(0.0, seconds);
+  std::uniform_int_distribution<int> any_write(1, std::max(1, writes));
+  for (int k = 0; k < kills; ++k) {
+    KillMoment moment;
+    moment.kind = at_writes ? KillMoment::Kind::AtWrite : KillMoment::Kind::AtTime;
+    if (at_writes) moment.write_number = any_write(rng);
+    else moment.seconds = any_time(rng);
+    const std::string log = (std::filesystem::path(trial_dir) / ("attempt-" + std::to_string(k))).string();
+    const KillOutcome outcome = run_until(args_now(), watched, moment, log);
+    attempts.moments.push_back(moment);
+    attempts.outcomes.push_back(outcome);
+    if (!outcome.killed && outcome.exit_code != 0)
+      attempts.problems.push_back("attempt " + std::to_string(k) + " exited " + std::to_string(outcome.exit_code) +
+                                  " (see " + log + ".err)");
+    for (const auto& p : check_after_kill()) attempts.problems.push_back("after kill " + std::to_string(k) + ": " + p);
+  }
+  return attempts;
+}
+
 }  // namespace nasctl::crash

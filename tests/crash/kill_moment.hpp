@@ -5,6 +5,8 @@
 // lands; nothing the harness asserts depends on it.
 #pragma once
 
+#include <functional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,21 @@ struct WholeRun {
   int writes = 0;
 };
 WholeRun run_whole(const std::vector<std::string>& args, const std::string& watched, const std::string& log_prefix);
+
+// The kills of one trial: `kills` attempts, each running the command
+// `args_now()` gives at that point (what a user would type: a resume once
+// there is something to resume), killed at a moment drawn from `rng` (for
+// `at_writes` the n-th atomic write in `watched`, n uniform over the
+// uninterrupted run's `writes`, else a time uniform over its `seconds`),
+// then checked by `check_after_kill`. Logs go to <trial_dir>/attempt-<k>.
+struct Attempts {
+  std::vector<KillMoment> moments;
+  std::vector<KillOutcome> outcomes;
+  std::vector<std::string> problems;  // an attempt that failed by itself, or "after kill k: ..." from the check
+};
+Attempts kill_repeatedly(int kills, bool at_writes, double seconds, int writes, std::mt19937_64& rng,
+                         const std::function<std::vector<std::string>()>& args_now, const std::string& watched,
+                         const std::string& trial_dir, const std::function<std::vector<std::string>()>& check_after_kill);
 
 // The ".tmp-" files in a folder now.
 std::vector<std::string> temporaries_in(const std::string& folder);

@@ -80,27 +80,22 @@ LutTrialResult run_lut_trial(const std::string& config_file, const LutReference&
   fs::create_directories(folder);
   const std::string table = (folder / "lut.csv").string();
   const std::string scratch = (fs::path(trial_dir) / "rows.csv").string();
-  std::uniform_real_distribution<double> any_time(0.0, reference.seconds);
-  std::uniform_int_distribution<int> any_write(1, std::max(1, reference.writes));
-  for (int k = 0; k < kills; ++k) {
-    KillMoment moment;
-    moment.kind = at_writes ? KillMoment::Kind::AtWrite : KillMoment::Kind::AtTime;
-    if (at_writes) moment.write_number = any_write(rng);
-    else moment.seconds = any_time(rng);
-    const std::string log = (fs::path(trial_dir) / ("attempt-" + std::to_string(k))).string();
-    const KillOutcome outcome = run_until(build_args(config_file, table), folder.string(), moment, log);
-    result.moments.push_back(moment);
-    result.outcomes.push_back(outcome);
-    if (!outcome.killed && outcome.exit_code != 0)
-      result.problems.push_back("attempt " + std::to_string(k) + " exited " + std::to_string(outcome.exit_code) +
-                                " (see " + log + ".err)");
-    if (!fs::exists(table) || fs::file_size(table) == 0) continue;  // killed before the table's first write
+  auto table_whole = [&] {
+    Problems problems;
+    if (!fs::exists(table) || fs::file_size(table) == 0) return problems;  // killed before the table's first write
     try {
-      distinct_keys(table_rows(table, scratch), result.problems);
+      distinct_keys(table_rows(table, scratch), problems);
     } catch (const std::exception& e) {
-      result.problems.push_back("after kill " + std::to_string(k) + ": the table does not parse: " + e.what());
+      problems.push_back(std::string("the table does not parse: ") + e.what());
     }
-  }
+    return problems;
+  };
+  Attempts attempts = kill_repeatedly(kills, at_writes, reference.seconds, reference.writes, rng,
+                                      [&] { return build_args(config_file, table); }, folder.string(), trial_dir,
+                                      table_whole);
+  result.moments = std::move(attempts.moments);
+  result.outcomes = std::move(attempts.outcomes);
+  result.problems = std::move(attempts.problems);
   const test::CliResult last = test::run_nasctl(build_args(config_file, table), "", 600);
   if (last.exit_code != 0) {
     result.problems.push_back("the final build exited " + std::to_string(last.exit_code) + ": " + last.err);

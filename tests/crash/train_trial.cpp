@@ -97,22 +97,13 @@ TrainTrialResult run_train_trial(const std::string& config_file, const TrainRefe
   fs::remove_all(trial_dir);
   const fs::path run_dir = fs::path(trial_dir) / "run";
   fs::create_directories(run_dir);
-  std::uniform_real_distribution<double> any_time(0.0, reference.seconds);
-  std::uniform_int_distribution<int> any_write(1, std::max(1, reference.writes));
-  for (int k = 0; k < kills; ++k) {
-    KillMoment moment;
-    moment.kind = at_writes ? KillMoment::Kind::AtWrite : KillMoment::Kind::AtTime;
-    if (at_writes) moment.write_number = any_write(rng);
-    else moment.seconds = any_time(rng);
-    const std::string log = (fs::path(trial_dir) / ("attempt-" + std::to_string(k))).string();
-    const KillOutcome outcome = run_until(restart_args(config_file, run_dir.string()), run_dir.string(), moment, log);
-    result.moments.push_back(moment);
-    result.outcomes.push_back(outcome);
-    if (!outcome.killed && outcome.exit_code != 0)
-      result.problems.push_back("attempt " + std::to_string(k) + " exited " + std::to_string(outcome.exit_code) +
-                                " (see " + log + ".err)");
-    for (const auto& p : check_killed_run(run_dir)) result.problems.push_back("after kill " + std::to_string(k) + ": " + p);
-  }
+  Attempts attempts = kill_repeatedly(
+      kills, at_writes, reference.seconds, reference.writes, rng,
+      [&] { return restart_args(config_file, run_dir.string()); }, run_dir.string(), trial_dir,
+      [&] { return check_killed_run(run_dir); });
+  result.moments = std::move(attempts.moments);
+  result.outcomes = std::move(attempts.outcomes);
+  result.problems = std::move(attempts.problems);
   const test::CliResult last = test::run_nasctl(restart_args(config_file, run_dir.string()), "", 600);
   if (last.exit_code != 0) {
     result.problems.push_back("the final run exited " + std::to_string(last.exit_code) + ": " + last.err);
