@@ -9,7 +9,7 @@
 #
 #   bench/train/run_gpu.sh build     # configure + build (CUDA LibTorch); NASCTL_GPU_TESTS= skips test_train
 #   bench/train/run_gpu.sh tests     # the CUDA test cases of test_train
-#   bench/train/run_gpu.sh example-start       # train examples/fashion-supernet in the background
+#   bench/train/run_gpu.sh example-start       # train the w0.35 recipe super-network in the background
 #   bench/train/run_gpu.sh example-finish S    # wait for it (at most S s), test-split figures, files to $OUT
 #   bench/train/run_gpu.sh speed     # nasctl train vs PyTorch, fp32 and bf16 + channels-last
 #   bench/train/run_gpu.sh launch    # start every training run in the background
@@ -54,13 +54,15 @@ step_tests() {
   (cd "$build/tests" && ./test_train -tc="*CUDA*" 2>&1 | tail -25) || true
 }
 
-# examples/fashion-supernet: its checkpoint, training log and metrics.
+# The width-0.35 super-network of the GPU recipe alone (what
+# examples/fashion-supernet would ship if trained here instead of on a CPU):
+# its checkpoint, training log, metrics and test-split figures.
 example_dir=$runs/fashion-supernet
 
 step_example_start() {
   data
   rm -rf "$example_dir"
-  setsid nohup "$nasctl" train -c "$repo/examples/fashion-supernet/train.toml" -o "$example_dir" --no-progress \
+  setsid nohup "$nasctl" train -c "$gpu/recipe.toml" --set space.width=0.35 -o "$example_dir" --no-progress \
     >"$example_dir.log" 2>&1 &
   sleep 2
 }
