@@ -9,6 +9,7 @@
 #include "nasctl/error.hpp"
 #include "nasctl/predict/cross_validation.hpp"
 #include "nasctl/search_space.hpp"
+#include "nasctl/seed_stream.hpp"
 #include "nasctl/text.hpp"
 
 namespace nasctl::search::linas {
@@ -60,12 +61,7 @@ LinasOptions options_from(const PluginConfig& config) {
   return o;
 }
 
-uint64_t inner_seed(uint64_t run_seed, std::size_t iteration) {
-  uint64_t z = run_seed + 0x9E3779B97F4A7C15ULL * (static_cast<uint64_t>(iteration) + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
+uint64_t inner_seed(uint64_t run_seed, std::size_t iteration) { return stream_seed(run_seed, iteration); }
 
 Linas::Linas(LinasOptions options) : options_(std::move(options)) {}
 

@@ -9,21 +9,9 @@
 #include "nasctl/datasets/evaluation_transform.hpp"
 #include "nasctl/datasets/image_decoder.hpp"
 #include "nasctl/datasets/training_transform.hpp"
+#include "nasctl/seed_stream.hpp"
 
 namespace nasctl::datasets {
-
-namespace {
-
-// SplitMix64's finaliser over (seed, position): neighbouring positions get
-// unrelated engine seeds.
-std::uint64_t item_seed(std::uint64_t seed, std::size_t position) {
-  std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (static_cast<std::uint64_t>(position) + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-}  // namespace
 
 ImageBatchSource::ImageBatchSource(std::shared_ptr<const ImageFolderIndex> index, ImageReadPlan plan)
     : index_(std::move(index)),
@@ -84,7 +72,7 @@ void ImageBatchSource::load_image(PendingBatch* pending, std::size_t position, s
     thread_local std::vector<std::uint8_t> file_bytes;
     decode_image_file(index_->files[item], image, file_bytes);
     if (plan_.augment_seed) {
-      Rng rng(item_seed(*plan_.augment_seed, read_position));
+      Rng rng(stream_seed(*plan_.augment_seed, read_position));
       apply_training_transform(image, plan_.resolution, rng, out);
     } else {
       apply_evaluation_transform(image, plan_.resolution, out);

@@ -7,17 +7,13 @@
 #include <cstdint>
 
 #include "nasctl/rng.hpp"
+#include "nasctl/seed_stream.hpp"
 
 namespace nasctl::train::detail {
 
 enum class Purpose : uint64_t { Weights = 1, EpochOrder = 2, SubNetworks = 3, Augmentation = 4, Validation = 5 };
 
-inline uint64_t mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
+inline uint64_t mix(uint64_t x) { return stream_seed(x, 0); }
 
 inline uint64_t derived_seed(uint64_t seed, Purpose purpose, uint64_t epoch = 0, uint64_t step = 0) {
   return mix(mix(mix(mix(seed) ^ static_cast<uint64_t>(purpose)) ^ epoch) ^ step);
