@@ -5,6 +5,7 @@
 #include "nasctl/layer_enumeration.hpp"
 #include "nasctl/layer_measurable.hpp"
 #include "nasctl/metric_provider.hpp"
+#include "nasctl/size_extremes.hpp"
 #include "nasctl/subspace.hpp"
 
 namespace nasctl {
@@ -17,6 +18,7 @@ LayerMeasurable::~LayerMeasurable() = default;
 BatchMeasurable::~BatchMeasurable() = default;
 StagedSearch::~StagedSearch() = default;
 SubspaceAware::~SubspaceAware() = default;
+SizeExtremes::~SizeExtremes() = default;
 
 const char* to_string(PluginKind kind) {
   switch (kind) {
