@@ -11,6 +11,8 @@
 // its extremes.
 #pragma once
 
+#include <string>
+
 #include "nasctl/architecture.hpp"
 
 namespace nasctl {
@@ -24,6 +26,16 @@ class SizeExtremes {
   // parameters. Both are valid architectures (check() accepts them).
   virtual Architecture smallest() const = 0;
   virtual Architecture largest() const = 0;
+
+  // The number of distinct networks of the space as configured: the number
+  // of classes canonicalize() makes (architectures that differ only in
+  // settings the network ignores, such as the kernel of an unused block
+  // slot, count once). SearchSpace::size() counts choice vectors, which is
+  // more where canonicalize() merges. A decimal string of digits only (the
+  // count outgrows every integer type; the SDK stays free of a big-number
+  // library); empty, the default, when the space cannot say cheaply, and
+  // `nasctl space info` then reports the choice-vector count alone.
+  virtual std::string distinct_networks() const { return {}; }
 };
 
 }  // namespace nasctl
