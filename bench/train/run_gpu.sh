@@ -2,9 +2,9 @@
 # Super-network training on the GPU machine (docs/results.md, "Super-network
 # training on the GPU"): nasctl's CUDA build, its CUDA training tests, the
 # training speed of nasctl against PyTorch, and the Fashion-MNIST runs:
-# the width-1.0 super-network (accuracy targets), the width-0.35 one
-# (examples/fashion-supernet), and the ranking-archs.txt sub-networks each
-# trained alone with the same recipe (ranking fidelity). The runs go on in
+# one super-network of the recipe (accuracy targets) and the
+# ranking-archs.txt sub-networks each trained alone with the same recipe
+# (ranking fidelity), all at width $WIDTH (0.35 unless set). The runs go on in
 # the background between steps, so the steps are separate calls:
 #
 #   bench/train/run_gpu.sh build     # configure + build (CUDA LibTorch); NASCTL_GPU_TESTS= skips test_train
@@ -12,9 +12,10 @@
 #   bench/train/run_gpu.sh example-start       # train the w0.35 recipe super-network in the background
 #   bench/train/run_gpu.sh example-finish S    # wait for it (at most S s), test-split figures, files to $OUT
 #   bench/train/run_gpu.sh speed     # nasctl train vs PyTorch, fp32 and bf16 + channels-last
-#   bench/train/run_gpu.sh launch    # start every training run in the background
+#   bench/train/run_gpu.sh launch    # start the super-network and the 12 alone runs (width $WIDTH, 0.35) in the background
 #   bench/train/run_gpu.sh wait S    # report progress until all runs end or S seconds pass
-#   bench/train/run_gpu.sh evaluate  # inherited vs alone accuracies, test-split figures
+#   bench/train/run_gpu.sh evaluate  # inherited vs alone accuracies, test-split figures, checkpoint to $OUT
+#   bench/train/run_gpu.sh all S     # build, tests, speed, launch, wait: S seconds in all
 #
 # From the repo root, after scripts/gpu/make-carry.sh here, with the four
 # Fashion-MNIST files copied to .gpu-data/fashion-mnist (carried: the GPU
@@ -114,17 +115,21 @@ start_run() {  # name, then nasctl train arguments
   setsid nohup "$nasctl" train -c "$gpu/recipe.toml" -o "$runs/$name" --no-progress "$@" >"$runs/$name.log" 2>&1 &
 }
 
+# One super-network and the ranking-archs.txt sub-networks alone, all at
+# width $WIDTH (0.35 by default: the ranking needs one super-network, and the
+# narrow one trains in a fraction of the wide one's GPU time).
+width=${WIDTH:-0.35}
+
 step_launch() {
   data
   local form flags=() i=0 arch
   form=$(fastest_form)
   [ "$form" = bf16 ] && flags=(--set train.bf16=true --set train.channels_last=true)
-  echo "form: $form" | tee "$runs/form.txt"
-  start_run supernet-w1.0 "${flags[@]}"
-  start_run supernet-w0.35 --set space.width=0.35 "${flags[@]}"
+  echo "form: $form, width $width" | tee "$runs/form.txt"
+  start_run "supernet-w$width" --set "space.width=$width" "${flags[@]}"
   while read -r arch; do
     [ -z "$arch" ] && continue
-    start_run "alone-$i" --set "train.subnetwork=$arch" --set train.sampler=spos "${flags[@]}"
+    start_run "alone-$i" --set "space.width=$width" --set "train.subnetwork=$arch" --set train.sampler=spos "${flags[@]}"
     i=$((i + 1))
   done <"$gpu/ranking-archs.txt"
   sleep 20
@@ -158,25 +163,41 @@ step_wait() {
 
 step_evaluate() {
   data
-  local i=0 arch
+  local i=0 arch sn="$runs/supernet-w$width"
   : >"$OUT/alone.csv"
-  "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "accuracy.checkpoint=$runs/supernet-w1.0/checkpoint.pt" \
+  "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" --set "accuracy.checkpoint=$sn/checkpoint.pt" \
     --archs "$gpu/ranking-archs.txt" -o "$OUT/inherited.csv" 2>"$OUT/evaluate.log" || tail -3 "$OUT/evaluate.log"
   while read -r arch; do
     [ -z "$arch" ] && continue
-    "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "accuracy.checkpoint=$runs/alone-$i/checkpoint.pt" "$arch" \
+    "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" \
+      --set "accuracy.checkpoint=$runs/alone-$i/checkpoint.pt" "$arch" \
       2>>"$OUT/evaluate.log" | tail -n +$((i == 0 ? 1 : 2)) >>"$OUT/alone.csv"
     i=$((i + 1))
   done <"$gpu/ranking-archs.txt"
   # Test-split figures of the largest and the smallest (first and last line).
-  for width in 1.0 0.35; do
-    "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" --set accuracy.split=test \
-      --set "accuracy.checkpoint=$runs/supernet-w$width/checkpoint.pt" "$(head -1 "$gpu/ranking-archs.txt")" \
-      "$(tail -1 "$gpu/ranking-archs.txt")" -o "$OUT/test-w$width.csv" 2>>"$OUT/evaluate.log"
-  done
-  cp "$runs/supernet-w0.35/checkpoint.pt" "$OUT/checkpoint-w0.35.pt"
+  "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" --set accuracy.split=test \
+    --set "accuracy.checkpoint=$sn/checkpoint.pt" "$(head -1 "$gpu/ranking-archs.txt")" \
+    "$(tail -1 "$gpu/ranking-archs.txt")" -o "$OUT/test-w$width.csv" 2>>"$OUT/evaluate.log"
+  mkdir -p "$OUT/supernet-w$width"
+  cp "$sn/checkpoint.pt" "$sn/metrics.csv" "$OUT/supernet-w$width/"
+  cp "$sn.log" "$OUT/supernet-w$width/train.log"
   collect
   cat "$OUT/inherited.csv" "$OUT/alone.csv" "$OUT"/test-w*.csv | cut -c1-60,150-
+}
+
+# Everything up to the running trainings in one call (the machine goes back
+# after a short idle time, so the steps run back to back): build, CUDA
+# tests, speed, launch, then progress reports until $1 seconds have passed
+# since the call began.
+step_all() {
+  local start deadline
+  start=$(date +%s)
+  deadline=$((start + ${1:-570}))
+  step_build || return 1
+  step_tests
+  step_speed
+  step_launch
+  step_wait $((deadline - $(date +%s)))
 }
 
 case "${1:-}" in
@@ -189,5 +210,6 @@ case "${1:-}" in
   wait) step_wait "${2:-540}" ;;
   status) status ;;
   evaluate) step_evaluate ;;
-  *) sed -n '2,22p' "$0"; exit 2 ;;
+  all) step_all "${2:-570}" ;;
+  *) sed -n '2,24p' "$0"; exit 2 ;;
 esac
