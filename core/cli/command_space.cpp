@@ -58,7 +58,7 @@ std::string latency_metric(const runtime::ProviderInstance& hw, const std::strin
 
 }  // namespace
 
-CLI::App* add_space_command(CLI::App& app, SpaceSelectOptions& options) {
+CLI::App* add_space_command(CLI::App& app, SpaceSelectOptions& options, SpaceInfoOptions& info) {
   auto* space = app.add_subcommand("space", "Work with search spaces");
   space->require_subcommand(1);
   auto* select = space->add_subcommand(
@@ -74,6 +74,7 @@ CLI::App* add_space_command(CLI::App& app, SpaceSelectOptions& options) {
       ->check(CLI::IsMember({"log-macs", "macs", "params"}));
   select->add_flag("--no-skip", options.no_skip, "Do not keep `skip` beside the top K where it is valid");
   select->add_option("-o,--out", options.out_file, "Operators file to write (TOML)")->required();
+  add_space_info_command(*space, info);
   return space;
 }
 

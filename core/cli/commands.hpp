@@ -46,6 +46,13 @@ struct SpaceSelectOptions {
   std::string out_file;
 };
 
+// `nasctl space info` (command_space_info.cpp).
+struct SpaceInfoOptions {
+  ConfigOptions config;
+  bool json = false;
+  bool requested = false;  // `space info` was the subcommand given
+};
+
 struct ExportOptions {
   ConfigOptions config;
   std::string arch;      // --arch, in any form the config's space parses
@@ -70,6 +77,7 @@ int run_plugins_command(const PluginsOptions& options);
 // config keys (docs/config.md).
 int run_defaults_command(bool markdown);
 int run_space_select_command(const SpaceSelectOptions& options);
+int run_space_info_command(const SpaceInfoOptions& options);
 int run_export_command(const ExportOptions& options);
 
 }  // namespace nasctl::cli
@@ -79,8 +87,10 @@ class App;
 }
 
 namespace nasctl::cli {
-// `nasctl space select` (command_space.cpp): registers the command and its options.
-CLI::App* add_space_command(CLI::App& app, SpaceSelectOptions& options);
+// `nasctl space select` (command_space.cpp) and `nasctl space info`
+// (command_space_info.cpp): registers the commands and their options.
+CLI::App* add_space_command(CLI::App& app, SpaceSelectOptions& options, SpaceInfoOptions& info);
+CLI::App* add_space_info_command(CLI::App& space, SpaceInfoOptions& options);
 
 }  // namespace nasctl::cli
 

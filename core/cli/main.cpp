@@ -120,7 +120,8 @@ int main(int argc, char** argv) {
   app.add_subcommand("defaults", "Print the embedded default config")
       ->add_flag("--markdown", defaults_markdown, "Instead, nasctl's own config keys as Markdown (docs/config.md)");
   nasctl::cli::SpaceSelectOptions space_select;
-  auto* space_cmd = nasctl::cli::add_space_command(app, space_select);
+  nasctl::cli::SpaceInfoOptions space_info;
+  auto* space_cmd = nasctl::cli::add_space_command(app, space_select, space_info);
   nasctl::cli::LutOptions lut;
   auto* lut_cmd = nasctl::cli::add_lut_command(app, lut);
   nasctl::cli::TrainCommandOptions train;
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
     if (*validate_cmd) return nasctl::cli::run_validate_command(validate);
     if (*evaluate_cmd) return nasctl::cli::run_evaluate_command(evaluate);
     if (*plugins_cmd) return nasctl::cli::run_plugins_command(plugins);
+    if (*space_cmd && space_info.requested) return nasctl::cli::run_space_info_command(space_info);
     if (*space_cmd) return nasctl::cli::run_space_select_command(space_select);
     if (*lut_cmd) return nasctl::cli::run_lut_command_lazily(lut);
     if (*train_cmd) return nasctl::cli::run_train_command_lazily(train);

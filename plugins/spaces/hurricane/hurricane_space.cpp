@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <utility>
+
+#include <boost/multiprecision/cpp_int.hpp>
 
 #include "nasctl/error.hpp"
 #include "operators.hpp"
@@ -207,6 +210,31 @@ Architecture HurricaneSpace::parse(std::string_view text) const {
 }  // namespace nasctl::spaces::hurricane
 
 namespace nasctl::spaces::hurricane {
+
+Architecture HurricaneSpace::extreme(bool fewest) const {
+  Architecture arch(choices_.size());
+  for (std::size_t i = 0; i < choices_.size(); ++i) {
+    std::pair<int64_t, int64_t> best{};
+    for (std::size_t c = 0; c < choices_[i].size(); ++c) {
+      const NetworkCost cost = count_cost(lower_operator(i, operator_pool()[choices_[i][c]].name));
+      const std::pair<int64_t, int64_t> key{cost.macs, cost.params};
+      if (c == 0 || (fewest ? key < best : key > best)) {
+        best = key;
+        arch[i] = static_cast<int>(c);
+      }
+    }
+  }
+  return arch;
+}
+
+Architecture HurricaneSpace::smallest() const { return extreme(true); }
+Architecture HurricaneSpace::largest() const { return extreme(false); }
+
+std::string HurricaneSpace::distinct_networks() const {
+  boost::multiprecision::cpp_int count = 1;
+  for (const auto& ops : choices_) count *= static_cast<unsigned>(ops.size());
+  return count.str();
+}
 
 // Why lowering max_i |choices_i| architectures is exact: every searchable
 // layer maps its position's fixed input shape to its fixed output shape, so

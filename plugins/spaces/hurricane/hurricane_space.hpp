@@ -27,11 +27,16 @@
 #include "nasctl/layer_enumeration.hpp"
 #include "nasctl/plugin.hpp"
 #include "nasctl/search_space.hpp"
+#include "nasctl/size_extremes.hpp"
 #include "nasctl/weight_sharing.hpp"
 
 namespace nasctl::spaces::hurricane {
 
-class HurricaneSpace : public SearchSpace, public evolve::OperatorSpace, public LayerEnumerable, public WeightSharing {
+class HurricaneSpace : public SearchSpace,
+                       public evolve::OperatorSpace,
+                       public LayerEnumerable,
+                       public WeightSharing,
+                       public SizeExtremes {
  public:
   explicit HurricaneSpace(const PluginContext& context);
   static std::vector<ConfigKey> config_keys();
@@ -52,6 +57,18 @@ class HurricaneSpace : public SearchSpace, public evolve::OperatorSpace, public 
   // (as restricted by operators_file, when given).
   std::vector<Layer> distinct_layers() const override;
 
+  // SizeExtremes (nasctl space info). Each searchable layer maps a fixed
+  // input shape to a fixed output shape, so a network's cost is the fixed
+  // part plus one term per layer that depends on that layer's operator
+  // alone: the smallest network takes, at every layer, the operator with the
+  // fewest MACs (then parameters), the largest the one with the most.
+  // Different operators are different layers, and canonicalize() merges
+  // nothing, so every choice vector is its own network: distinct_networks()
+  // is the product of the layers' choice counts.
+  Architecture smallest() const override;
+  Architecture largest() const override;
+  std::string distinct_networks() const override;
+
   // WeightSharing (nasctl::supernet): the single-path one-shot super-network,
   // every candidate operator of every layer owning its weights
   // (hurricane_weight_sharing.ipp).
@@ -66,6 +83,8 @@ class HurricaneSpace : public SearchSpace, public evolve::OperatorSpace, public 
 
  private:
   void read_macro(const PluginConfig& config);
+  // The choice at every layer whose operator costs least (fewest) or most.
+  Architecture extreme(bool fewest) const;
   [[noreturn]] void fail_choice(std::string_view text, std::size_t layer, const std::string& op) const;
 
   int64_t resolution_ = 224;

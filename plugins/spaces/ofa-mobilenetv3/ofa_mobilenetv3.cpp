@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include "nasctl/error.hpp"
 
 namespace nasctl::spaces::ofa_mobilenetv3 {
@@ -209,6 +211,27 @@ Architecture OfaMobileNetV3::canonicalize(const Architecture& arch) const {
     out[kEBase + slot] = 0;
   }
   return out;
+}
+
+Architecture OfaMobileNetV3::smallest() const {
+  Architecture arch(kVariables, 0);
+  arch[kRIndex] = static_cast<int>(std::min_element(resolutions_.begin(), resolutions_.end()) - resolutions_.begin());
+  return arch;
+}
+
+Architecture OfaMobileNetV3::largest() const {
+  Architecture arch(kVariables, static_cast<int>(kKernels.size()) - 1);  // ks, e and d: 3 choices each
+  arch[kRIndex] = static_cast<int>(std::max_element(resolutions_.begin(), resolutions_.end()) - resolutions_.begin());
+  return arch;
+}
+
+std::string OfaMobileNetV3::distinct_networks() const {
+  using boost::multiprecision::cpp_int;
+  const cpp_int pairs = static_cast<unsigned>(kKernels.size() * kExpands.size());  // (ks, e) settings of one slot
+  cpp_int per_stage = 0;
+  for (int d : kDepths) per_stage += boost::multiprecision::pow(pairs, static_cast<unsigned>(d));
+  const cpp_int count = boost::multiprecision::pow(per_stage, kStages) * static_cast<unsigned>(resolutions_.size());
+  return count.str();
 }
 
 // Encoding for predictors (ridge regression in particular): one-hot of ks and

@@ -14,6 +14,7 @@
 #include "nasctl/layer_enumeration.hpp"
 #include "nasctl/plugin.hpp"
 #include "nasctl/search_space.hpp"
+#include "nasctl/size_extremes.hpp"
 #include "nasctl/weight_sharing.hpp"
 
 namespace nasctl::spaces::ofa_mobilenetv3 {
@@ -22,7 +23,7 @@ namespace nasctl::spaces::ofa_mobilenetv3 {
 // when rounding down lost more than 10%.
 int64_t make_divisible(double value);
 
-class OfaMobileNetV3 : public SearchSpace, public LayerEnumerable, public WeightSharing {
+class OfaMobileNetV3 : public SearchSpace, public LayerEnumerable, public WeightSharing, public SizeExtremes {
  public:
   static constexpr int kStages = 5;
   static constexpr int kSlotsPerStage = 4;
@@ -50,6 +51,16 @@ class OfaMobileNetV3 : public SearchSpace, public LayerEnumerable, public Weight
   std::vector<double> encode(const Architecture& arch) const override;
   // LayerEnumerable (nasctl lut build): every distinct layer of the space.
   std::vector<Layer> distinct_layers() const override;
+
+  // SizeExtremes (nasctl space info). Every cost grows with each choice
+  // (kernel, expand ratio, depth, resolution), so the smallest network takes
+  // every first choice at the lowest resolution and the largest every last
+  // at the highest. distinct_networks(): per stage, depth d leaves d (ks, e)
+  // slots used, 9^d settings each, so (9^2 + 9^3 + 9^4)^5 = 7371^5 times the
+  // number of resolutions: the classes canonicalize() makes.
+  Architecture smallest() const override;
+  Architecture largest() const override;
+  std::string distinct_networks() const override;
 
   // WeightSharing (nasctl::supernet): Once-for-All's OFAMobileNetV3 with
   // ks_list [3, 5, 7], expand_ratio_list [3, 4, 6], depth_list [2, 3, 4],
