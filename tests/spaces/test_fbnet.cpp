@@ -289,7 +289,8 @@ TEST_CASE("fbnet: all-skip and all-k3_e1 networks have the hand-counted totals a
 }
 
 TEST_CASE("fbnet: FBNet-B at ImageNet input is within 1% of the paper's 295M MACs") {
-  // FBNet-B's blocks (Wu et al. 2019, Figure 4); the paper reports 295M
+  // FBNet-B's blocks (Wu et al. 2019, Figure 4, as Facebook's
+  // maskrcnn-benchmark fbnet_modeldef.py lists them); the paper reports 295M
   // FLOPs (multiply-adds) and 4.5M parameters. Our convention counts BN
   // affine pairs, so parameters come out higher (4.81M); MACs agree to 0.6%.
   const auto n = imagenet();
