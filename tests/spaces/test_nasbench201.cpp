@@ -318,6 +318,9 @@ TEST_CASE("none edges prune the nodes they cut off: dead ops are neither lowered
   const Architecture raw{None, Conv1, None, None, Conv3, Conv3};
   CHECK(fingerprint(space->lower(raw)) == fingerprint(space->lower(orphan)));
   CHECK(count_cost(space->lower(raw)).macs == expected_cost(orphan).macs);
+  // Node 1 is node 0 (a skip): which of them each conv reads does not matter.
+  CHECK(space->parse("|skip_connect~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|none~0|none~1|skip_connect~2|") ==
+        space->parse("|skip_connect~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|none~0|none~1|skip_connect~2|"));
   // A single path of skips is the identity, whatever route it takes.
   CHECK(space->to_string(space->parse("|skip_connect~0|+|none~0|skip_connect~1|+|none~0|none~1|skip_connect~2|")) ==
         kPassThrough);

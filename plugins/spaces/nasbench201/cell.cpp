@@ -1,6 +1,9 @@
 // Pruning and planning of a NAS-Bench-201 cell (see cell.hpp).
 #include "cell.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace nasctl::spaces::nasbench201 {
 
 CellLiveness cell_liveness(const CellOps& ops) {
@@ -64,16 +67,25 @@ CellPlan plan_cell(const CellOps& ops) {
   std::array<int, kCellNodes> tensor{};
   tensor[0] = kCellInput;
   for (int j = 1; j < kCellNodes; ++j) {
-    std::array<int, 3> parts{};
-    int part_count = 0;
+    // The node's live edges as (source tensor, op), sorted: nodes that are
+    // the same tensor (joined by skips) are interchangeable sources, so
+    // cells that differ only in which of them an op reads get one plan.
+    std::array<std::pair<int, CellOp>, 3> edges{};
+    int edge_count = 0;
     for (int i = 0; i < j; ++i) {
       const int e = edge_index(j, i);
-      if (!liveness.live[e]) continue;
-      switch (ops[e]) {
-        case CellOp::Skip: parts[part_count++] = tensor[i]; break;
-        case CellOp::Conv1x1: parts[part_count++] = append(CellStep::Conv1x1, {relu(tensor[i])}); break;
-        case CellOp::Conv3x3: parts[part_count++] = append(CellStep::Conv3x3, {relu(tensor[i])}); break;
-        case CellOp::AvgPool3x3: parts[part_count++] = append(CellStep::AvgPool3x3, {tensor[i]}); break;
+      if (liveness.live[e]) edges[edge_count++] = {tensor[i], ops[e]};
+    }
+    std::sort(edges.begin(), edges.begin() + edge_count);
+    std::array<int, 3> parts{};
+    int part_count = 0;
+    for (int k = 0; k < edge_count; ++k) {
+      const auto [source, op] = edges[k];
+      switch (op) {
+        case CellOp::Skip: parts[part_count++] = source; break;
+        case CellOp::Conv1x1: parts[part_count++] = append(CellStep::Conv1x1, {relu(source)}); break;
+        case CellOp::Conv3x3: parts[part_count++] = append(CellStep::Conv3x3, {relu(source)}); break;
+        case CellOp::AvgPool3x3: parts[part_count++] = append(CellStep::AvgPool3x3, {source}); break;
         case CellOp::None: break;  // never live
       }
     }

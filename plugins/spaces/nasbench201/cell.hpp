@@ -67,9 +67,10 @@ struct CellPlan {
 };
 
 // The layers of a cell: per computed node, in node order, its live edges in
-// source order (skip: no layer; nor_conv: ReLU of the source, shared by every
-// conv reading that tensor, then conv + BN; avg_pool: the pool), then one Add
-// over the node's contributions when it has more than one.
+// order of (source tensor, op) (skip: no layer; nor_conv: ReLU of the
+// source, shared by every conv reading that tensor, then conv + BN;
+// avg_pool: the pool), then one Add over the node's contributions when it
+// has more than one.
 CellPlan plan_cell(const CellOps& ops);
 
 }  // namespace nasctl::spaces::nasbench201
