@@ -36,6 +36,10 @@ nlohmann::json to_json(const EvaluationRecord& r) {
   nlohmann::json j{{"index", r.index}, {"arch", r.canonical}, {"choices", r.arch}, {"metrics", metrics},
                    {"seconds", r.seconds}, {"elapsed", r.elapsed}};
   if (!r.error.empty()) j["error"] = r.error;
+  if (r.rank >= 0) {  // a distributed run: who evaluated it
+    j["rank"] = r.rank;
+    j["host"] = r.host;
+  }
   return j;
 }
 
@@ -66,6 +70,8 @@ EvaluationRecord from_json(const nlohmann::json& j, const std::string& where) {
   r.seconds = j.at("seconds").get<double>();
   r.elapsed = j.at("elapsed").get<double>();
   if (j.contains("error")) r.error = j.at("error").get<std::string>();
+  if (j.contains("rank")) r.rank = static_cast<int>(whole_number(j.at("rank"), "rank", std::numeric_limits<int>::max(), where));
+  if (j.contains("host")) r.host = j.at("host").get<std::string>();
   return r;
 }
 

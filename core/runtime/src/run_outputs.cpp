@@ -53,7 +53,7 @@ void RunOutputs::write_final(const RunState& state, RunSummary& summary, const R
   const std::vector<std::size_t> front = write_csvs(ordered, summary);
   const RunReport report{session_,       summary,        times.started,           iso_now(), times.elapsed,
                          times.session,  times.strategy, hypervolume.reference(), ordered,   front,
-                         options_.command_line};
+                         options_.command_line, &options_.ranks};
   write_file_atomically(in_run_dir(options_, "run.json"), run_json(report), "the run");
 }
 

@@ -103,6 +103,24 @@ std::string run_json(const RunReport& r) {
     for (std::size_t i : least_violating(r.records, 5)) closest.push_back(record_json(r.records[i]));
     j["least_violating"] = closest;
   }
+  if (r.ranks && !r.ranks->empty()) {
+    // Who evaluated what: each rank's host and device, and how many of the
+    // run's evaluations it made (replayed ones count for the rank that first
+    // made them; rank 0 only coordinates).
+    nlohmann::json ranks = nlohmann::json::array();
+    for (const RankInfo& k : *r.ranks) {
+      std::size_t made = 0;
+      for (const auto& rec : r.records) made += rec.rank == k.rank ? 1 : 0;
+      ranks.push_back({{"rank", k.rank},
+                       {"host", k.host},
+                       {"pid", k.pid},
+                       {"local_rank", k.local_rank},
+                       {"cuda_visible_devices", k.cuda_visible_devices},
+                       {"role", k.rank == 0 ? "coordinator" : "worker"},
+                       {"evaluations", made}});
+    }
+    j["distributed"] = {{"world_size", r.ranks->size()}, {"workers", r.ranks->size() - 1}, {"ranks", ranks}};
+  }
   char host[256] = {0};
   ::gethostname(host, sizeof host - 1);
   j["host"] = {{"hostname", host}, {"hardware_threads", std::thread::hardware_concurrency()}};

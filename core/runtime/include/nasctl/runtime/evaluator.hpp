@@ -33,6 +33,8 @@ struct EvaluationRecord {
   double seconds = 0.0;    // time spent computing this candidate's metrics
   double elapsed = 0.0;    // run time (all sessions) when it completed
   std::string error;       // set when a provider failed; metrics incomplete
+  int rank = -1;           // the MPI rank that evaluated it; -1 in a single-process run
+  std::string host;        // that rank's host name ("" in a single-process run)
   // Its score (outputs.hpp, score()), set by the run loop after evaluation:
   std::vector<double> objectives;  // minimisation form, in Problem order; +inf where unknown
   double violation = 0.0;          // sum of constraint violations; +inf for failed evaluations

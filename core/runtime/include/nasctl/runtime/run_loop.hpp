@@ -8,11 +8,21 @@
 #include <atomic>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "nasctl/runtime/evaluator.hpp"
 #include "nasctl/runtime/session.hpp"
 
 namespace nasctl::runtime {
+
+// One process of a distributed (MPI) run, for run.json (docs/distributed.md).
+struct RankInfo {
+  int rank = 0;
+  std::string host;
+  long pid = 0;
+  std::string local_rank;            // the launcher's node-local rank ("" when it gives none)
+  std::string cuda_visible_devices;  // CUDA_VISIBLE_DEVICES as this rank saw it ("" when unset)
+};
 
 struct RunOptions {
   std::string out_dir;
@@ -20,6 +30,7 @@ struct RunOptions {
   bool progress_bar = false;                       // redraw a bar (terminal) or log lines
   const std::atomic<bool>* stop_requested = nullptr;  // set by SIGINT/SIGTERM
   std::string command_line;                        // for run.json
+  std::vector<RankInfo> ranks;                     // an MPI run's processes, rank 0 first; empty otherwise
 };
 
 struct RunSummary {

@@ -29,6 +29,7 @@ struct RunReport {
   const std::vector<EvaluationRecord>& records;  // scored
   const std::vector<std::size_t>& front;
   std::string command_line;
+  const std::vector<RankInfo>* ranks = nullptr;  // an MPI run's processes (run.json "distributed")
 };
 
 std::string run_json(const RunReport& report);
