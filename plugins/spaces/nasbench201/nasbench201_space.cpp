@@ -161,6 +161,13 @@ CellOps NasBench201::cell_ops(const Architecture& arch) {
 // as here. The function differs (the original's prediction ignores the
 // input), so canonicalize() keeps these cells apart from the pass-through
 // cells that share their NetworkSpec.
+//
+// Pruning drops one more thing the original computes: a nor_conv edge out of
+// a node that does not exist reads zeros there and adds BN(conv(ReLU(0))),
+// the batch norm's per-channel shift, to its target node. That is a constant
+// (a deployment folds it into a bias; no MACs), left out here as the pruning
+// rule says; the module's function otherwise equals NAS-Bench-201's for
+// every connected cell (tests/spaces/test_nasbench201_torch.cpp).
 NetworkSpec NasBench201::lower(const Architecture& arch) const {
   check(arch);
   const CellPlan plan = plan_cell(cell_ops(arch));
