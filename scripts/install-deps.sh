@@ -10,6 +10,7 @@ packages=(
   libtomlplusplus-dev libspdlog-dev libcli11-dev nlohmann-json3-dev libcsv-dev
   doctest-dev libbenchmark-dev libpagmo-dev  # tests, benchmarks, pagmo2 as a test oracle
   libonnx-dev                              # ONNX export (optional at build time; nasctl builds without it)
+  libopenmpi-dev openmpi-bin               # distributed search, mpirun nasctl search (optional at build time: NASCTL_MPI)
   zlib1g-dev libpng-dev libjpeg-dev        # datasets: gzip idx files, PNG and JPEG (libjpeg-turbo) decoding (sdk/toolkits/datasets)
   libssl-dev                               # OpenSSL's libcrypto: SHA-256 of checkpoints for run.json
   dataset-fashion-mnist                    # Fashion-MNIST's idx files in /usr/share/datasets/fashion-mnist

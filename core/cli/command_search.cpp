@@ -123,6 +123,11 @@ int run_distributed(const SearchOptions& options, const std::string& launcher) {
     return run_local(options);
   }
   const bool coordinator = job.rank() == 0;
+  // For plugins and the commands they run: which rank this is, whatever the
+  // launcher (the command plugin's {rank} and {local_rank}).
+  const std::string local_rank = runtime::fingerprint_of(nullptr, "").who.local_rank;
+  ::setenv("NASCTL_RANK", std::to_string(job.rank()).c_str(), 1);
+  ::setenv("NASCTL_LOCAL_RANK", local_rank.empty() ? "0" : local_rank.c_str(), 1);
   // Workers log warnings and errors only: N copies of rank 0's log say nothing new.
   if (!coordinator && spdlog::get_level() == spdlog::level::info) spdlog::set_level(spdlog::level::warn);
   runtime::RunOptions run;

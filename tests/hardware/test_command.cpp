@@ -109,6 +109,20 @@ TEST_CASE("shell_command quotes every substituted value as one shell word") {
   CHECK(hardware::command::shell_quote("it's") == "'it'\\''s'");
 }
 
+TEST_CASE("{rank} and {local_rank} are the MPI rank nasctl search set (NASCTL_RANK), 0 without one") {
+  test::HwScratch dir;
+  auto model = make(dir, {{"shell_command", std::string("echo latency: 1{rank}.{local_rank} ms")},
+                          {"regex", std::string("latency: ([0-9.]+) ms")}});
+  ::unsetenv("NASCTL_RANK");
+  ::unsetenv("NASCTL_LOCAL_RANK");
+  CHECK(model->measure(small_net(), kArch) == doctest::Approx(10.0));
+  ::setenv("NASCTL_RANK", "7", 1);
+  ::setenv("NASCTL_LOCAL_RANK", "3", 1);
+  CHECK(model->measure(small_net(), kArch) == doctest::Approx(17.3));
+  ::unsetenv("NASCTL_RANK");
+  ::unsetenv("NASCTL_LOCAL_RANK");
+}
+
 TEST_CASE("a failing device command is an error showing its exit code and last output lines") {
   test::HwScratch dir;
   const std::string bench = dir.script("fail.sh", "echo 'connecting to device'\necho 'error: no devices/emulators found' >&2\nexit 3\n");
@@ -198,7 +212,7 @@ TEST_CASE("config mistakes are caught when the plugin is constructed, naming the
   CHECK(error({{"command", Strings{"b"}}, {"shell_command", std::string("b")}, {"regex", regex}})
             .find("key 'hardware[0].shell_command': is given together with 'command'") != std::string::npos);
   CHECK(error({{"command", Strings{"b", "{modle}"}}, {"regex", regex}})
-            .find("unknown placeholder '{modle}' (known: {model}, {arch}, {batch})") != std::string::npos);
+            .find("unknown placeholder '{modle}' (known: {model}, {arch}, {batch}, {rank}, {local_rank})") != std::string::npos);
   CHECK(error({{"command", Strings{"b"}}}).find("key 'hardware[0].regex': is missing") != std::string::npos);
   CHECK(error({{"command", Strings{"b"}}, {"regex", std::string("latency: [0-9.]+")}}).find("has no capture group") !=
         std::string::npos);

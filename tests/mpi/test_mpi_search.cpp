@@ -141,6 +141,20 @@ TEST_CASE("mpirun -np 3: the same evaluations.csv as one process; run.json and t
   for (const auto& rec : journal_records(tmp.path() / "single")) CHECK(!rec.contains("rank"));
 }
 
+TEST_CASE("the command plugin's {rank} is the rank that evaluated the candidate") {
+  nasctl::test::TempDir tmp("mpi-rank");
+  write(tmp.path() / "c.toml",
+        nasctl::test::config_with("[[objectives]]",
+                                  "[[hardware]]\nname = \"dev\"\nplugin = \"command\"\n"
+                                  "shell_command = \"echo latency: {rank}.5 ms\"\nregex = \"latency: ([0-9.]+) ms\"\n\n"
+                                  "[[objectives]]"));
+  const Outcome o = shell(mpirun(3) + search_cmd("-c c.toml -o run --set budget.evaluations=16"), tmp.path());
+  CHECK_RAN(o);
+  const auto records = journal_records(tmp.path() / "run");
+  CHECK(records.size() == 16);
+  for (const auto& rec : records) CHECK(rec["metrics"]["dev.latency_ms"] == rec["rank"].get<int>() + 0.5);
+}
+
 TEST_CASE("mpirun -np 1: nothing to distribute, runs locally and says so") {
   nasctl::test::TempDir tmp("mpi-one");
   write(tmp.path() / "c.toml", probe_config());

@@ -47,7 +47,7 @@ CommandTemplate read_template(const PluginConfig& config) {
     if (line.find_first_not_of(" \t") == std::string::npos)
       config.fail("shell_command", "is empty; fix: give the command line that benchmarks {model} on the device");
     const std::string problem = template_problem(line);
-    if (!problem.empty()) config.fail("shell_command", problem + "; fix: use {model}, {arch} and {batch} only");
+    if (!problem.empty()) config.fail("shell_command", problem + "; fix: use {model}, {arch}, {batch}, {rank} and {local_rank} only");
     return CommandTemplate::from_shell(line);
   }
   const std::vector<std::string>& args = config.get_strings("command");
@@ -55,7 +55,7 @@ CommandTemplate read_template(const PluginConfig& config) {
     config.fail("command", "is empty or has an empty program name; fix: give the program first, e.g. [\"adb\", ...]");
   for (const auto& arg : args) {
     const std::string problem = template_problem(arg);
-    if (!problem.empty()) config.fail("command", "argument '" + arg + "': " + problem + "; fix: use {model}, {arch} and {batch} only");
+    if (!problem.empty()) config.fail("command", "argument '" + arg + "': " + problem + "; fix: use {model}, {arch}, {batch}, {rank} and {local_rank} only");
   }
   return CommandTemplate::from_argv(args);
 }
@@ -102,6 +102,12 @@ std::string make_temp_dir() {
   if (!::mkdtemp(pattern.data()))
     throw Error(pattern + ": cannot create a temporary folder for exported models; fix: set TMPDIR to a writable folder");
   return pattern;
+}
+
+// NASCTL_RANK/NASCTL_LOCAL_RANK: set by nasctl search on each MPI rank.
+std::string env_or_zero(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : "0";
 }
 
 }  // namespace
@@ -195,7 +201,8 @@ double CommandModel::measure(const NetworkSpec& network, const std::string& arch
     }
   }
   const std::vector<std::string> argv =
-      template_.expand({{"model", model}, {"arch", arch}, {"batch", std::to_string(batch_)}});
+      template_.expand({{"model", model}, {"arch", arch}, {"batch", std::to_string(batch_)},
+                        {"rank", env_or_zero("NASCTL_RANK")}, {"local_rank", env_or_zero("NASCTL_LOCAL_RANK")}});
 
   const int attempts = 1 + retries_;
   std::string why;

@@ -30,7 +30,7 @@ std::string scan(const std::string& s, Text on_text, Placeholder on_placeholder)
     const std::string name = s.substr(i + 1, close - i - 1);
     const auto& names = placeholder_names();
     if (std::find(names.begin(), names.end(), name) == names.end())
-      return "unknown placeholder '{" + name + "}' (known: {model}, {arch}, {batch})";
+      return "unknown placeholder '{" + name + "}' (known: {model}, {arch}, {batch}, {rank}, {local_rank})";
     on_placeholder(name);
     i = close + 1;
   }
@@ -40,7 +40,10 @@ std::string scan(const std::string& s, Text on_text, Placeholder on_placeholder)
 }  // namespace
 
 const std::vector<std::string>& placeholder_names() {
-  static const std::vector<std::string> names{"model", "arch", "batch"};
+  // {rank} and {local_rank}: the MPI rank evaluating (NASCTL_RANK and
+  // NASCTL_LOCAL_RANK, set by nasctl search under mpirun/srun; 0 otherwise),
+  // to pick one device per rank (docs/distributed.md).
+  static const std::vector<std::string> names{"model", "arch", "batch", "rank", "local_rank"};
   return names;
 }
 
