@@ -172,6 +172,8 @@ RunSummary run_search(Session& session, Evaluator& evaluator, const RunOptions& 
     progress.finish();
     // Asked, never evaluated.
     state.drop_from(0, [](const EvaluationRecord& r) { return r.metrics.empty() && r.error.empty(); });
+    // The interrupted batch's finished records (journaled) were not scored yet.
+    state.score_from(0, session.problem);
     summary.evaluations = state.size();
     summary.stop_reason = "stopped by an error";
     try {
