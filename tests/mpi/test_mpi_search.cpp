@@ -210,6 +210,20 @@ TEST_CASE("a config that differs between ranks is refused in one line") {
   check_refused(o, tmp.path() / "run", {"rank 2 (host ", "read a different config than rank 0 (host "});
 }
 
+TEST_CASE("rank 0 refusing the run folder stops the workers too, and the journal keeps every line") {
+  nasctl::test::TempDir tmp("mpi-folder");
+  write(tmp.path() / "c.toml", probe_config());
+  CHECK_RAN(shell(mpirun(3) + search_cmd("-c c.toml -o run"), tmp.path()));
+  const std::string journal = slurp(tmp.path() / "run" / "journal.jsonl");
+  for (const std::string& args : {std::string("-c c.toml -o run"), std::string("--resume run --set seed=9")}) {
+    const Outcome o = shell(mpirun(3) + search_cmd(args), tmp.path());
+    INFO("stderr: " << o.err);
+    CHECK(o.exit_code == 2);
+    CHECK(o.err.find("nasctl: error: run") != std::string::npos);
+    CHECK(slurp(tmp.path() / "run" / "journal.jsonl") == journal);
+  }
+}
+
 TEST_CASE("a worker whose provider throws: the candidate fails as in one process, the rest is kept") {
   nasctl::test::TempDir tmp("mpi-throw");
   write(tmp.path() / "c.toml", probe_config("fail_modulo = 11\n"));
@@ -263,6 +277,21 @@ TEST_CASE("a worker killed with SIGKILL brings the job down; --resume on another
   const auto run = nlohmann::json::parse(slurp(tmp.path() / "run" / "run.json"));
   CHECK(run["distributed"]["world_size"] == 4);
   CHECK(run["replayed_from_journal"] == 40);
+}
+
+#elif defined(NASCTL_TEST_NO_MPI)
+
+TEST_CASE("built without MPI: a launched nasctl search says so in one line") {
+  CHECK(!nasctl::runtime::mpi_built());
+  nasctl::test::TempDir tmp("mpi-none");
+  write(tmp.path() / "c.toml", probe_config());
+  // What mpirun would set; no MPI is needed to see it.
+  const Outcome o = shell("env OMPI_COMM_WORLD_SIZE=3 " + search_cmd("-c c.toml -o run"), tmp.path());
+  INFO("stderr: " << o.err);
+  CHECK(o.exit_code == 2);
+  CHECK(o.err.find("nasctl: error: started by an MPI launcher (OMPI_COMM_WORLD_SIZE=3) but this nasctl was built "
+                   "without MPI support") != std::string::npos);
+  CHECK(!fs::exists(tmp.path() / "run"));
 }
 
 #endif  // NASCTL_TEST_MPI
