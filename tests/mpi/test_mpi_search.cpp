@@ -104,7 +104,7 @@ std::vector<std::string> log_archs(const fs::path& log) {
 
 #ifdef NASCTL_TEST_MPI
 
-TEST_CASE("mpirun -np 3: the same evaluations.csv as one process; run.json and the journal say who evaluated what") {
+TEST_CASE("mpirun -np 3 gives the same evaluations.csv as one process, and run.json and the journal say who evaluated what") {
   nasctl::test::TempDir tmp("mpi-identity");
   write(tmp.path() / "c.toml", probe_config());
   const Outcome single = shell(search_cmd("-c c.toml -o single"), tmp.path());
@@ -240,7 +240,7 @@ TEST_CASE("a worker whose provider throws: the candidate fails as in one process
   for (const auto& rec : journaled) CHECK(!rec.contains("error"));
 }
 
-TEST_CASE("a worker killed with SIGKILL brings the job down; --resume on another rank count re-evaluates nothing") {
+TEST_CASE("a worker killed with SIGKILL brings the job down, and --resume on another rank count re-evaluates nothing") {
   nasctl::test::TempDir tmp("mpi-kill");
   write(tmp.path() / "c.toml", probe_config());
   const Outcome single = shell(search_cmd("-c c.toml -o single"), tmp.path());
