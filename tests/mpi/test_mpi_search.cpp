@@ -130,6 +130,9 @@ TEST_CASE("mpirun -np 3 gives the same evaluations.csv as one process, and run.j
     CHECK(!r["host"].get<std::string>().empty());
     CHECK(r["role"] == (k == 0 ? "coordinator" : "worker"));
     if (k == 0) CHECK(r["evaluations"] == 0);
+    // Each worker's own providers' conditions; the analytic model names its method.
+    if (k > 0) CHECK(r["conditions"]["cost"] == run["providers"]["cost"]["conditions"]);
+    if (k > 0) CHECK(!r["conditions"]["cost"].empty());
     by_workers += r["evaluations"].get<std::size_t>();
   }
   CHECK(by_workers == 40);

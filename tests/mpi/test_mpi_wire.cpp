@@ -86,6 +86,7 @@ TEST_CASE("wire: malformed or other-version messages are refused naming the send
 TEST_CASE("wire: a fingerprint survives the trip") {
   RankFingerprint f = sample(2, "node-2");
   f.who.cuda_visible_devices = "1";
+  f.who.conditions = {{"cpu", {{"device", "cuda:1"}, {"threads", "4"}}}, {"phone", {{"serial", "R58M 12:ab"}}}};
   f.error = "";
   const RankFingerprint back = wire::read_fingerprint(wire::fingerprint(f), "rank 2");
   CHECK(back.who.rank == 2);
@@ -95,6 +96,12 @@ TEST_CASE("wire: a fingerprint survives the trip") {
   CHECK(back.who.cuda_visible_devices == "1");
   CHECK(back.config_digest == f.config_digest);
   CHECK(back.plugins == f.plugins);
+  CHECK(back.who.conditions == f.who.conditions);
+  f.plugins.clear();
+  f.who.conditions.clear();
+  const RankFingerprint bare = wire::read_fingerprint(wire::fingerprint(f), "rank 2");
+  CHECK(bare.plugins.empty());
+  CHECK(bare.who.conditions.empty());
   CHECK(compare_fingerprints({sample(0, "n0"), back}).empty());
 }
 

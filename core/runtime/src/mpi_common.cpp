@@ -78,7 +78,10 @@ RankFingerprint fingerprint_of(const Session* session, const std::string& error)
   if (session) {
     f.config_digest = fnv1a_hex(session->config.resolved_toml);
     f.plugins.push_back(plugin_entry(*session->space_plugin));
-    for (const auto& p : session->providers) f.plugins.push_back(plugin_entry(*p.plugin));
+    for (const auto& p : session->providers) {
+      f.plugins.push_back(plugin_entry(*p.plugin));
+      f.who.conditions[p.instance] = p.provider->conditions();  // this rank's device, threads, ...
+    }
   }
   return f;
 }

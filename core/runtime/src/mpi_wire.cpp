@@ -129,14 +129,19 @@ std::string fingerprint(const RankFingerprint& p) {
                              p.who.cuda_visible_devices,
                              p.nasctl_version,
                              p.config_digest,
-                             p.error};
+                             p.error,
+                             std::to_string(p.plugins.size())};
   f.insert(f.end(), p.plugins.begin(), p.plugins.end());
+  // Then the providers' conditions: instance, key, value.
+  for (const auto& [instance, conditions] : p.who.conditions) {
+    for (const auto& [key, value] : conditions) f.insert(f.end(), {instance, key, value});
+  }
   return pack(f);
 }
 
 RankFingerprint read_fingerprint(const std::string& bytes, const std::string& from) {
   const auto f = expect(bytes, from, "hello", 0);
-  if (f.size() < 9) malformed(from, "hello with " + std::to_string(f.size()) + " fields");
+  if (f.size() < 10) malformed(from, "hello with " + std::to_string(f.size()) + " fields");
   RankFingerprint p;
   p.who.rank = static_cast<int>(parse_integer(f[1], from));
   p.who.host = f[2];
@@ -146,7 +151,12 @@ RankFingerprint read_fingerprint(const std::string& bytes, const std::string& fr
   p.nasctl_version = f[6];
   p.config_digest = f[7];
   p.error = f[8];
-  p.plugins.assign(f.begin() + 9, f.end());
+  const long long plugins = parse_integer(f[9], from);
+  if (plugins < 0 || static_cast<std::size_t>(plugins) > f.size() - 10 || (f.size() - 10 - plugins) % 3 != 0)
+    malformed(from, "hello with " + std::to_string(f.size()) + " fields for " + f[9] + " plugins");
+  const auto conditions = f.begin() + 10 + plugins;
+  p.plugins.assign(f.begin() + 10, conditions);
+  for (auto it = conditions; it != f.end(); it += 3) p.who.conditions[*it][*(it + 1)] = *(it + 2);
   return p;
 }
 

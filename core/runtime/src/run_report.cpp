@@ -118,6 +118,9 @@ std::string run_json(const RunReport& r) {
                        {"cuda_visible_devices", k.cuda_visible_devices},
                        {"role", k.rank == 0 ? "coordinator" : "worker"},
                        {"evaluations", made}});
+      // A worker's own providers' conditions (its device, its threads);
+      // rank 0's are under "providers".
+      if (k.rank != 0) ranks.back()["conditions"] = k.conditions;
     }
     j["distributed"] = {{"world_size", r.ranks->size()}, {"workers", r.ranks->size() - 1}, {"ranks", ranks}};
   }

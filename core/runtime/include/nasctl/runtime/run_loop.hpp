@@ -7,9 +7,11 @@
 
 #include <atomic>
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "nasctl/metrics.hpp"
 #include "nasctl/runtime/evaluator.hpp"
 #include "nasctl/runtime/session.hpp"
 
@@ -22,6 +24,7 @@ struct RankInfo {
   long pid = 0;
   std::string local_rank;            // the launcher's node-local rank ("" when it gives none)
   std::string cuda_visible_devices;  // CUDA_VISIBLE_DEVICES as this rank saw it ("" when unset)
+  std::map<std::string, Conditions> conditions;  // its providers' conditions() by instance (workers)
 };
 
 struct RunOptions {
