@@ -9,7 +9,7 @@
 #
 #   bench/train/run_gpu.sh build     # configure + build (CUDA LibTorch); NASCTL_GPU_TESTS= skips test_train
 #   bench/train/run_gpu.sh tests     # the CUDA test cases of test_train
-#   bench/train/run_gpu.sh example-start       # train the w0.35 recipe super-network in the background
+#   bench/train/run_gpu.sh example-start [ARGS]  # train the w0.35 recipe super-network in the background
 #   bench/train/run_gpu.sh example-finish S    # wait for it (at most S s), test-split figures, files to $OUT
 #   bench/train/run_gpu.sh speed     # nasctl train vs PyTorch, fp32 and bf16 + channels-last
 #   bench/train/run_gpu.sh launch    # start the super-network and the 12 alone runs (width $WIDTH, 0.35) in the background
@@ -60,10 +60,10 @@ step_tests() {
 # its checkpoint, training log, metrics and test-split figures.
 example_dir=$runs/fashion-supernet
 
-step_example_start() {
+step_example_start() {  # extra nasctl train arguments, e.g. --set 'train.phases[1].epochs=8'
   data
   rm -rf "$example_dir"
-  setsid nohup "$nasctl" train -c "$gpu/recipe.toml" --set space.width=0.35 -o "$example_dir" --no-progress \
+  setsid nohup "$nasctl" train -c "$gpu/recipe.toml" --set space.width=0.35 -o "$example_dir" --no-progress "$@" \
     >"$example_dir.log" 2>&1 &
   sleep 2
 }
@@ -203,7 +203,7 @@ step_all() {
 case "${1:-}" in
   build) step_build ;;
   tests) step_tests ;;
-  example-start) step_example_start ;;
+  example-start) shift; step_example_start "$@" ;;
   example-finish) step_example_finish "${2:-600}" ;;
   speed) step_speed ;;
   launch) step_launch ;;
