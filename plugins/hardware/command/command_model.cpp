@@ -116,7 +116,8 @@ std::vector<ConfigKey> CommandModel::config_keys() {
   return {
       ConfigKey::optional("command", ConfigType::StringList,
                           "The benchmark command as an argv list, run without a shell; {model} (exported model "
-                          "file), {arch} (canonical architecture) and {batch} are replaced inside arguments"),
+                          "file), {arch} (canonical architecture), {batch}, {rank} and {local_rank} (the MPI rank "
+                          "evaluating it, 0 without MPI) are replaced inside arguments"),
       ConfigKey::optional("shell_command", ConfigType::String,
                           "Instead of `command`: one line run by /bin/sh -c (for && and pipes); placeholders are "
                           "replaced by single-quoted shell words"),
