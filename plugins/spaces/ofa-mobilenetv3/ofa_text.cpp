@@ -7,6 +7,7 @@
 #include <charconv>
 #include <string>
 
+#include "nasctl/literal_cursor.hpp"
 #include "nasctl/error.hpp"
 #include "ofa_mobilenetv3.hpp"
 
@@ -136,31 +137,8 @@ OfaMobileNetV3::Values OfaMobileNetV3::parse_canonical(std::string_view text) co
   return v;
 }
 
-namespace {
-
-// A cursor over DyNAS-T's dict text (a Python literal): quoted keys, None,
-// integers and lists of integers are all it ever holds.
-struct DictReader {
-  std::string_view s;
-  std::size_t pos = 0;
-
-  void skip() {
-    while (pos < s.size() && std::isspace(static_cast<unsigned char>(s[pos]))) ++pos;
-  }
-  bool take(char c) {
-    skip();
-    if (pos >= s.size() || s[pos] != c) return false;
-    ++pos;
-    return true;
-  }
-  bool at_end() {
-    skip();
-    return pos >= s.size();
-  }
-  std::string where() const { return "at character " + std::to_string(pos + 1); }
-};
-
-}  // namespace
+// DyNAS-T's dict text is a Python literal: LiteralCursor reads it.
+using DictReader = LiteralCursor;
 
 OfaMobileNetV3::Values OfaMobileNetV3::parse_dynast(std::string_view text) const {
   DictReader in{text};

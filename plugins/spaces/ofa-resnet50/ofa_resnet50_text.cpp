@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "nasctl/literal_cursor.hpp"
 #include "nasctl/error.hpp"
 #include "ofa_resnet50.hpp"
 
@@ -180,31 +181,8 @@ OfaResNet50::Values OfaResNet50::parse_canonical(std::string_view text) const {
   return v;
 }
 
-namespace {
-
-// A cursor over DyNAS-T's dict text (a Python literal): quoted keys and
-// lists of numbers (or a bare number for 'r') are all it holds.
-struct DictReader {
-  std::string_view s;
-  std::size_t pos = 0;
-
-  void skip() {
-    while (pos < s.size() && std::isspace(static_cast<unsigned char>(s[pos]))) ++pos;
-  }
-  bool take(char c) {
-    skip();
-    if (pos >= s.size() || s[pos] != c) return false;
-    ++pos;
-    return true;
-  }
-  bool at_end() {
-    skip();
-    return pos >= s.size();
-  }
-  std::string where() const { return "at character " + std::to_string(pos + 1); }
-};
-
-}  // namespace
+// DyNAS-T's dict text is a Python literal: LiteralCursor reads it.
+using DictReader = LiteralCursor;
 
 OfaResNet50::Values OfaResNet50::parse_dynast(std::string_view text) const {
   DictReader in{text};
