@@ -13,6 +13,7 @@ packages=(
   libopenmpi-dev openmpi-bin               # distributed search, mpirun nasctl search (optional at build time: NASCTL_MPI)
   zlib1g-dev libpng-dev libjpeg-dev        # datasets: gzip idx files, PNG and JPEG (libjpeg-turbo) decoding (sdk/toolkits/datasets)
   libssl-dev                               # OpenSSL's libcrypto: SHA-256 of checkpoints for run.json
+  libmuparser-dev                          # muParser: expressions of the declarative space (plugin skipped without it)
   dataset-fashion-mnist                    # Fashion-MNIST's idx files in /usr/share/datasets/fashion-mnist
   clang libclang-rt-dev                    # libFuzzer and the sanitizers' runtimes: scripts/fuzz.sh, which test.sh runs
 )
