@@ -158,6 +158,64 @@ int NetworkBuilder::channel_shuffle(int groups) {
   return append(std::move(l));
 }
 
+int NetworkBuilder::token_linear(int64_t out_features, bool bias, ActivationKind act) {
+  const int index = linear(out_features, bias, act);
+  Layer& l = spec_.layers[index];
+  l.out.height = l.in.height;
+  l.out.width = l.in.width;
+  return index;
+}
+
+int NetworkBuilder::embedding(int64_t vocabulary, int64_t features, int64_t first_token, int64_t tokens) {
+  const TensorShape& ids = current_shape();
+  if (ids.channels != 1 || ids.width != 1 || first_token < 0 || tokens <= 0 || first_token + tokens > ids.height)
+    throw Error("NetworkBuilder: embedding of tokens outside the id tensor in '" + spec_.name + "'");
+  Layer l;
+  l.op = OpKind::Embedding;
+  l.hidden = vocabulary;
+  l.padding = static_cast<int>(first_token);
+  l.out = {features, tokens, 1};
+  return append(std::move(l));
+}
+
+int NetworkBuilder::layer_norm() {
+  Layer l;
+  l.op = OpKind::LayerNorm;
+  l.out = current_shape();
+  return append(std::move(l));
+}
+
+int NetworkBuilder::attention(int q, int k, int v, int heads, bool causal) {
+  const TensorShape& qs = shape_of(q);
+  const TensorShape& ks = shape_of(k);
+  if (ks != shape_of(v) || ks.channels != qs.channels || heads <= 0 || qs.channels % heads)
+    throw Error("NetworkBuilder: attention q/k/v widths or heads disagree in '" + spec_.name + "'");
+  Layer l;
+  l.op = OpKind::Attention;
+  l.inputs = {q, k, v};
+  l.groups = heads;
+  l.hidden = ks.height;
+  l.causal = causal;
+  l.out = qs;
+  return append(std::move(l));
+}
+
+int NetworkBuilder::token_concat(const std::vector<int>& parts) {
+  if (parts.empty()) throw Error("NetworkBuilder: token concat of nothing in '" + spec_.name + "'");
+  Layer l;
+  l.op = OpKind::TokenConcat;
+  l.inputs = parts;
+  l.out = shape_of(parts[0]);
+  l.out.height = 0;
+  for (int p : parts) {
+    const TensorShape& s = shape_of(p);
+    if (s.channels != l.out.channels || s.width != 1)
+      throw Error("NetworkBuilder: token concat of different widths in '" + spec_.name + "'");
+    l.out.height += s.height;
+  }
+  return append(std::move(l));
+}
+
 NetworkSpec NetworkBuilder::finish() && {
   if (current_ != static_cast<int>(spec_.layers.size()) - 1)
     throw Error("NetworkBuilder: the current tensor of '" + spec_.name + "' is not the last layer");

@@ -22,6 +22,10 @@ const char* to_string(OpKind op) {
     case OpKind::ChannelShuffle: return "shuffle";
     case OpKind::BatchNorm2d: return "bn";
     case OpKind::Activation: return "act";
+    case OpKind::Embedding: return "embed";
+    case OpKind::LayerNorm: return "ln";
+    case OpKind::Attention: return "attn";
+    case OpKind::TokenConcat: return "tconcat";
   }
   return "unknown";
 }
@@ -79,6 +83,17 @@ std::string Layer::key() const {
     case OpKind::Concat:
       k += "|n" + std::to_string(inputs.size());
       break;
+    case OpKind::Embedding:
+      k += "|v" + std::to_string(hidden);
+      break;
+    case OpKind::Attention:
+      // The key/value length is the one shape the in/out shapes do not show.
+      k += "|h" + std::to_string(groups) + "|kv" + std::to_string(hidden);
+      if (causal) k += "|causal";
+      break;
+    case OpKind::TokenConcat:
+      k += "|n" + std::to_string(inputs.size());
+      break;
     default:
       break;
   }
@@ -89,13 +104,24 @@ std::string Layer::key() const {
   return k;
 }
 
+namespace {
+
+// A linear layer's input features per output position: all of the input when
+// it flattens (output 1x1), the channels when it acts per position.
+int64_t linear_fan_in(const Layer& l) { return l.in.elements() / (l.out.height * l.out.width); }
+
+}  // namespace
+
 int64_t layer_macs(const Layer& l) {
   switch (l.op) {
     case OpKind::Conv2d:
       return static_cast<int64_t>(l.kernel) * l.kernel * (l.in.channels / l.groups) * l.out.channels *
              l.out.height * l.out.width;
     case OpKind::Linear:
-      return l.in.elements() * l.out.channels;
+      return linear_fan_in(l) * l.out.elements();
+    case OpKind::Attention:
+      // q k^T: Tq*Tk dot products of D/heads per head; then as many for v.
+      return 2 * l.out.height * l.hidden * l.in.channels;
     case OpKind::SqueezeExcite:
       // Two 1x1 convolutions at 1x1 spatial size: C->r and r->C.
       return 2 * l.in.channels * l.hidden;
@@ -113,7 +139,11 @@ int64_t layer_params(const Layer& l) {
       return p;
     }
     case OpKind::Linear:
-      return l.in.elements() * l.out.channels + (l.bias ? l.out.channels : 0);
+      return linear_fan_in(l) * l.out.channels + (l.bias ? l.out.channels : 0);
+    case OpKind::Embedding:
+      return l.hidden * l.out.channels;
+    case OpKind::LayerNorm:
+      return 2 * l.in.channels;
     case OpKind::SqueezeExcite:
       return l.in.channels * l.hidden + l.hidden + l.hidden * l.in.channels + l.in.channels;
     case OpKind::BatchNorm2d:
@@ -176,6 +206,39 @@ void check_network(const NetworkSpec& spec) {
     if (l.op == OpKind::Conv2d && (l.groups <= 0 || l.in.channels % l.groups || l.out.channels % l.groups))
       fail(i, "channels " + std::to_string(l.in.channels) + "->" + std::to_string(l.out.channels) +
                   " do not divide by groups " + std::to_string(l.groups));
+    auto shape_of = [&](int src) -> const TensorShape& { return src == kNetworkInput ? spec.input : spec.layers[src].out; };
+    if (l.op == OpKind::Linear && !(l.out.height * l.out.width == 1 ||
+                                    (l.out.height == l.in.height && l.out.width == l.in.width)))
+      fail(i, "maps " + shape_text(l.in) + " to " + shape_text(l.out) +
+                  ": a linear layer flattens to Fx1x1 or keeps the positions");
+    if (l.op == OpKind::Embedding &&
+        (l.in.channels != 1 || l.in.width != 1 || l.hidden <= 0 || l.padding < 0 ||
+         l.padding + l.out.height > l.in.height || l.out.width != 1))
+      fail(i, "reads tokens [" + std::to_string(l.padding) + ", " + std::to_string(l.padding + l.out.height) +
+                  ") of ids " + shape_text(l.in) + " with vocabulary " + std::to_string(l.hidden) +
+                  "; it needs a 1xNx1 id tensor holding them");
+    if ((l.op == OpKind::LayerNorm || l.op == OpKind::Activation) && l.in != l.out)
+      fail(i, "changes shape " + shape_text(l.in) + " to " + shape_text(l.out));
+    if (l.op == OpKind::Attention) {
+      if (l.inputs.size() != 3) fail(i, "needs 3 inputs (q, k, v), has " + std::to_string(l.inputs.size()));
+      const TensorShape& k = shape_of(l.inputs[1]);
+      if (k != shape_of(l.inputs[2]) || k.channels != l.in.channels || k.width != 1 || k.height != l.hidden ||
+          l.out != l.in || l.in.width != 1)
+        fail(i, "q " + shape_text(l.in) + ", k " + shape_text(k) + ", v " + shape_text(shape_of(l.inputs[2])) +
+                    " and key length " + std::to_string(l.hidden) + " do not agree");
+      if (l.groups <= 0 || l.in.channels % l.groups)
+        fail(i, "width " + std::to_string(l.in.channels) + " does not divide by " + std::to_string(l.groups) + " heads");
+    }
+    if (l.op == OpKind::TokenConcat) {
+      int64_t tokens = 0;
+      for (int src : l.inputs) {
+        const TensorShape& s = shape_of(src);
+        if (s.channels != l.out.channels || s.width != 1)
+          fail(i, "joins " + shape_text(s) + " into " + shape_text(l.out));
+        tokens += s.height;
+      }
+      if (tokens != l.out.height) fail(i, "joins " + std::to_string(tokens) + " tokens into " + shape_text(l.out));
+    }
     if (l.op == OpKind::Add) {
       for (int src : l.inputs) {
         const TensorShape& s = src == kNetworkInput ? spec.input : spec.layers[src].out;

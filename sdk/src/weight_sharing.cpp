@@ -43,8 +43,9 @@ std::vector<LayerTensor> layer_tensors(const Layer& layer) {
       if (layer.batch_norm) add_batch_norm(out, layer.out.channels);
       break;
     case OpKind::Linear:
-      // The input is flattened: a [C, 1, 1] tensor feeds C features.
-      out.push_back({TensorRole::Weight, {layer.out.channels, layer.in.elements()}});
+      // A flattening layer: a [C, H, W] input feeds C*H*W features; a
+      // per-position one feeds each position's C.
+      out.push_back({TensorRole::Weight, {layer.out.channels, layer.in.elements() / (layer.out.height * layer.out.width)}});
       if (layer.bias) out.push_back({TensorRole::Bias, {layer.out.channels}});
       break;
     case OpKind::SqueezeExcite:
@@ -55,6 +56,13 @@ std::vector<LayerTensor> layer_tensors(const Layer& layer) {
       break;
     case OpKind::BatchNorm2d:
       add_batch_norm(out, layer.in.channels);
+      break;
+    case OpKind::Embedding:
+      out.push_back({TensorRole::Weight, {layer.hidden, layer.out.channels}});
+      break;
+    case OpKind::LayerNorm:
+      out.push_back({TensorRole::Weight, {layer.in.channels}});
+      out.push_back({TensorRole::Bias, {layer.in.channels}});
       break;
     default:
       break;  // pools, additions, concatenations, slices, shuffles, activations hold nothing

@@ -90,7 +90,19 @@ std::vector<double> network_features(const NetworkSpec& network) {
       case OpKind::Concat:
       case OpKind::ChannelSlice:
       case OpKind::ChannelShuffle:
+      case OpKind::TokenConcat:
         f[kLayersOther] += 1;
+        break;
+      case OpKind::Embedding:
+      case OpKind::LayerNorm:
+        f[kElementwiseElements] += out;
+        f[kLayersOther] += 1;
+        break;
+      case OpKind::Attention:
+        // Two batched matrix products (a linear layer's work) and a softmax over the scores.
+        f[kMacsLinear] += macs;
+        f[kElementwiseElements] += static_cast<double>(layer.groups * layer.out.height * layer.hidden);
+        f[kLayersLinear] += 1;
         break;
     }
   }

@@ -42,7 +42,16 @@ double element_ops(const Layer& layer) {
     case OpKind::Concat:
     case OpKind::ChannelSlice:
     case OpKind::ChannelShuffle:
+    case OpKind::TokenConcat:
       return 0.0;  // data movement only: the memory term prices it
+    case OpKind::Embedding:
+      return 2.0 * out;  // scale and add the position
+    case OpKind::LayerNorm:
+      return 5.0 * out;  // mean, variance, normalise, gain, bias
+    case OpKind::Attention:
+      // Softmax over every score: max, exp, sum, divide.
+      return 4.0 * static_cast<double>(layer.groups) * static_cast<double>(layer.out.height) *
+             static_cast<double>(layer.hidden);
   }
   return 0.0;
 }
@@ -62,7 +71,8 @@ double activation_ops(ActivationKind act) {
 }
 
 OpClass mac_class(const Layer& layer) {
-  if (layer.op == OpKind::Linear || layer.op == OpKind::SqueezeExcite) return OpClass::Linear;
+  if (layer.op == OpKind::Linear || layer.op == OpKind::SqueezeExcite || layer.op == OpKind::Attention)
+    return OpClass::Linear;  // matrix products
   if (layer.op != OpKind::Conv2d) return OpClass::Elementwise;
   const bool depthwise = layer.groups > 1 && layer.groups == layer.in.channels;
   return depthwise ? OpClass::DepthwiseConv : OpClass::DenseConv;

@@ -16,7 +16,8 @@ namespace nasctl {
 
 enum class OpKind {
   Conv2d,         // k x k convolution (+ optional BN, activation); groups = in channels for depthwise
-  Linear,         // fully connected on a flattened input (+ optional activation)
+  Linear,         // fully connected (+ optional activation): on the flattened input when the output
+                  // is {F, 1, 1}, else per position (out {F, H, W} from in {C, H, W}, C features each)
   SqueezeExcite,  // global pool -> 1x1 (C->hidden, bias) -> ReLU -> 1x1 (hidden->C, bias) -> h-sigmoid -> scale
   GlobalAvgPool,  // C x H x W -> C x 1 x 1
   AvgPool2d,      // kernel, stride, padding (count_include_pad = false)
@@ -27,6 +28,13 @@ enum class OpKind {
   ChannelShuffle, // ShuffleNet shuffle with `groups` groups
   BatchNorm2d,    // stand-alone batch norm (one not fused into a convolution)
   Activation,     // stand-alone activation
+  // Sequence ops. A sequence of T tokens of F features is TensorShape{F, T, 1}.
+  Embedding,      // token ids -> vectors: reads tokens [padding, padding + T) of a {1, N, 1} id tensor;
+                  // hidden = vocabulary; scaled by sqrt(F) plus fixed sinusoidal positions (fairseq)
+  LayerNorm,      // normalises each position over its F features (+ gain and bias, 2F parameters)
+  Attention,      // scaled dot-product attention, inputs (q, k, v): q {D, Tq, 1}, k and v {D, Tk, 1};
+                  // groups = heads (head dim D / heads), causal = mask future keys; out {D, Tq, 1}
+  TokenConcat,    // concatenation of its inputs along the token axis (height)
 };
 
 enum class ActivationKind { None, ReLU, ReLU6, HardSwish, HardSigmoid, Sigmoid };
@@ -62,6 +70,7 @@ struct Layer {
   bool bias = false;      // Conv2d / Linear
   bool batch_norm = false;  // Conv2d: followed by a (foldable) batch norm
   ActivationKind activation = ActivationKind::None;
+  bool causal = false;      // Attention: query i sees keys 0..i only (a decoder's self-attention)
 
   // Stable, human-readable signature of everything that determines the cost
   // of this layer, e.g. "conv2d|16x112x112|24x56x56|k3|s2|p1|g1|bn|relu".
@@ -80,7 +89,13 @@ struct NetworkSpec {
 // Cost counts. Convention (reproduces DyNAS-T's OFA table exactly):
 // parameters = weights + biases + 2 per batch-norm channel;
 // MACs = k*k*(cin/groups)*cout*Hout*Wout per convolution (SE convolutions at
-// 1x1), in*out per linear layer, nothing for BN, activations, pooling, adds.
+// 1x1), in*out per linear layer (times the positions of a per-position one),
+// nothing for BN, activations, pooling, adds.
+// Sequence ops: an embedding is a table lookup (vocab*F parameters, 0 MACs);
+// layer norm holds 2F parameters and no MACs (like batch norm); attention
+// holds no parameters (its projections are Linear layers) and costs
+// 2*Tq*Tk*D MACs (q k^T and the weighted sum of v; softmax not counted,
+// and a causal mask does not halve it: the products are computed densely).
 int64_t layer_macs(const Layer& layer);
 int64_t layer_params(const Layer& layer);
 
@@ -123,6 +138,14 @@ class NetworkBuilder {
   int concat(const std::vector<int>& parts);
   int channel_slice(int64_t offset, int64_t channels);
   int channel_shuffle(int groups);
+  // Sequence ops (see OpKind): the current tensor is the id tensor for
+  // embedding(); attention() reads q, k, v and makes its output current.
+  // Linear acting on each position's channels: {C, H, W} -> {F, H, W}.
+  int token_linear(int64_t out_features, bool bias, ActivationKind act = ActivationKind::None);
+  int embedding(int64_t vocabulary, int64_t features, int64_t first_token, int64_t tokens);
+  int layer_norm();
+  int attention(int q, int k, int v, int heads, bool causal);
+  int token_concat(const std::vector<int>& parts);
 
   // The tensor the next layer reads; set it to branch from an earlier layer.
   int current() const { return current_; }

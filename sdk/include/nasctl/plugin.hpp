@@ -14,7 +14,9 @@ namespace nasctl {
 // Bumped whenever a change to an SDK header breaks binary compatibility. The
 // loader reads it from a plain exported int before touching any C++ symbol.
 // 2: MetricProvider::prepare(space), a new virtual function.
-constexpr int kSdkAbiVersion = 2;
+// 3: Layer::causal (the struct grew) and the sequence op kinds: a plugin
+//    built before them would mis-read every Layer it is handed.
+constexpr int kSdkAbiVersion = 3;
 
 enum class PluginKind { Space, Search, Hardware, Accuracy };
 

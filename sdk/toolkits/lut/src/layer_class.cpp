@@ -10,8 +10,9 @@ namespace {
 constexpr std::array<const char*, 5> kWithActivation = {"conv", "pointwise", "depthwise", "linear", "act"};
 constexpr std::size_t kActivations = 6;  // ActivationKind::None .. Sigmoid
 // The other ops, one class each, after those.
-constexpr std::array<const char*, 9> kPlain = {"se", "gap", "avgpool", "maxpool", "add",
-                                               "concat", "slice", "shuffle", "bn"};
+// Appended only, so the ids of calibrations written before stay valid.
+constexpr std::array<const char*, 13> kPlain = {"se",    "gap", "avgpool", "maxpool", "add",  "concat", "slice",
+                                                "shuffle", "bn", "embed",   "ln",      "attn", "tconcat"};
 static_assert(kWithActivation.size() * kActivations + kPlain.size() == kLayerClasses);
 
 constexpr std::size_t with_activation(std::size_t kind, ActivationKind act) {
@@ -37,6 +38,10 @@ std::size_t layer_class(const Layer& l) {
     case OpKind::ChannelSlice: return plain(6);
     case OpKind::ChannelShuffle: return plain(7);
     case OpKind::BatchNorm2d: return plain(8);
+    case OpKind::Embedding: return plain(9);
+    case OpKind::LayerNorm: return plain(10);
+    case OpKind::Attention: return plain(11);
+    case OpKind::TokenConcat: return plain(12);
   }
   return plain(8);
 }

@@ -15,6 +15,28 @@ NetworkSpec isolated_network(const Layer& layer) {
   spec.input = layer.in;
   Layer alone = layer;
   const std::size_t n = std::max<std::size_t>(1, layer.inputs.size());
+  if (layer.op == OpKind::Attention && layer.hidden != layer.in.height) {
+    // Cross-attention: queries and keys differ in length, and a network has
+    // one input. The input holds Tq + Tk token ids; two vocabulary-1
+    // embeddings make q and k = v from it. Their cost (a gather and an add
+    // per element) is in the entry, as the slices of an uneven concat are.
+    const int64_t tq = layer.in.height, tk = layer.hidden, d = layer.in.channels;
+    spec.input = TensorShape{1, tq + tk, 1};
+    for (int64_t part = 0; part < 2; ++part) {
+      Layer embed;
+      embed.op = OpKind::Embedding;
+      embed.inputs = {kNetworkInput};
+      embed.in = spec.input;
+      embed.hidden = 1;
+      embed.padding = static_cast<int>(part ? tq : 0);
+      embed.out = TensorShape{d, part ? tk : tq, 1};
+      spec.layers.push_back(std::move(embed));
+    }
+    alone.inputs = {0, 1, 1};
+    spec.layers.push_back(std::move(alone));
+    check_network(spec);
+    return spec;
+  }
   const bool uneven_concat = layer.op == OpKind::Concat && layer.out.channels != static_cast<int64_t>(n) * layer.in.channels;
   if (!uneven_concat) {
     alone.inputs.assign(n, kNetworkInput);

@@ -60,7 +60,7 @@ std::vector<std::string> lut_columns(bool energy) {
 
 std::vector<std::string> lut_row(const Layer& layer, const LutEntry& entry, bool energy) {
   const bool window = has_window(layer.op);
-  const bool grouped = layer.op == OpKind::Conv2d || layer.op == OpKind::ChannelShuffle;
+  const bool grouped = layer.op == OpKind::Conv2d || layer.op == OpKind::ChannelShuffle || layer.op == OpKind::Attention;
   const bool ok = entry.status == EntryStatus::Ok;
   std::vector<std::string> row{entry.key,
                                to_string(layer.op),

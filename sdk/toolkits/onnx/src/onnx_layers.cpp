@@ -82,6 +82,7 @@ void lower_layer(GraphWriter& g, const Layer& l, int index, const libtorch::Laye
       return;
     }
     case OpKind::Linear: {
+      if (l.out.height * l.out.width > 1) break;  // per position: a sequence layer, refused below
       // As the eager module: flatten(1), then x W^T + b.
       const std::string flat = p + "flat";
       set_attribute(g.node("Flatten", {in[0]}, flat), "axis", int64_t{1});
@@ -146,7 +147,17 @@ void lower_layer(GraphWriter& g, const Layer& l, int index, const libtorch::Laye
     case OpKind::Activation:
       activation(g, l.activation, in[0], output);
       return;
+    case OpKind::Embedding:
+    case OpKind::LayerNorm:
+    case OpKind::Attention:
+    case OpKind::TokenConcat:
+      break;
   }
+  if (l.op == OpKind::Linear || l.op == OpKind::Embedding || l.op == OpKind::LayerNorm || l.op == OpKind::Attention ||
+      l.op == OpKind::TokenConcat)
+    throw Error("ONNX export: layer " + std::to_string(index) + " (" + to_string(l.op) +
+                ") is a sequence layer, which the ONNX exporter does not lower yet; fix: export this space as "
+                "TorchScript");
   throw Error("ONNX export: layer " + std::to_string(index) + ": op kind " + to_string(l.op) +
               " has no ONNX lowering; fix: update sdk/toolkits/onnx");
 }

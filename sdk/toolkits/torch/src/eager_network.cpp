@@ -5,7 +5,9 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <c10/util/irange.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -59,7 +61,56 @@ at::Tensor batch_norm(const at::Tensor& x, const LayerTensors& t) {
                         /*momentum=*/0.1, EagerNetwork::kBatchNormEps, /*cudnn_enabled=*/true);
 }
 
+// [batch, C, H, W] <-> [batch, H*W, C].
+at::Tensor to_tokens(const at::Tensor& x) { return x.flatten(2).transpose(1, 2); }
+at::Tensor to_channels(const at::Tensor& x, const TensorShape& s) {
+  return x.transpose(1, 2).reshape({x.size(0), s.channels, s.height, s.width});
+}
+
+// Additive causal mask: -inf where key j lies after query i.
+at::Tensor causal_mask(int64_t queries, int64_t keys) {
+  return at::full({queries, keys}, -std::numeric_limits<float>::infinity(), at::kFloat).triu(1);
+}
+
 }  // namespace
+
+std::vector<bool> token_major_layers(const NetworkSpec& spec) {
+  std::vector<bool> tokens(spec.layers.size(), false);
+  for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+    const Layer& l = spec.layers[i];
+    const bool first = l.inputs[0] != kNetworkInput && tokens[l.inputs[0]];
+    switch (l.op) {
+      case OpKind::Embedding:
+      case OpKind::LayerNorm:
+      case OpKind::Attention:
+      case OpKind::TokenConcat:
+        tokens[i] = true;
+        break;
+      case OpKind::Linear:
+        // Per position when it keeps the positions; a 1x1 -> 1x1 one follows its input.
+        tokens[i] = l.out.height == l.in.height && l.out.width == l.in.width &&
+                    (l.out.height * l.out.width > 1 || first);
+        break;
+      case OpKind::Add:
+      case OpKind::Activation:
+        tokens[i] = first;
+        break;
+      default:
+        break;
+    }
+  }
+  return tokens;
+}
+
+at::Tensor sinusoidal_positions(int64_t tokens, int64_t features) {
+  const int64_t half = features / 2;
+  const double step = std::log(10000.0) / static_cast<double>(std::max<int64_t>(half - 1, 1));
+  const at::Tensor freq = at::exp(at::arange(half, at::kFloat) * -step);
+  const at::Tensor pos = at::arange(2, tokens + 2, at::kFloat).unsqueeze(1) * freq.unsqueeze(0);
+  at::Tensor table = at::cat({at::sin(pos), at::cos(pos)}, 1);
+  if (features % 2) table = at::cat({table, at::zeros({tokens, 1}, at::kFloat)}, 1);
+  return table;
+}
 
 EagerNetwork::EagerNetwork(NetworkSpec spec, uint64_t seed) : spec_(std::move(spec)) {
   check_network(spec_);
@@ -71,6 +122,7 @@ EagerNetwork::EagerNetwork(NetworkSpec spec, uint64_t seed) : spec_(std::move(sp
       if (src != kNetworkInput) last_use_[src] = i;
     }
   }
+  token_major_ = token_major_layers(spec_);
   at::Generator gen = at::detail::createCPUGenerator(seed);
   for (int i = 0; i < n; ++i) init_layer(i, gen);
   eval();
@@ -104,7 +156,7 @@ void EagerNetwork::init_layer(int index, at::Generator& gen) {
       return;
     }
     case OpKind::Linear: {
-      const int64_t fan_in = l.in.elements();
+      const int64_t fan_in = l.in.elements() / (l.out.height * l.out.width);
       t.weight = param("weight", normal({l.out.channels, fan_in}, std::sqrt(gain(l.activation) / fan_in), gen));
       if (l.bias) t.bias = param("bias", normal({l.out.channels}, 0.01, gen));
       return;
@@ -121,6 +173,18 @@ void EagerNetwork::init_layer(int index, at::Generator& gen) {
     case OpKind::BatchNorm2d:
       add_batch_norm(l.in.channels);
       return;
+    case OpKind::Embedding:
+      // fairseq's initialisation: N(0, F^-1/2), so scaled by sqrt(F) the vectors are unit-variance.
+      t.weight = param("weight", normal({l.hidden, l.out.channels}, 1.0 / std::sqrt(l.out.channels), gen));
+      t.extra = buffer("positions", sinusoidal_positions(l.out.height, l.out.channels));
+      return;
+    case OpKind::LayerNorm:
+      t.weight = param("weight", uniform({l.in.channels}, 0.6, 1.0, gen));
+      t.bias = param("bias", normal({l.in.channels}, 0.1, gen));
+      return;
+    case OpKind::Attention:
+      if (l.causal) t.extra = buffer("mask", causal_mask(l.out.height, l.hidden));
+      return;
     default:
       return;  // no tensors
   }
@@ -129,9 +193,13 @@ void EagerNetwork::init_layer(int index, at::Generator& gen) {
 at::Tensor EagerNetwork::run_layer(int index, const std::vector<at::Tensor>& values, const at::Tensor& input) const {
   const Layer& l = spec_.layers[index];
   const LayerTensors& t = tensors_[index];
-  auto in = [&](std::size_t k) -> const at::Tensor& {
+  auto in = [&](std::size_t k) -> at::Tensor {
     const int src = l.inputs[k];
-    return src == kNetworkInput ? input : values[src];
+    if (src == kNetworkInput) return token_major_[index] && l.op != OpKind::Embedding ? to_tokens(input) : input;
+    const bool produced_tokens = token_major_[src];
+    // Sequence layers read tokens, the others channels (a flattening Linear included).
+    if (token_major_[index] == produced_tokens) return values[src];
+    return produced_tokens ? to_channels(values[src], spec_.layers[src].out) : to_tokens(values[src]);
   };
   switch (l.op) {
     case OpKind::Conv2d: {
@@ -140,6 +208,7 @@ at::Tensor EagerNetwork::run_layer(int index, const std::vector<at::Tensor>& val
       return activate(y, l.activation);
     }
     case OpKind::Linear:
+      if (token_major_[index]) return activate(at::linear(in(0), t.weight, t.bias), l.activation);
       return activate(at::linear(in(0).flatten(1), t.weight, t.bias), l.activation);
     case OpKind::SqueezeExcite: {
       at::Tensor s = at::adaptive_avg_pool2d(in(0), {1, 1});
@@ -174,6 +243,27 @@ at::Tensor EagerNetwork::run_layer(int index, const std::vector<at::Tensor>& val
       return batch_norm(in(0), t);
     case OpKind::Activation:
       return activate(in(0), l.activation);
+    case OpKind::Embedding: {
+      const at::Tensor ids = in(0).narrow(2, l.padding, l.out.height).reshape({-1, l.out.height}).to(at::kLong);
+      return at::embedding(t.weight, ids) * std::sqrt(static_cast<double>(l.out.channels)) + t.extra;
+    }
+    case OpKind::LayerNorm:
+      return at::layer_norm(in(0), {l.in.channels}, t.weight, t.bias, kLayerNormEps);
+    case OpKind::Attention: {
+      const int64_t heads = l.groups, d = l.in.channels / heads, tq = l.out.height, tk = l.hidden;
+      // [batch, T, D] -> [batch, heads, T, D / heads]
+      const at::Tensor q = (in(0) * (1.0 / std::sqrt(static_cast<double>(d)))).reshape({-1, tq, heads, d}).transpose(1, 2);
+      const at::Tensor k = in(1).reshape({-1, tk, heads, d}).transpose(1, 2);
+      const at::Tensor v = in(2).reshape({-1, tk, heads, d}).transpose(1, 2);
+      at::Tensor scores = at::matmul(q, k.transpose(2, 3));
+      if (l.causal) scores = scores + t.extra;
+      return at::matmul(at::softmax(scores, -1), v).transpose(1, 2).reshape({-1, tq, l.in.channels});
+    }
+    case OpKind::TokenConcat: {
+      std::vector<at::Tensor> parts;
+      for (std::size_t k = 0; k < l.inputs.size(); ++k) parts.push_back(in(k));
+      return at::cat(parts, 1);
+    }
   }
   throw Error("network '" + spec_.name + "' layer " + std::to_string(index) + ": op kind " +
               std::to_string(static_cast<int>(l.op)) + " has no LibTorch lowering; fix: update nasctl_torch");
@@ -220,7 +310,14 @@ int64_t parameter_count(const torch::nn::Module& module) {
 
 at::Tensor random_input(const NetworkSpec& spec, int64_t batch, uint64_t seed) {
   at::Generator gen = at::detail::createCPUGenerator(seed);
-  return normal({batch, spec.input.channels, spec.input.height, spec.input.width}, 1.0, gen);
+  int64_t vocabulary = 0;
+  for (const Layer& l : spec.layers) {
+    if (l.op == OpKind::Embedding && l.inputs[0] == kNetworkInput)
+      vocabulary = vocabulary ? std::min(vocabulary, l.hidden) : l.hidden;
+  }
+  const std::vector<int64_t> shape{batch, spec.input.channels, spec.input.height, spec.input.width};
+  if (vocabulary) return at::empty(shape, at::kFloat).random_(0, vocabulary, gen);
+  return normal(shape, 1.0, gen);
 }
 
 }  // namespace nasctl::libtorch

@@ -1,6 +1,7 @@
 // TorchScript generation from a NetworkSpec, and freezing for deployment.
 #include "nasctl/torch/script_network.hpp"
 
+#include <cmath>
 #include <sstream>
 #include <string>
 
@@ -38,8 +39,9 @@ std::string activation(const std::string& v, ActivationKind act) {
 // Emits the statements of one layer; its result is t<index>.
 class LayerWriter {
  public:
-  LayerWriter(std::ostringstream& os, const Layer& layer, int index)
-      : os_(os), l_(layer), out_("t" + std::to_string(index)), self_("self.l" + std::to_string(index) + "_") {}
+  LayerWriter(std::ostringstream& os, const NetworkSpec& spec, const std::vector<bool>& tokens, int index)
+      : os_(os), spec_(spec), tokens_(tokens), index_(index), l_(spec.layers[index]),
+        out_("t" + std::to_string(index)), self_("self.l" + std::to_string(index) + "_") {}
 
   void write() {
     switch (l_.op) {
@@ -49,6 +51,11 @@ class LayerWriter {
         if (l_.activation != ActivationKind::None) assign(activation(out_, l_.activation));
         return;
       case OpKind::Linear:
+        if (tokens_[index_]) {
+          assign(activation("torch.linear(" + in(0) + ", " + self_ + "weight, " + (l_.bias ? self_ + "bias" : "None") + ")",
+                            l_.activation));
+          return;
+        }
         assign(activation("torch.linear(torch.flatten(" + in(0) + ", 1), " + self_ + "weight, " +
                               (l_.bias ? self_ + "bias" : "None") + ")",
                           l_.activation));
@@ -101,15 +108,54 @@ class LayerWriter {
       case OpKind::Activation:
         assign(activation(in(0), l_.activation));
         return;
+      case OpKind::Embedding: {
+        const std::string ids = "torch.reshape(torch.narrow(" + in(0) + ", 2, " + std::to_string(l_.padding) + ", " +
+                                std::to_string(l_.out.height) + "), [-1, " + std::to_string(l_.out.height) + "]).long()";
+        assign("torch.embedding(" + self_ + "weight, " + ids + ") * " +
+               literal(std::sqrt(static_cast<double>(l_.out.channels))) + " + " + self_ + "positions");
+        return;
+      }
+      case OpKind::LayerNorm:
+        assign("torch.layer_norm(" + in(0) + ", [" + std::to_string(l_.in.channels) + "], " + self_ + "weight, " +
+               self_ + "bias, " + literal(EagerNetwork::kLayerNormEps) + ")");
+        return;
+      case OpKind::Attention: {
+        const int64_t heads = l_.groups, d = l_.in.channels / heads;
+        auto split = [&](const std::string& x, int64_t tokens) {
+          return "torch.transpose(torch.reshape(" + x + ", [-1, " + std::to_string(tokens) + ", " +
+                 std::to_string(heads) + ", " + std::to_string(d) + "]), 1, 2)";
+        };
+        const std::string s = "s" + out_.substr(1);
+        line(s, "torch.matmul(" + split(in(0) + " * " + literal(1.0 / std::sqrt(static_cast<double>(d))), l_.out.height) +
+                    ", torch.transpose(" + split(in(1), l_.hidden) + ", 2, 3))");
+        if (l_.causal) line(s, s + " + " + self_ + "mask");
+        assign("torch.reshape(torch.transpose(torch.matmul(torch.softmax(" + s + ", -1), " + split(in(2), l_.hidden) +
+               "), 1, 2), [-1, " + std::to_string(l_.out.height) + ", " + std::to_string(l_.in.channels) + "])");
+        return;
+      }
+      case OpKind::TokenConcat: {
+        std::string parts;
+        for (std::size_t k = 0; k < l_.inputs.size(); ++k) parts += (k ? ", " : "") + in(k);
+        assign("torch.cat([" + parts + "], 1)");
+        return;
+      }
     }
     throw Error("TorchScript generation: op kind " + std::to_string(static_cast<int>(l_.op)) +
                 " has no lowering; fix: update nasctl_torch");
   }
 
  private:
+  // The k-th input, converted to this layer's layout (see eager_network.hpp).
   std::string in(std::size_t k) const {
     const int src = l_.inputs[k];
-    return src == kNetworkInput ? "x" : "t" + std::to_string(src);
+    const bool want = tokens_[index_] && l_.op != OpKind::Embedding;
+    const bool have = src != kNetworkInput && tokens_[src];
+    const std::string v = src == kNetworkInput ? "x" : "t" + std::to_string(src);
+    if (want == have) return v;
+    if (want) return "torch.transpose(torch.flatten(" + v + ", 2), 1, 2)";
+    const TensorShape& s = spec_.layers[src].out;
+    return "torch.reshape(torch.transpose(" + v + ", 1, 2), [-1, " + std::to_string(s.channels) + ", " +
+           std::to_string(s.height) + ", " + std::to_string(s.width) + "])";
   }
   static std::string conv(const std::string& x, const std::string& w, const std::string& b, int64_t stride,
                           int64_t padding, int64_t groups) {
@@ -124,6 +170,9 @@ class LayerWriter {
   void assign(const std::string& expr) { line(out_, expr); }
 
   std::ostringstream& os_;
+  const NetworkSpec& spec_;
+  const std::vector<bool>& tokens_;
+  const int index_;
   const Layer& l_;
   const std::string out_;
   const std::string self_;
@@ -135,7 +184,8 @@ std::string script_source(const NetworkSpec& spec) {
   check_network(spec);
   std::ostringstream os;
   os << "def forward(self, x: Tensor) -> Tensor:\n";
-  for (std::size_t i = 0; i < spec.layers.size(); ++i) LayerWriter(os, spec.layers[i], static_cast<int>(i)).write();
+  const std::vector<bool> tokens = token_major_layers(spec);
+  for (std::size_t i = 0; i < spec.layers.size(); ++i) LayerWriter(os, spec, tokens, static_cast<int>(i)).write();
   os << "    return t" << spec.layers.size() - 1 << "\n";
   return os.str();
 }

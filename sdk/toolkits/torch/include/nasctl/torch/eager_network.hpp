@@ -24,7 +24,21 @@ struct LayerTensors {
   at::Tensor weight, bias;                          // Conv2d, Linear
   at::Tensor bn_weight, bn_bias, bn_mean, bn_var;   // Conv2d with BN, BatchNorm2d
   at::Tensor se_w1, se_b1, se_w2, se_b2;            // SqueezeExcite
+  at::Tensor extra;  // Embedding: sinusoidal positions [T, F]; causal Attention: additive mask [Tq, Tk]
 };
+
+// Sequence tensors ({F, T, 1} in NetworkSpec) are held token-major,
+// [batch, T, F], the layout torch.nn.Linear / LayerNorm act on, so a
+// Transformer runs without a transpose per layer. A layer's inputs are
+// converted where a producer and its consumer disagree (a ViT patch
+// convolution feeding tokens, say). Token ids (the input of an Embedding)
+// are [batch, 1, N, 1] floats holding integers below the vocabulary.
+// Whether layer `index` of `spec` produces a token-major tensor.
+std::vector<bool> token_major_layers(const NetworkSpec& spec);
+// fairseq's sinusoidal positions of `tokens` positions (from 2, after its
+// padding index) and `features` features: sin of the first half, cos of
+// the second.
+at::Tensor sinusoidal_positions(int64_t tokens, int64_t features);
 
 class EagerNetwork : public torch::nn::Module {
  public:
@@ -36,7 +50,8 @@ class EagerNetwork : public torch::nn::Module {
   EagerNetwork(NetworkSpec spec, uint64_t seed);
 
   // input: [batch, C, H, W] matching spec().input; returns the last layer's
-  // output ([batch, C, H, W], or [batch, features] after a Linear).
+  // output ([batch, C, H, W], [batch, features] after a flattening Linear,
+  // [batch, T, F] after a sequence layer).
   at::Tensor forward(const at::Tensor& input);
 
   // Folds every convolution's batch norm into its weight and bias, as a
@@ -50,6 +65,8 @@ class EagerNetwork : public torch::nn::Module {
 
   // Batch-norm eps, as nn::BatchNorm2d's default.
   static constexpr double kBatchNormEps = 1e-5;
+  // Layer-norm eps, as nn::LayerNorm's default (and fairseq's).
+  static constexpr double kLayerNormEps = 1e-5;
 
  private:
   void init_layer(int index, at::Generator& gen);
@@ -59,13 +76,16 @@ class EagerNetwork : public torch::nn::Module {
   std::vector<LayerTensors> tensors_;
   // last_use_[i]: index of the last layer reading layer i's output.
   std::vector<int> last_use_;
+  std::vector<bool> token_major_;
 };
 
 // Multiplies out the element counts of parameters (not buffers): the number
 // nasctl::count_cost(spec).params must equal.
 int64_t parameter_count(const torch::nn::Module& module);
 
-// A [batch, C, H, W] float input for `spec`, standard normal, from `seed`.
+// A [batch, C, H, W] float input for `spec`, standard normal, from `seed`;
+// token ids uniform below the smallest vocabulary when an Embedding reads
+// the input.
 at::Tensor random_input(const NetworkSpec& spec, int64_t batch, uint64_t seed);
 
 }  // namespace nasctl::libtorch

@@ -1,0 +1,269 @@
+// Transformer-LT text forms: the canonical "ee=640;de=512;ef=...;..." and
+// DyNAS-T's dict "{'encoder_embed_dim': [640], ...}". Both parse to the same
+// Values, which one function checks and converts, so the two forms cannot
+// disagree on what is valid.
+#include <cctype>
+#include <charconv>
+#include <string>
+
+#include "nasctl/error.hpp"
+#include "nasctl/literal_cursor.hpp"
+#include "transformer_lt.hpp"
+
+namespace nasctl::spaces::transformer_lt {
+
+namespace {
+
+// Per key, DyNAS-T order: canonical short name, DyNAS-T name, value count.
+struct KeyInfo {
+  const char* brief;
+  const char* dynast;
+  std::size_t count;
+};
+constexpr std::array<KeyInfo, 9> kKeys{{
+    {"ee", "encoder_embed_dim", 1},
+    {"de", "decoder_embed_dim", 1},
+    {"ef", "encoder_ffn_embed_dim", TransformerLT::kEncoderLayers},
+    {"df", "decoder_ffn_embed_dim", TransformerLT::kDecoderSlots},
+    {"dl", "decoder_layer_num", 1},
+    {"eh", "encoder_self_attention_heads", TransformerLT::kEncoderLayers},
+    {"dh", "decoder_self_attention_heads", TransformerLT::kDecoderSlots},
+    {"ch", "decoder_ende_attention_heads", TransformerLT::kDecoderSlots},
+    {"ca", "decoder_arbitrary_ende_attn", TransformerLT::kDecoderSlots},
+}};
+// Keys whose values are per decoder slot (unused past the decoder depth).
+bool per_decoder_slot(std::size_t key) { return key == 3 || key >= 6; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool to_int(std::string_view token, int64_t& out) {
+  if (!token.empty() && token.front() == '+') token.remove_prefix(1);
+  const char* end = token.data() + token.size();
+  auto [ptr, ec] = std::from_chars(token.data(), end, out);
+  return ec == std::errc() && ptr == end && !token.empty();
+}
+
+template <std::size_t N>
+int index_of(const std::array<int64_t, N>& values, int64_t v) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (values[i] == v) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+template <std::size_t N>
+std::string set_text(const std::array<int64_t, N>& values) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < N; ++i) s += (i ? ", " : "") + std::to_string(values[i]);
+  return s + "}";
+}
+
+}  // namespace
+
+void TransformerLT::fail(std::string_view text, const std::string& what) const {
+  std::string shown(text.substr(0, 100));
+  if (text.size() > 100) shown += "...";
+  throw Error("transformer-lt architecture '" + shown + "': " + what +
+              "; fix: write 'ee=640;de=512;ef=<6 of 3072/2048/1024>;df=<6>;dl=<1..6>;eh=<6 of 8/4>;dh=<6>;ch=<6>;"
+              "ca=<6 of -1/1/2>' ('-' for decoder slots past dl) or DyNAS-T's dict");
+}
+
+std::string TransformerLT::to_string(const Architecture& arch) const {
+  const Architecture c = canonicalize(arch);
+  const int depth = decoder_depth(c);
+  std::string s;
+  auto put = [&](std::size_t key, int base, int count, auto values) {
+    s += std::string(s.empty() ? "" : ";") + kKeys[key].brief + "=";
+    for (int i = 0; i < count; ++i) {
+      if (i) s += ',';
+      s += per_decoder_slot(key) && i >= depth ? "-" : std::to_string(values[c[base + i]]);
+    }
+  };
+  put(0, kEncoderEmbed, 1, kEmbedDims);
+  put(1, kDecoderEmbed, 1, kEmbedDims);
+  put(2, kEncoderFfn, kEncoderLayers, kFfnDims);
+  put(3, kDecoderFfn, kDecoderSlots, kFfnDims);
+  put(4, kDecoderLayers, 1, kDecoderDepths);
+  put(5, kEncoderHeads, kEncoderLayers, kHeads);
+  put(6, kDecoderHeads, kDecoderSlots, kHeads);
+  put(7, kCrossHeads, kDecoderSlots, kHeads);
+  put(8, kCrossLayers, kDecoderSlots, kArbitrary);
+  return s;
+}
+
+std::string TransformerLT::to_dynast(const Architecture& arch) const {
+  const Architecture c = canonicalize(arch);
+  std::string s = "{";
+  auto put = [&](std::size_t key, int base, int count, auto values) {
+    s += std::string(s.size() > 1 ? ", '" : "'") + kKeys[key].dynast + "': [";
+    for (int i = 0; i < count; ++i) s += (i ? ", " : "") + std::to_string(values[c[base + i]]);
+    s += "]";
+  };
+  put(0, kEncoderEmbed, 1, kEmbedDims);
+  put(1, kDecoderEmbed, 1, kEmbedDims);
+  put(2, kEncoderFfn, kEncoderLayers, kFfnDims);
+  put(3, kDecoderFfn, kDecoderSlots, kFfnDims);
+  put(4, kDecoderLayers, 1, kDecoderDepths);
+  put(5, kEncoderHeads, kEncoderLayers, kHeads);
+  put(6, kDecoderHeads, kDecoderSlots, kHeads);
+  put(7, kCrossHeads, kDecoderSlots, kHeads);
+  put(8, kCrossLayers, kDecoderSlots, kArbitrary);
+  return s + "}";
+}
+
+Architecture TransformerLT::parse(std::string_view text) const {
+  const std::string_view body = trim(text);
+  if (body.empty()) fail(text, "is empty");
+  const Values v = body.front() == '{' ? parse_dynast(body) : parse_canonical(body);
+  return from_values(text, v);
+}
+
+TransformerLT::Values TransformerLT::parse_canonical(std::string_view text) const {
+  Values v;
+  std::array<bool, 9> seen{};
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(';', start), text.size());
+    const std::string_view part = trim(text.substr(start, end - start));
+    start = end + 1;
+    if (part.empty()) {
+      if (end == text.size()) break;
+      fail(text, "has an empty ';'-separated part");
+    }
+    const std::size_t eq = part.find('=');
+    if (eq == std::string_view::npos) fail(text, "part '" + std::string(part) + "' is not key=values");
+    const std::string key(trim(part.substr(0, eq)));
+    std::size_t k = 0;
+    while (k < kKeys.size() && key != kKeys[k].brief) ++k;
+    if (k == kKeys.size()) fail(text, "unknown key '" + key + "' (the keys are ee, de, ef, df, dl, eh, dh, ch, ca)");
+    if (seen[k]) fail(text, "key '" + key + "' is given twice");
+    seen[k] = true;
+    std::string_view values = part.substr(eq + 1);
+    while (true) {
+      const std::size_t comma = std::min(values.find(','), values.size());
+      const std::string_view token = trim(values.substr(0, comma));
+      int64_t value = 0;
+      if (token == "-") {
+        value = kUnset;
+      } else if (!to_int(token, value)) {
+        fail(text, key + "[" + std::to_string(v[k].size()) + "] = '" + std::string(token) + "' is not an integer");
+      }
+      v[k].push_back(value);
+      if (comma == values.size()) break;
+      values.remove_prefix(comma + 1);
+    }
+    if (end == text.size()) break;
+  }
+  for (std::size_t k = 0; k < kKeys.size(); ++k) {
+    if (!seen[k]) fail(text, std::string("missing key '") + kKeys[k].brief + "'");
+  }
+  return v;
+}
+
+TransformerLT::Values TransformerLT::parse_dynast(std::string_view text) const {
+  Values v;
+  std::array<bool, 9> seen{};
+  LiteralCursor in{text};
+  if (!in.take('{')) fail(text, "expected '{'");
+  bool closed = in.take('}');
+  while (!closed) {
+    in.skip();
+    if (in.pos >= text.size() || (text[in.pos] != '\'' && text[in.pos] != '"'))
+      fail(text, "expected a quoted key " + in.where());
+    const char quote = text[in.pos];
+    const std::size_t end = text.find(quote, in.pos + 1);
+    if (end == std::string_view::npos) fail(text, "unterminated key " + in.where());
+    const std::string key(text.substr(in.pos + 1, end - in.pos - 1));
+    in.pos = end + 1;
+    std::size_t k = 0;
+    while (k < kKeys.size() && key != kKeys[k].dynast) ++k;
+    if (k == kKeys.size())
+      fail(text, "unknown key '" + key + "' (DyNAS-T's keys are encoder_embed_dim, decoder_embed_dim, "
+                 "encoder_ffn_embed_dim, decoder_ffn_embed_dim, decoder_layer_num, encoder_self_attention_heads, "
+                 "decoder_self_attention_heads, decoder_ende_attention_heads, decoder_arbitrary_ende_attn)");
+    if (seen[k]) fail(text, "key '" + key + "' is given twice");
+    seen[k] = true;
+    if (!in.take(':')) fail(text, "expected ':' after '" + key + "' " + in.where());
+    // Single values may be bare; per-layer values are a list.
+    const bool list = in.take('[');
+    if (!list && kKeys[k].count != 1) fail(text, "'" + key + "' must be a list " + in.where());
+    bool done = list && in.take(']');
+    while (!done) {
+      in.skip();
+      std::size_t stop = in.pos;
+      while (stop < text.size() && (std::isalnum(static_cast<unsigned char>(text[stop])) || text[stop] == '-' ||
+                                    text[stop] == '+'))
+        ++stop;
+      const std::string_view token = text.substr(in.pos, stop - in.pos);
+      int64_t value = 0;
+      if (!to_int(token, value))
+        fail(text, "'" + key + "'[" + std::to_string(v[k].size()) + "] = '" + std::string(token) +
+                       "' is not an integer " + in.where());
+      v[k].push_back(value);
+      in.pos = stop;
+      if (!list || in.take(']')) break;
+      if (!in.take(',')) fail(text, "expected ',' or ']' in '" + key + "' " + in.where());
+    }
+    if (in.take('}')) break;
+    if (!in.take(',')) fail(text, "expected ',' or '}' after '" + key + "' " + in.where());
+    closed = in.take('}');  // Python allows a trailing comma
+  }
+  if (!in.at_end()) fail(text, "unexpected text after the closing '}' " + in.where());
+  for (std::size_t k = 0; k < kKeys.size(); ++k) {
+    if (!seen[k]) fail(text, std::string("missing key '") + kKeys[k].dynast + "'");
+  }
+  // HAT writes the per-decoder-layer lists only as long as decoder_layer_num
+  // (DyNAS-T always 6): pad the short ones with unused slots.
+  if (v[4].size() == 1) {
+    for (std::size_t k = 0; k < kKeys.size(); ++k) {
+      if (per_decoder_slot(k) && static_cast<int64_t>(v[k].size()) == v[4][0] && v[k].size() < kKeys[k].count)
+        v[k].resize(kKeys[k].count, kUnset);
+    }
+  }
+  return v;
+}
+
+Architecture TransformerLT::from_values(std::string_view text, const Values& v) const {
+  for (std::size_t k = 0; k < kKeys.size(); ++k) {
+    if (v[k].size() != kKeys[k].count)
+      fail(text, std::string(kKeys[k].brief) + " (" + kKeys[k].dynast + ") has " + std::to_string(v[k].size()) +
+                     " values, expected " + std::to_string(kKeys[k].count));
+  }
+  Architecture arch(kVariables, 0);
+  // The decoder depth first: it decides which slots may be '-'.
+  auto pick = [&](std::size_t key, std::size_t i, int target, const auto& choices) {
+    const int64_t value = v[key][i];
+    const std::string at = std::string(kKeys[key].brief) + "[" + std::to_string(i) + "]";
+    if (value == kUnset) {
+      if (!per_decoder_slot(key) || static_cast<int>(i) < decoder_depth(arch))
+        fail(text, at + " is '-' but " +
+                       (per_decoder_slot(key) ? "decoder layer " + std::to_string(i) + " is used (dl = " +
+                                                    std::to_string(decoder_depth(arch)) + ")"
+                                              : std::string("the value is needed")));
+      return;  // unused slot: canonical choice 0
+    }
+    const int choice = index_of(choices, value);
+    if (choice < 0) fail(text, at + " = " + std::to_string(value) + " is not one of " + set_text(choices));
+    arch[target] = choice;
+  };
+  pick(4, 0, kDecoderLayers, kDecoderDepths);
+  pick(0, 0, kEncoderEmbed, kEmbedDims);
+  pick(1, 0, kDecoderEmbed, kEmbedDims);
+  for (int i = 0; i < kEncoderLayers; ++i) {
+    pick(2, i, kEncoderFfn + i, kFfnDims);
+    pick(5, i, kEncoderHeads + i, kHeads);
+  }
+  for (int i = 0; i < kDecoderSlots; ++i) {
+    pick(3, i, kDecoderFfn + i, kFfnDims);
+    pick(6, i, kDecoderHeads + i, kHeads);
+    pick(7, i, kCrossHeads + i, kHeads);
+    pick(8, i, kCrossLayers + i, kArbitrary);
+  }
+  return canonicalize(arch);
+}
+
+}  // namespace nasctl::spaces::transformer_lt
