@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Sample-efficiency benchmark (issue 5, problem a): hypervolume against the
-# number of real evaluations for random, nsga2, evolution, linas and
-# bayesian on OFA MobileNetV3 (top-1 predicted from every ImageNet row of
-# data/ofa_mbv3_w10_imagenet vs MACs), over several seeds, plus one long
-# NSGA-II run as the approximate true front. docs/results.md has the figures.
+# Sample-efficiency benchmark: hypervolume against the number of real
+# evaluations for random, nsga2, evolution, linas and bayesian, over several
+# seeds, plus a long NSGA-II run as the approximate true front.
+#   problem a (issue 5): OFA MobileNetV3 w1.0 (top-1 predicted from every
+#     ImageNet row of data/ofa_mbv3_w10_imagenet vs MACs);
+#   problem b (issue 12): the Fashion-MNIST super-network
+#     examples/fashion-supernet/gpu/checkpoint.pt (OFA MobileNetV3 shape,
+#     width 0.35, small stem), top-1 measured through it (batch norms
+#     re-calibrated, validation split) vs MACs and vs latency on the 2-core
+#     development VM (lut table bench/sample_efficiency/lut-fashion-w035.csv).
+# docs/results.md has the figures.
 #
 # Usage: bench/sample_efficiency/run.sh [--seeds N] [--jobs J] [--build DIR]
 #                                       [--out DIR] [--plot FILE.svg|FILE.png]
+#        bench/sample_efficiency/run.sh --problem b [...]   (run_b.sh --help)
 #   --seeds  seeds per strategy (default 20; seeds 1..N)
 #   --jobs   searches run side by side (default: nproc); every search uses
 #            one thread, so figures do not depend on it
@@ -23,6 +30,15 @@
 # sample-efficiency.svg and .png, machine.txt, runs/<strategy>/seed-<n>/.
 set -euo pipefail
 
+# Problem b has its own driver (other configs, costs and phases).
+if [ "${1:-}" = "--problem" ]; then
+  case "${2:-}" in
+    a) shift 2 ;;
+    b) shift 2; exec "$(dirname "${BASH_SOURCE[0]}")/run_b.sh" "$@" ;;
+    *) echo "run.sh: --problem '${2:-}' is not a or b; fix: --problem a (OFA ImageNet predictor) or b (Fashion-MNIST super-network)" >&2; exit 2 ;;
+  esac
+fi
+
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 seeds=20
@@ -37,7 +53,7 @@ while [ $# -gt 0 ]; do
     --build) build="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --plot) plot_copy="$2"; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^set -euo/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'; fix: see --help" >&2; exit 2 ;;
   esac
 done
