@@ -99,6 +99,10 @@ positive --jobs "$jobs"
 positive --calibration "$calibration"
 positive --validation "$validation"
 [ "$evaluations" = 0 ] || positive --evaluations "$evaluations"
+if [ "$evaluations" != 0 ] && [ "$evaluations" -lt 30 ]; then
+  echo "run_b.sh: --evaluations $evaluations is below 30: linas measures 25 random networks before its first predictor and bayesian 20; fix: --evaluations 30 or more" >&2
+  exit 2
+fi
 [ "$deadline" = 0 ] || positive --deadline "$deadline"
 [ -z "$front_evaluations" ] || positive --front-evaluations "$front_evaluations"
 case "$phase" in all|search|report) ;; *) echo "run_b.sh: --phase '$phase' is not all, search or report; fix: e.g. --phase search" >&2; exit 2 ;; esac
@@ -208,7 +212,11 @@ search_phase() {
     fi
     # Under --deadline, a search still running at the deadline is killed.
     local limit=()
-    [ "$deadline" = 0 ] || limit=(timeout -s KILL $((deadline - ($(date +%s) - start))))
+    if [ "$deadline" != 0 ]; then
+      local left=$((deadline - ($(date +%s) - start)))
+      [ "$left" -ge 1 ] || left=1  # timeout 0 would mean no limit
+      limit=(timeout -s KILL "$left")
+    fi
     t0=$(date +%s%N)
     local rc=0
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
@@ -238,6 +246,11 @@ search_phase() {
       running=$((running - 1)); done_count=$((done_count + 1))
       echo "  $done_count/${#tasks[@]} searches done, $(($(date +%s) - start)) s"
     fi
+    # Checked again after the wait: a search needs time left to run in.
+    if [ "$deadline" != 0 ] && [ $(($(date +%s) - start)) -ge "$deadline" ]; then
+      skipped=$((skipped + 1))
+      continue
+    fi
     run_one "$t" &
     running=$((running + 1))
   done
@@ -261,7 +274,7 @@ search_phase() {
     [ "$ok" = 1 ] || break
     complete=$seed
   done
-  if [ "$skipped" != 0 ]; then
+  if [ "$skipped" != 0 ] && [ "$complete" -gt 0 ]; then
     echo "run_b.sh: --deadline $deadline s: $skipped searches not started; seeds 1..$complete complete, the report covers them"
   fi
   [ "$complete" -gt 0 ] || { echo "run_b.sh: no seed completed; fix: a later --deadline or fewer --evaluations" >&2; exit 1; }
