@@ -384,6 +384,16 @@ TEST_CASE("bad space file: TOML syntax, unknown keys, missing file") {
   CHECK(syntax.error().find(syntax.path + ":2: TOML syntax") != std::string::npos);
   SpaceFile typo(space_text(kConv + "out = 8\nstrid = 2\n"));
   check_error(typo, "14: key 'network[0].strid'", "is not a field of op 'conv'");
+  SpaceFile huge(space_text(R"T(
+[blocks.x]
+ops = [{ op = "conv", out = 8, kernel = 1 }]
+[blocks.y]
+ops = [{ block = "x", repeat = 1000 }]
+[[network]]
+block = "y"
+repeat = 1000
+)T"));
+  check_error(huge, "12: key 'blocks.x.ops[0]'", "the network unrolls to more than 100000 ops");
   const std::string missing = error_of([] { DeclarativeSpace space("/nonexistent/space.toml"); });
   CHECK(missing.find("/nonexistent/space.toml: cannot read the declarative space file") != std::string::npos);
   CHECK(missing.find("fix: check the space's 'file' key") != std::string::npos);

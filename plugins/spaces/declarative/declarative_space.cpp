@@ -123,6 +123,10 @@ class Loader {
   Scope global_;
   std::map<std::string, std::string> kind_of_;  // name -> "variable", "constant", ... for shadowing errors
   std::map<std::string, const toml::table*> blocks_;
+  // Ops compiled so far: block uses repeat and nest, so a short file can
+  // unroll to more layers than memory holds; it is refused beyond this.
+  static constexpr int kMaxOps = 100000;
+  int ops_ = 0;
 
   void claim(const toml::node* node, const std::string& key, const std::string& name, const std::string& kind) {
     if (!is_identifier(name))
@@ -376,6 +380,9 @@ class Loader {
   }
 
   std::unique_ptr<OpNode> compile_op(const toml::table& t, const std::string& key, const Scope& scope) {
+    if (++ops_ > kMaxOps)
+      fail(&t, key, "the network unrolls to more than " + std::to_string(kMaxOps) + " ops (repeats of nested blocks multiply)",
+           "lower max_repeat or nest fewer repeated blocks");
     auto op = std::make_unique<OpNode>();
     op->key = key;
     op->where = m_.where_line(static_cast<int>(t.source().begin.line));
