@@ -352,6 +352,8 @@ TEST_CASE("bad space file: zero-size and negative layers") {
   check_error(zero, "13: key 'network[0].out'", "out (channels) is 0; a layer needs at least 1");
   SpaceFile negative(space_text(kConv + "out = \"4 - c\"\n"));
   check_error(negative, "13: key 'network[0].out'", "out (channels) is -4; a layer needs at least 1");
+  SpaceFile huge(space_text(kConv + "out = \"c * 1e12\"\n"));
+  check_error(huge, "13: key 'network[0].out'", "out (channels) is 8e+12, beyond any layer (at most 2^30)");
   SpaceFile window(space_text("[[network]]\nop = \"maxpool\"\nkernel = 9\n"));
   check_error(window, "12: key 'network[0].kernel'", "a 9x9 window on a 8x8 map (padding 0) leaves a zero-size output");
 }

@@ -58,7 +58,7 @@ double vector_read(void* data, double index) {
   Impl& m = *ref->impl;
   const Variable& var = m.vars[ref->var];
   const double rounded = std::round(index);
-  if (std::abs(index - rounded) > 1e-9 || rounded < 0 || rounded >= var.count)
+  if (!std::isfinite(index) || std::abs(index - rounded) > 1e-9 || rounded < 0 || rounded >= var.count)
     throw IndexError{var.name + "(" + number_text(index) + ") reads no element: '" + var.name + "' has elements 0.." +
                      std::to_string(var.count - 1)};
   return m.element_value(var.base + static_cast<int>(rounded));
@@ -585,6 +585,12 @@ int64_t whole(const Expr& e, double v, const char* what, int64_t min) {
   if (!std::isfinite(v) || std::abs(v - std::round(v)) > 1e-9)
     throw LowerError{e.where, e.key, std::string(what) + " is " + number_text(v) + ", not a whole number",
                      "round it in the expression, e.g. floor(x) or make_divisible(x)"};
+  // Layer fields are ints in NetworkSpec; anything near that range is a
+  // mistake in the expression, not a layer.
+  constexpr double kLargest = 1 << 30;
+  if (std::abs(v) > kLargest)
+    throw LowerError{e.where, e.key, std::string(what) + " is " + number_text(v) + ", beyond any layer (at most 2^30)",
+                     "check the expression's scale"};
   const auto n = static_cast<int64_t>(std::llround(v));
   if (n < min)
     throw LowerError{e.where, e.key, std::string(what) + " is " + std::to_string(n) + (min > 0 ? "; a layer needs at least " : "; it must be at least ") + std::to_string(min),
@@ -641,14 +647,14 @@ void Impl::run_group(const GroupNode& g, NetworkBuilder& b) {
   int repeats = g.max_repeat;
   if (g.repeat) {
     const double r = g.repeat->eval(*this);
-    if (std::abs(r - std::round(r)) > 1e-9)
+    if (!std::isfinite(r) || std::abs(r - std::round(r)) > 1e-9)
       throw LowerError{g.repeat->where, g.repeat->key, "repeat is " + number_text(r) + ", not a whole number",
                        "bind repeats to an integer variable, e.g. choices = [2, 3, 4]"};
-    repeats = static_cast<int>(std::llround(r));
-    if (repeats < 0 || repeats > g.max_repeat)
+    if (r < 0 || r > g.max_repeat)
       throw LowerError{g.repeat->where, g.repeat->key,
-                       "repeat is " + std::to_string(repeats) + ", outside 0.." + std::to_string(g.max_repeat) + " (max_repeat)",
+                       "repeat is " + number_text(r) + ", outside 0.." + std::to_string(g.max_repeat) + " (max_repeat)",
                        "raise max_repeat to the largest repeat the variable allows"};
+    repeats = static_cast<int>(std::llround(r));
   }
   for (int k = 0; k < repeats; ++k) {
     const Copy& copy = g.copies[k];
