@@ -52,6 +52,11 @@ std::vector<ConfigKey> OfaResNet50::config_keys() {
           .at_least(static_cast<double>(kMinResolution))
           .at_most(static_cast<double>(kMaxResolution)),
       ConfigKey::integer("classes", 1000, "Number of output classes of the classifier").at_least(1),
+      ConfigKey::list("width_mults", ConfigType::FloatList, std::vector<double>(kWidthMults.begin(), kWidthMults.end()),
+                      "The three width multipliers the w variables index, ascending (OFA's width_mult_list; "
+                      "[0.65, 0.8, 1.0] is its published ResNet50 super-network). Other values describe "
+                      "another OFAResNets, e.g. the narrow one of tests/fixtures/ofa-resnet50")
+          .at_least(0.01),
   };
 }
 
@@ -71,12 +76,24 @@ OfaResNet50::OfaResNet50(const PluginContext& context) {
   resolutions_ = resolutions;
   classes_ = config.get_int("classes");
   if (classes_ < 1) config.fail("classes", "is " + std::to_string(classes_) + "; fix: give at least 1 class");
+  // Three, as DyNAS-T's w indices 0/1/2 and the choice vector's layout
+  // assume; ascending, as OFA sorts its width_mult_list (index 2 = widest).
+  const std::vector<double> widths = config.get_doubles("width_mults");
+  if (widths.size() != width_mults_.size())
+    config.fail("width_mults", "has " + std::to_string(widths.size()) +
+                                   " values; fix: give exactly 3 width multipliers, e.g. [0.65, 0.8, 1.0]");
+  for (std::size_t i = 0; i < widths.size(); ++i) {
+    if (!(widths[i] > 0.0) || (i > 0 && !(widths[i] > widths[i - 1])))
+      config.fail("width_mults", "is not strictly ascending and positive; fix: list 3 increasing multipliers, "
+                                 "e.g. [0.65, 0.8, 1.0]");
+    width_mults_[i] = widths[i];
+  }
 
   for (int w = 0; w < 3; ++w) {
-    stem_out_[w] = make_divisible(64.0 * kWidthMults[w]);
+    stem_out_[w] = make_divisible(64.0 * width_mults_[w]);
     stem_mid_[w] = make_divisible(static_cast<double>(stem_out_[w] / 2));
     for (int s = 0; s < kStages; ++s) {
-      stage_width_[s][w] = make_divisible(static_cast<double>(kStageWidths[s]) * kWidthMults[w]);
+      stage_width_[s][w] = make_divisible(static_cast<double>(kStageWidths[s]) * width_mults_[w]);
       for (int e = 0; e < 3; ++e) mid_[s][w][e] = bottleneck_mid(stage_width_[s][w], kExpandPercents[e]);
     }
   }
@@ -150,9 +167,22 @@ Architecture OfaResNet50::canonicalize(const Architecture& arch) const {
   check(arch);
   Architecture out = arch;
   if (!stem_residual(out)) out[kDBase] = 0;
-  if (stem_mid_[out[kWBase]] == stem_mid_[0]) out[kWBase] = 0;
-  for (int slot = 0; slot < kBlocks; ++slot) {
-    if (!active(out, slot)) out[kEBase + slot] = 0;
+  // The first choice giving the same channels (narrow width multipliers
+  // round several choices to one width; make_divisible's minimum is 8).
+  auto first_equal = [](const auto& widths, int choice) {
+    int first = 0;
+    while (widths[first] != widths[choice]) ++first;
+    return first;
+  };
+  out[kWBase] = first_equal(stem_mid_, out[kWBase]);
+  out[kWBase + 1] = first_equal(stem_out_, out[kWBase + 1]);
+  for (int s = 0; s < kStages; ++s) {
+    int& w = out[kWBase + 2 + s];
+    w = first_equal(stage_width_[s], w);
+    for (int blk = 0; blk < kBaseDepths[s] + kDepths.back(); ++blk) {
+      const int slot = kSlotBase[s] + blk;
+      out[kEBase + slot] = active(out, slot) ? first_equal(mid_[s][w], out[kEBase + slot]) : 0;
+    }
   }
   return out;
 }
@@ -239,3 +269,6 @@ std::string OfaResNet50::distinct_networks() const {
 }
 
 }  // namespace nasctl::spaces::ofa_resnet50
+
+// The WeightSharing face (nasctl::supernet); the file says why it is included.
+#include "ofa_resnet50_weight_sharing.ipp"

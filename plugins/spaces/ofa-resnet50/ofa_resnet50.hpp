@@ -1,7 +1,9 @@
 // The Once-for-All ResNet50 search space (DyNAS-T's ofa_resnet50, OFA's
 // OFAResNets with depth_list [0, 1, 2], expand_ratio_list [0.2, 0.25, 0.35],
 // width_mult_list [0.65, 0.8, 1.0]): 5 depths, 18 bottleneck expand ratios,
-// 6 width-multiplier indices and the input resolution. Facts: DESIGN.md
+// 6 width-multiplier indices and the input resolution. It is also OFA's
+// super-network (WeightSharing, ofa_resnet50_weight_sharing.ipp): its tensors
+// under the names of OFA's checkpoints. Facts: DESIGN.md
 // section 3 and the once-for-all repository (networks/resnets.py,
 // elastic_nn/networks/ofa_resnets.py, elastic_nn/modules/dynamic_layers.py).
 #pragma once
@@ -17,6 +19,7 @@
 #include "nasctl/plugin.hpp"
 #include "nasctl/search_space.hpp"
 #include "nasctl/size_extremes.hpp"
+#include "nasctl/weight_sharing.hpp"
 
 namespace nasctl::spaces::ofa_resnet50 {
 
@@ -28,7 +31,7 @@ int64_t make_divisible(double value);
 // e is given in hundredths (20, 25, 35).
 int64_t bottleneck_mid(int64_t out, int e_percent);
 
-class OfaResNet50 : public SearchSpace, public LayerEnumerable, public SizeExtremes {
+class OfaResNet50 : public SearchSpace, public LayerEnumerable, public WeightSharing, public SizeExtremes {
  public:
   static constexpr int kStages = 4;
   static constexpr int kDepthVars = kStages + 1;  // d[0]: the stem's residual block
@@ -43,6 +46,7 @@ class OfaResNet50 : public SearchSpace, public LayerEnumerable, public SizeExtre
 
   static constexpr std::array<int, 3> kDepths{0, 1, 2};
   static constexpr std::array<int, 3> kExpandPercents{20, 25, 35};  // e = 0.2, 0.25, 0.35
+  // OFA's published width_mult_list, the default of the `width_mults` key.
   static constexpr std::array<double, 3> kWidthMults{0.65, 0.8, 1.0};
   static constexpr std::array<int, kStages> kBaseDepths{2, 2, 4, 2};
   static constexpr std::array<int, kStages> kSlotBase{0, 4, 8, 14};  // first block slot of each stage
@@ -58,13 +62,22 @@ class OfaResNet50 : public SearchSpace, public LayerEnumerable, public SizeExtre
   NetworkSpec lower(const Architecture& arch) const override;
   // Same network, same representative: e of unused block slots -> 0.2;
   // d[0] = 1 -> 0 (OFA keeps the stem's residual block only at d[0] = 2);
-  // w[0] = 1 -> 0 (0.65 and 0.8 both give the stem 24 channels).
+  // a width or expand choice -> the first one giving the same channels
+  // (w[0] = 1 -> 0 at the default widths: 0.65 and 0.8 both give the stem
+  // 24 channels).
   Architecture canonicalize(const Architecture& arch) const override;
   // One-hot of the canonical architecture, e of unused slots all zeros.
   std::vector<double> encode(const Architecture& arch) const override;
 
   // LayerEnumerable (nasctl lut build): every distinct layer of the space.
   std::vector<Layer> distinct_layers() const override;
+
+  // WeightSharing (nasctl::supernet): OFA's OFAResNets with the configured
+  // width_mult_list, tensors named as its state_dict() names them (older
+  // names as aliases); a sub-network takes the first channels of each.
+  std::string supernet_name() const override;
+  std::vector<SharedTensor> shared_tensors() const override;
+  std::vector<TensorBinding> bind(const Architecture& arch, const NetworkSpec& spec) const override;
 
   // SizeExtremes: MACs and parameters grow with every variable (depth,
   // expand ratio, width, resolution), so the smallest network takes every
@@ -106,6 +119,7 @@ class OfaResNet50 : public SearchSpace, public LayerEnumerable, public SizeExtre
   const std::array<int64_t, 3>& stage_widths(int stage) const { return stage_width_[stage]; }
   // Bottleneck middle width of a stage's blocks per (width choice, e choice).
   int64_t mid(int stage, int w, int e) const { return mid_[stage][w][e]; }
+  const std::array<double, 3>& width_mults() const { return width_mults_; }
   const std::vector<int64_t>& resolutions() const { return resolutions_; }
   int64_t classes() const { return classes_; }
 
@@ -123,6 +137,7 @@ class OfaResNet50 : public SearchSpace, public LayerEnumerable, public SizeExtre
 
   std::vector<int64_t> resolutions_;
   int64_t classes_ = 1000;
+  std::array<double, 3> width_mults_ = kWidthMults;
   std::array<int64_t, 3> stem_mid_{};
   std::array<int64_t, 3> stem_out_{};
   std::array<std::array<int64_t, 3>, kStages> stage_width_{};
