@@ -40,8 +40,9 @@
 #                  budget of each cost's true-front NSGA-II run (population
 #                  100; default 2000, or 4 x --evaluations when that is given)
 #   --plot         also copy the plot there
-#   --deadline     end the search phase after S seconds: no search starts
-#                  later and the ones still running are killed then; the
+#   --deadline     end the search phase S seconds after this script started
+#                  (its build step included): no search starts later and
+#                  the ones still running are killed then; the
 #                  searches go seed by seed (the true fronts first), and the
 #                  report covers seeds 1..k, every run of which finished
 #   --no-build     use the binaries already in --build (a shared build
@@ -111,6 +112,7 @@ case "$cost" in macs) costs=(macs) ;; latency) costs=(latency) ;; both) costs=(m
   *) echo "run_b.sh: --cost '$cost' is not macs, latency or both; fix: e.g. --cost both" >&2; exit 2 ;; esac
 [ -n "$front_evaluations" ] || front_evaluations=$([ "$evaluations" = 0 ] && echo 2000 || echo $((4 * evaluations)))
 
+began=$(date +%s)  # --deadline counts from here
 strategies=(random nsga2 evolution linas bayesian)
 checkpoint="$repo/examples/fashion-supernet/gpu/checkpoint.pt"
 lut="$here/lut-fashion-w035.csv"
@@ -213,7 +215,7 @@ search_phase() {
     # Under --deadline, a search still running at the deadline is killed.
     local limit=()
     if [ "$deadline" != 0 ]; then
-      local left=$((deadline - ($(date +%s) - start)))
+      local left=$((deadline - ($(date +%s) - began)))
       [ "$left" -ge 1 ] || left=1  # timeout 0 would mean no limit
       limit=(timeout -s KILL "$left")
     fi
@@ -244,7 +246,7 @@ search_phase() {
   local failed=0 running=0 done_count=0 skipped=0
   start=$(date +%s)
   for t in "${tasks[@]}"; do
-    if [ "$deadline" != 0 ] && [ $(($(date +%s) - start)) -ge "$deadline" ]; then
+    if [ "$deadline" != 0 ] && [ $(($(date +%s) - began)) -ge "$deadline" ]; then
       skipped=$((skipped + 1))
       continue
     fi
@@ -254,7 +256,7 @@ search_phase() {
       echo "  $done_count/${#tasks[@]} searches done, $(($(date +%s) - start)) s"
     fi
     # Checked again after the wait: a search needs time left to run in.
-    if [ "$deadline" != 0 ] && [ $(($(date +%s) - start)) -ge "$deadline" ]; then
+    if [ "$deadline" != 0 ] && [ $(($(date +%s) - began)) -ge "$deadline" ]; then
       skipped=$((skipped + 1))
       continue
     fi
