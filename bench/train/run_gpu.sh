@@ -12,9 +12,15 @@
 #   bench/train/run_gpu.sh example-start [ARGS]  # train the w0.35 recipe super-network in the background
 #   bench/train/run_gpu.sh example-finish S    # wait for it (at most S s), test-split figures, files to $OUT
 #   bench/train/run_gpu.sh speed     # nasctl train vs PyTorch, fp32 and bf16 + channels-last
+#   bench/train/run_gpu.sh variants  # the same for fp32, bf16, channels-last, both, with each process's CPU time
 #   bench/train/run_gpu.sh launch    # start the super-network and the 12 alone runs (width $WIDTH, 0.35) in the background
+#   bench/train/run_gpu.sh alone     # start only the 12 alone runs (the super-network comes from SUPERNET)
 #   bench/train/run_gpu.sh wait S    # report progress until all runs end or S seconds pass
 #   bench/train/run_gpu.sh evaluate  # inherited vs alone accuracies, test-split figures, checkpoint to $OUT
+#
+# SUPERNET=path/checkpoint.pt makes `evaluate` take the inherited accuracies
+# from that checkpoint (e.g. examples/fashion-supernet/gpu/checkpoint.pt, the
+# recipe super-network trained earlier) instead of this machine's run.
 #   bench/train/run_gpu.sh all S     # build, tests, speed, launch, wait: S seconds in all
 #
 # From the repo root, after scripts/gpu/make-carry.sh here, with the four
@@ -101,6 +107,37 @@ step_speed() {
   done | tee "$OUT/speed.txt"
 }
 
+# Wall and CPU seconds of a command (CPU time near wall time on the main
+# thread means the host side, not the GPU, sets the pace).
+timed() {
+  python3 -c '
+import resource, subprocess, sys, time
+start = time.time()
+rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"wall {time.time() - start:.1f} s, cpu user {usage.ru_utime:.1f} s + sys {usage.ru_stime:.1f} s, rc {rc}")
+' "$@"
+}
+
+# Why bf16 does not speed nasctl up (docs/results.md): every precision and
+# memory-format combination on both sides, with the CPU time of each run.
+step_variants() {
+  data
+  local form flags pyflags
+  for form in fp32 bf16 cl bf16-cl; do
+    flags=() pyflags=()
+    case $form in
+      bf16) flags=(--set train.bf16=true) pyflags=(--bf16) ;;
+      cl) flags=(--set train.channels_last=true) pyflags=(--channels-last) ;;
+      bf16-cl) flags=(--set train.bf16=true --set train.channels_last=true) pyflags=(--bf16 --channels-last) ;;
+    esac
+    rm -rf "$runs/variant-$form"
+    echo "nasctl $form: $(timed "$nasctl" train -c "$gpu/speed.toml" -o "$runs/variant-$form" --no-progress "${flags[@]}")," \
+      "$(last_speed "$runs/variant-$form") images/s (epoch 2)"
+    python3 "$here/pytorch_train_speed.py" --device cuda --batch 256 --steps 40 --warmup 5 --threads 1 "${pyflags[@]}"
+  done | tee "$OUT/variants.txt"
+}
+
 # The form (fp32 or bf16) nasctl trained faster in: the training runs use it.
 fastest_form() {
   local fp32 bf16
@@ -122,18 +159,33 @@ width=${WIDTH:-0.35}
 
 step_launch() {
   data
-  local form flags=() i=0 arch
+  local form flags=()
   form=$(fastest_form)
   [ "$form" = bf16 ] && flags=(--set train.bf16=true --set train.channels_last=true)
   echo "form: $form, width $width" | tee "$runs/form.txt"
   start_run "supernet-w$width" --set "space.width=$width" "${flags[@]}"
+  launch_alone "${flags[@]}"
+}
+
+# ALONE="0 1 2" starts only those lines of ranking-archs.txt (0-based): 12
+# runs side by side on one H100 take about 18 min (14,300 images/s in all),
+# more than one device call may last, so they go in two halves.
+launch_alone() {  # extra nasctl train arguments (the precision flags)
+  local i=0 arch
   while read -r arch; do
     [ -z "$arch" ] && continue
-    start_run "alone-$i" --set "space.width=$width" --set "train.subnetwork=$arch" --set train.sampler=spos "${flags[@]}"
+    if [ -z "${ALONE:-}" ] || [[ " $ALONE " == *" $i "* ]]; then
+      start_run "alone-$i" --set "space.width=$width" --set "train.subnetwork=$arch" --set train.sampler=spos "$@"
+    fi
     i=$((i + 1))
   done <"$gpu/ranking-archs.txt"
   sleep 20
   status
+}
+
+step_alone() {
+  data
+  launch_alone
 }
 
 status() {
@@ -163,9 +215,10 @@ step_wait() {
 
 step_evaluate() {
   data
-  local i=0 arch sn="$runs/supernet-w$width"
+  local i=0 arch sn="$runs/supernet-w$width" checkpoint
+  checkpoint=${SUPERNET:-$sn/checkpoint.pt}
   : >"$OUT/alone.csv"
-  "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" --set "accuracy.checkpoint=$sn/checkpoint.pt" \
+  "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" --set "accuracy.checkpoint=$checkpoint" \
     --archs "$gpu/ranking-archs.txt" -o "$OUT/inherited.csv" 2>"$OUT/evaluate.log" || tail -3 "$OUT/evaluate.log"
   while read -r arch; do
     [ -z "$arch" ] && continue
@@ -176,11 +229,13 @@ step_evaluate() {
   done <"$gpu/ranking-archs.txt"
   # Test-split figures of the largest and the smallest (first and last line).
   "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" --set accuracy.split=test \
-    --set "accuracy.checkpoint=$sn/checkpoint.pt" "$(head -1 "$gpu/ranking-archs.txt")" \
+    --set "accuracy.checkpoint=$checkpoint" "$(head -1 "$gpu/ranking-archs.txt")" \
     "$(tail -1 "$gpu/ranking-archs.txt")" -o "$OUT/test-w$width.csv" 2>>"$OUT/evaluate.log"
-  mkdir -p "$OUT/supernet-w$width"
-  cp "$sn/checkpoint.pt" "$sn/metrics.csv" "$OUT/supernet-w$width/"
-  cp "$sn.log" "$OUT/supernet-w$width/train.log"
+  if [ -z "${SUPERNET:-}" ]; then
+    mkdir -p "$OUT/supernet-w$width"
+    cp "$sn/checkpoint.pt" "$sn/metrics.csv" "$OUT/supernet-w$width/"
+    cp "$sn.log" "$OUT/supernet-w$width/train.log"
+  fi
   collect
   cat "$OUT/inherited.csv" "$OUT/alone.csv" "$OUT"/test-w*.csv | cut -c1-60,150-
 }
@@ -206,7 +261,9 @@ case "${1:-}" in
   example-start) shift; step_example_start "$@" ;;
   example-finish) step_example_finish "${2:-600}" ;;
   speed) step_speed ;;
+  variants) step_variants ;;
   launch) step_launch ;;
+  alone) step_alone ;;
   wait) step_wait "${2:-540}" ;;
   status) status ;;
   evaluate) step_evaluate ;;
