@@ -7,7 +7,6 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/csrc/jit/api/module.h>
 
-#include <malloc.h>
 
 #include <chrono>
 #include <cmath>
@@ -21,6 +20,7 @@
 #include "nasctl/torch/eager_network.hpp"
 #include "nasctl/torch/resize_warning_filter.hpp"
 #include "nasctl/torch/script_network.hpp"
+#include "nasctl/torch/steady_heap.hpp"
 #include "runner.hpp"
 
 namespace nasctl::libtorch {
@@ -98,22 +98,6 @@ SamplingPlan sampling_plan(const LatencyOptions& o) {
 }
 
 namespace {
-
-// Freed tensors of a forward pass are large; by default glibc hands them
-// back to the kernel after each pass (heap trimming, adaptive mmap
-// threshold), so every timed pass pays page faults a deployed runtime, with
-// its heap in steady state, does not. Measured on the CPU VM: a layer timed
-// alone went from 4.5 ms to 0.83 ms, and five separate measurements of the
-// smallest OFA network spread 5.8-8.4 ms before and 5.9-6.0 ms (one outlier)
-// after. Fixed thresholds keep freed memory mapped for the whole process.
-void keep_freed_memory_mapped() {
-  static const bool once = [] {
-    ::mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);  // the largest glibc accepts on 64-bit
-    ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    return true;
-  }();
-  (void)once;
-}
 
 // The measurement's thread count applies to the measurement only: the rest
 // of the process (predictor fits in strategies) keeps its own, so results do

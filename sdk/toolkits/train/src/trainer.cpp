@@ -23,6 +23,7 @@
 #include "nasctl/supernet/super_network.hpp"
 #include "nasctl/torch/bf16_autocast.hpp"
 #include "nasctl/torch/latency.hpp"
+#include "nasctl/torch/steady_heap.hpp"
 #include "nasctl/train/elastic.hpp"
 #include "nasctl/train/optimiser.hpp"
 #include "nasctl/train/schedule.hpp"
@@ -110,6 +111,7 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
     throw Error("the search space has no weight-sharing super-network (it does not implement nasctl::WeightSharing); "
                 "fix: train a space that has one, e.g. ofa-mobilenetv3 or hurricane");
   check_options(options, data);
+  libtorch::keep_freed_memory_mapped();  // every step allocates the same activations again
   // LibTorch's and OpenBLAS's pools both (nasctl starts with OpenBLAS at one
   // thread, and eager 1x1 convolutions on the CPU are BLAS gemms).
   if (options.threads > 0) libtorch::set_threads(static_cast<int>(options.threads));
