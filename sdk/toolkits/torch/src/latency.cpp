@@ -7,7 +7,6 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/csrc/jit/api/module.h>
 
-
 #include <chrono>
 #include <cmath>
 #include <exception>
