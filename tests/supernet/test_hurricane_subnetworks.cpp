@@ -17,6 +17,7 @@
 #include "nasctl/supernet/super_network.hpp"
 #include "nasctl/torch/eager_network.hpp"
 #include "operators.hpp"
+#include "standalone_match.hpp"
 #include "supernet_support.hpp"
 
 using namespace nasctl;
@@ -48,22 +49,7 @@ TEST_CASE("HURRICANE sub-networks hold exactly the stand-alone network's tensors
   const supernet::SuperNetwork net(*space, 1);
   for (const Architecture& arch : architectures(*space, 6)) {
     CAPTURE(space->to_string(arch));
-    const supernet::SubNetwork sub = net.activate(arch);
-    const libtorch::EagerNetwork standalone(sub.spec(), 0);
-    const supernet::StateDict state = sub.state_dict();
-    std::size_t seen = 0;
-    for (const auto& item : standalone.named_parameters()) {
-      REQUIRE(state.contains(item.key()));
-      CHECK(state.at(item.key()).sizes() == item.value().sizes());
-      ++seen;
-    }
-    for (const auto& item : standalone.named_buffers()) {
-      REQUIRE(state.contains(item.key()));
-      CHECK(state.at(item.key()).sizes() == item.value().sizes());
-      ++seen;
-    }
-    CHECK(seen == state.size());
-    CHECK(sub.parameter_count() == count_cost(sub.spec()).params);
+    test::check_tensors_match_standalone(net.activate(arch));
   }
 }
 

@@ -32,6 +32,7 @@
 #include "nasctl/torch/eager_network.hpp"
 #include "ofa_resnet50.hpp"
 #include "plugin_config.hpp"
+#include "standalone_match.hpp"
 #include "temp_dir.hpp"
 
 using namespace nasctl;
@@ -272,23 +273,7 @@ TEST_CASE("OFA ResNet50 sub-networks hold exactly the stand-alone network's tens
     for (const Architecture& arch : architectures(*space, 4)) {
       CAPTURE(widths[0]);
       CAPTURE(space->to_string(arch));
-      const supernet::SubNetwork sub = net.activate(arch);
-      const libtorch::EagerNetwork standalone(sub.spec(), 0);
-      const supernet::StateDict state = sub.state_dict();
-      std::set<std::string> seen;
-      for (const auto& item : standalone.named_parameters()) {
-        REQUIRE(state.contains(item.key()));
-        CHECK(state.at(item.key()).sizes() == item.value().sizes());
-        seen.insert(item.key());
-      }
-      for (const auto& item : standalone.named_buffers()) {
-        REQUIRE(state.contains(item.key()));
-        CHECK(state.at(item.key()).sizes() == item.value().sizes());
-        seen.insert(item.key());
-      }
-      CHECK(seen.size() == state.size());
-      CHECK(sub.parameter_count() == libtorch::parameter_count(standalone));
-      CHECK(sub.parameter_count() == count_cost(sub.spec()).params);
+      test::check_tensors_match_standalone(net.activate(arch));
     }
   }
 }

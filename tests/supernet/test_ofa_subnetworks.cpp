@@ -17,6 +17,7 @@
 #include "nasctl/supernet/standalone.hpp"
 #include "nasctl/supernet/super_network.hpp"
 #include "nasctl/torch/eager_network.hpp"
+#include "standalone_match.hpp"
 #include "supernet_support.hpp"
 
 using namespace nasctl;
@@ -48,23 +49,7 @@ TEST_CASE("OFA sub-networks hold exactly the stand-alone network's tensors, shap
     for (const Architecture& arch : architectures(*space, 4)) {
       CAPTURE(width);
       CAPTURE(space->to_string(arch));
-      const supernet::SubNetwork sub = net.activate(arch);
-      const libtorch::EagerNetwork standalone(sub.spec(), 0);
-      const supernet::StateDict state = sub.state_dict();
-      std::set<std::string> seen;
-      for (const auto& item : standalone.named_parameters()) {
-        REQUIRE(state.contains(item.key()));
-        CHECK(state.at(item.key()).sizes() == item.value().sizes());
-        seen.insert(item.key());
-      }
-      for (const auto& item : standalone.named_buffers()) {
-        REQUIRE(state.contains(item.key()));
-        CHECK(state.at(item.key()).sizes() == item.value().sizes());
-        seen.insert(item.key());
-      }
-      CHECK(seen.size() == state.size());
-      CHECK(sub.parameter_count() == libtorch::parameter_count(standalone));
-      CHECK(sub.parameter_count() == count_cost(sub.spec()).params);
+      test::check_tensors_match_standalone(net.activate(arch));
     }
   }
 }
