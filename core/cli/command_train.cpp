@@ -67,6 +67,7 @@ train::TrainOptions options_of(const runtime::TrainSection& section) {
   o.label_smoothing = k.get_double("label_smoothing");
   o.crop_padding = k.get_int("crop_padding");
   o.flip = k.get_bool("flip");
+  o.color_jitter = k.get_string("color_jitter") == "tf" ? datasets::ColorJitter::Tf : datasets::ColorJitter::None;
   o.validation_images = k.get_int("validation_images");
   o.calibration_images = k.get_int("calibration_images");
   o.calibration_batch = k.get_int("calibration_batch");
@@ -196,6 +197,11 @@ train::TrainData open_data(const runtime::Session& session, const train::TrainOp
                         std::to_string(input.height) + " x " + std::to_string(input.width) +
                         " images, but Fashion-MNIST's are 1 x 28 x 28; fix: configure the space for them "
                         "(input_channels = 1, stem = \"small\", resolutions = [28])");
+    if (options.color_jitter != datasets::ColorJitter::None)
+      k.fail("color_jitter", "\"" + k.get_string("color_jitter") +
+                                 "\" is Once-for-All's colour jitter for image folders, and Fashion-MNIST's images "
+                                 "are grey (its augmentation is crop_padding and flip); fix: set color_jitter = "
+                                 "\"none\" or train on an image folder");
     std::tie(data.train, data.validation) = open_fashion(k);
     data.pad_value = -datasets::kFashionMnistMean / datasets::kFashionMnistStd;
   } else {

@@ -3,9 +3,13 @@
 // aspect ratio within their ranges, the centre fallback exact), and a
 // training read is fixed by its seed: the same batches with 1 and 3 loader
 // threads and through a view, other batches with another seed, and other
-// than the evaluation transform's.
+// than the evaluation transform's. OFA's "tf" colour jitter: PIL's blends
+// against a computation of the same formula, its draws in torchvision's
+// ranges, and a jittered read the plain read with each image's drawn jitter.
 #include "datasets_doctest.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -15,6 +19,7 @@
 #include "nasctl/datasets/image_folder.hpp"
 #include "nasctl/datasets/subset.hpp"
 #include "nasctl/datasets/training_transform.hpp"
+#include "nasctl/seed_stream.hpp"
 
 using namespace nasctl::datasets;
 using namespace nasctl::datasets::test;
@@ -102,4 +107,169 @@ TEST_CASE("a training read is fixed by its seed, whatever the loader threads, an
   auto view_stream = view.read_augmented(order, 5, 16, 11);
   while (auto batch = view_stream.next()) through_view.push_back(batch->images);
   CHECK(at::equal(a, at::cat(through_view)));
+}
+
+namespace {
+
+// PIL's blend of two 8-bit levels written out once more for the tests:
+// from + alpha * (to - from) in float, clamped to [0, 255], truncated.
+std::uint8_t expected_blend(int from, int to, float alpha) {
+  float value = static_cast<float>(to - from);
+  value = alpha * value;
+  value = static_cast<float>(from) + value;
+  return static_cast<std::uint8_t>(std::min(255.0f, std::max(0.0f, value)));
+}
+
+// PIL's convert("L"): ITU-R 601-2 in 16-bit fixed point, halves up.
+int expected_grey(const std::uint8_t* p) { return (19595 * p[0] + 38470 * p[1] + 7471 * p[2] + 32768) / 65536; }
+
+RgbImage expected_jitter(RgbImage image, const ColorJitterDraw& draw) {
+  auto brightness = [&] {
+    for (std::uint8_t& v : image.pixels) v = expected_blend(0, v, draw.brightness);
+  };
+  auto saturation = [&] {
+    for (std::size_t i = 0; i + 2 < image.pixels.size(); i += 3) {
+      const int grey = expected_grey(&image.pixels[i]);
+      for (std::size_t c = 0; c < 3; ++c) image.pixels[i + c] = expected_blend(grey, image.pixels[i + c], draw.saturation);
+    }
+  };
+  if (draw.brightness_first) {
+    brightness();
+    saturation();
+  } else {
+    saturation();
+    brightness();
+  }
+  return image;
+}
+
+// The 8-bit levels a normalised [3, r, r] image came from.
+std::vector<int> levels_of(const at::Tensor& chw) {
+  std::vector<int> out;
+  const at::Tensor t = chw.contiguous();
+  const float* x = t.data_ptr<float>();
+  const auto plane = static_cast<std::size_t>(t.size(1) * t.size(2));
+  for (std::size_t c = 0; c < 3; ++c)
+    for (std::size_t i = 0; i < plane; ++i)
+      out.push_back(static_cast<int>(std::lround((x[c * plane + i] * kImageNetStd[c] + kImageNetMean[c]) * 255.0f)));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("colour jitter's brightness and saturation are PIL's blends with black and with the greyscale image") {
+  // Hand-computed: (200, 100, 50) has grey (19595*200 + 38470*100 + 7471*50 + 32768) >> 16 = 124.
+  RgbImage pixel = make_image(1, 1, [](int, int) { return std::array<std::uint8_t, 3>{200, 100, 50}; });
+  RgbImage bright = pixel;
+  adjust_brightness(bright, 1.5f);
+  CHECK(bright.pixels == std::vector<std::uint8_t>{255, 150, 75});  // 300 clamped
+  RgbImage dark = pixel;
+  adjust_brightness(dark, 0.25f);
+  CHECK(dark.pixels == std::vector<std::uint8_t>{50, 25, 12});  // 12.5 truncated
+  RgbImage grey = pixel;
+  adjust_saturation(grey, 0.0f);
+  CHECK(grey.pixels == std::vector<std::uint8_t>{124, 124, 124});
+  RgbImage vivid = pixel;
+  adjust_saturation(vivid, 2.0f);
+  CHECK(vivid.pixels == std::vector<std::uint8_t>{255, 76, 0});  // 124 + 2 * (v - 124), clamped
+
+  // A patterned image, both orders, factors on both sides of 1.
+  const RgbImage image = patterned_image(37, 23, 4);
+  for (const ColorJitterDraw draw : {ColorJitterDraw{true, 1.1203f, 0.61f}, ColorJitterDraw{false, 0.8871f, 1.43f},
+                                     ColorJitterDraw{true, 0.95f, 1.5f}, ColorJitterDraw{false, 1.12f, 0.5f}}) {
+    RgbImage jittered = image;
+    apply_color_jitter(jittered, draw);
+    CHECK(jittered.pixels == expected_jitter(image, draw).pixels);
+    CHECK(jittered.pixels != image.pixels);
+  }
+  // The order matters: saturation of a brightened image is not brightness of a saturated one.
+  RgbImage a = image, b = image;
+  apply_color_jitter(a, {true, 1.12f, 1.45f});
+  apply_color_jitter(b, {false, 1.12f, 1.45f});
+  CHECK(a.pixels != b.pixels);
+}
+
+TEST_CASE("OFA's \"tf\" colour jitter draws its factors in torchvision's ranges, both orders, and \"none\" draws nothing") {
+  int brightness_first = 0;
+  float lowest_b = 2, highest_b = 0, lowest_s = 2, highest_s = 0;
+  for (std::uint64_t seed = 0; seed < 2000; ++seed) {
+    nasctl::Rng rng(seed);
+    const ColorJitterDraw d = draw_color_jitter(ColorJitter::Tf, rng);
+    brightness_first += d.brightness_first;
+    lowest_b = std::min(lowest_b, d.brightness);
+    highest_b = std::max(highest_b, d.brightness);
+    lowest_s = std::min(lowest_s, d.saturation);
+    highest_s = std::max(highest_s, d.saturation);
+  }
+  CHECK(lowest_b >= 1.0f - 32.0f / 255.0f - 1e-6f);
+  CHECK(highest_b <= 1.0f + 32.0f / 255.0f + 1e-6f);
+  CHECK(lowest_b < 0.9f);  // 1 - 32/255 = 0.8745: the range is used
+  CHECK(highest_b > 1.1f);
+  CHECK(lowest_s >= 0.5f);
+  CHECK(highest_s <= 1.5f);
+  CHECK(lowest_s < 0.55f);
+  CHECK(highest_s > 1.45f);
+  CHECK(brightness_first > 800);
+  CHECK(brightness_first < 1200);
+  nasctl::Rng a(3), b(3);
+  const ColorJitterDraw none = draw_color_jitter(ColorJitter::None, a);
+  CHECK(none.brightness == 1.0f);
+  CHECK(none.saturation == 1.0f);
+  CHECK(a() == b());  // nothing was drawn
+}
+
+TEST_CASE("a jittered training read is the plain read's crop and flip with the image's drawn jitter, for any loader threads") {
+  ScratchFolder folder("datasets-jitter");
+  for (int c = 0; c < 2; ++c) {
+    fs::create_directories(folder / ("c" + std::to_string(c)));
+    for (int i = 0; i < 3; ++i)
+      write_png(folder / ("c" + std::to_string(c)) / ("i" + std::to_string(i) + ".png"),
+                patterned_image(45 + 5 * i, 33 + 4 * c, c * 7 + i));
+  }
+  auto open = [&](int threads) {
+    ImageFolderOptions options;
+    options.root = folder.path();
+    options.threads = threads;
+    return open_image_folder(options);
+  };
+  const auto serial = open(1), parallel = open(3);
+  const std::vector<std::size_t> order = seeded_draw(6, 6, 9);
+  auto read = [&](const Dataset& dataset, ColorJitter jitter) {
+    AugmentOptions augment;
+    augment.seed = 21;
+    augment.color_jitter = jitter;
+    std::vector<at::Tensor> images;
+    auto stream = dataset.read_augmented(order, 4, 24, augment);
+    while (auto batch = stream.next()) images.push_back(batch->images);
+    return at::cat(images);
+  };
+  const at::Tensor plain = read(*serial, ColorJitter::None);
+  const at::Tensor jittered = read(*serial, ColorJitter::Tf);
+  CHECK(at::equal(jittered, read(*parallel, ColorJitter::Tf)));
+  CHECK(at::equal(plain, read(*parallel, ColorJitter::None)));
+  CHECK_FALSE(at::equal(plain, jittered));
+  // Image i of the read: its draws are seeded by (21, i), the crop and the
+  // flip first (as without jitter), then the jitter; applied to the plain
+  // read's 8-bit levels they give the jittered read's.
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const RgbImage source = patterned_image(45 + 5 * static_cast<int>(order[i] % 3), 33 + 4 * static_cast<int>(order[i] / 3),
+                                            static_cast<int>(order[i] / 3) * 7 + static_cast<int>(order[i] % 3));
+    nasctl::Rng rng(nasctl::stream_seed(21, i));
+    random_resized_crop_box(source.width, source.height, rng);
+    nasctl::uniform_unit(rng);  // the flip
+    const ColorJitterDraw draw = draw_color_jitter(ColorJitter::Tf, rng);
+    const std::vector<int> levels = levels_of(plain[static_cast<std::int64_t>(i)]);
+    RgbImage planes;  // the plain levels as an RGB image of 24 x 24
+    planes.width = planes.height = 24;
+    planes.pixels.resize(24 * 24 * 3);
+    for (std::size_t p = 0; p < 24 * 24; ++p)
+      for (std::size_t c = 0; c < 3; ++c) planes.pixels[p * 3 + c] = static_cast<std::uint8_t>(levels[c * 24 * 24 + p]);
+    const RgbImage expected = expected_jitter(planes, draw);
+    const std::vector<int> got = levels_of(jittered[static_cast<std::int64_t>(i)]);
+    int mismatched = 0;
+    for (std::size_t p = 0; p < 24 * 24; ++p)
+      for (std::size_t c = 0; c < 3; ++c) mismatched += got[c * 24 * 24 + p] != expected.pixels[p * 3 + c];
+    INFO("image " << i);
+    CHECK(mismatched == 0);
+  }
 }

@@ -99,7 +99,8 @@ void write_rgb_folder(const fs::path& root, int classes, int per_class) {
 TEST_CASE("an image folder trains with Once-for-All's training transform, the same with any loader threads") {
   test::TempDir dir("train-folder");
   write_rgb_folder(dir.path() / "images", 3, 4);
-  const std::string config = kRgbSpace + kRgbTrain + "dataset = \"images\"\n";  // relative to the config's folder
+  // OFA's "tf" colour jitter on top of the crop and flip.
+  const std::string config = kRgbSpace + kRgbTrain + "dataset = \"images\"\ncolor_jitter = \"tf\"\n";  // relative to the config's folder
   test::write_text(dir / "train.toml", config);
   check_success(train({"-c", dir / "train.toml", "-o", dir / "a"}));
   check_success(train({"-c", dir / "train.toml", "-o", dir / "b", "--set", "train.loader_threads=1"}));
@@ -107,6 +108,10 @@ TEST_CASE("an image folder trains with Once-for-All's training transform, the sa
   const supernet::StateDict a = supernet::read_checkpoint(dir / "a/checkpoint.pt");
   const supernet::StateDict b = supernet::read_checkpoint(dir / "b/checkpoint.pt");
   CHECK(at::equal(a.at("classifier.linear.weight"), b.at("classifier.linear.weight")));
+  // Without the jitter the same seed trains on other pixels.
+  check_success(train({"-c", dir / "train.toml", "-o", dir / "plain", "--set", "train.color_jitter=none"}));
+  const supernet::StateDict plain = supernet::read_checkpoint(dir / "plain/checkpoint.pt");
+  CHECK_FALSE(at::equal(a.at("classifier.linear.weight"), plain.at("classifier.linear.weight")));
   // One epoch: 9 training images in batches of 4 make 2 steps.
   CHECK(metrics_without_timing(dir / "a/metrics.csv").find("\n1,1,2,") != std::string::npos);
 }
@@ -241,6 +246,11 @@ TEST_CASE("bad training input is one line naming the key with exit code 2 and no
     refused(kSpace + with(kTrain, "sampler = \"sandwich\"", "sampler = \"spos\"") + "subnetwork = \"ks=9\"\n",
             {"train.subnetwork", "'ks=9'", "ofa-mobilenetv3"});
     refused(kSpace + kTrain + "subnetwork = \"" + largest_arch() + "\"\n", {"train.sampler", "spos"});
+  }
+  SUBCASE("a colour jitter OFA does not name or nasctl does not offer, or one for grey Fashion-MNIST") {
+    refused(kRgbSpace + kRgbTrain + "color_jitter = \"strong\"\n", {"train.color_jitter", "strong"});
+    refused(kRgbSpace + kRgbTrain + "color_jitter = \"torch\"\n", {"train.color_jitter", "torch"});
+    refused(kSpace + kTrain + "color_jitter = \"tf\"\n", {"train.color_jitter", "grey", "color_jitter = \"none\""});
   }
   SUBCASE("bf16 on the CPU") {
     refused(kSpace + kTrain + "bf16 = true\n", {"train.bf16", "device = \"cuda\""});

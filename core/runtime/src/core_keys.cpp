@@ -130,6 +130,10 @@ std::vector<CoreTable> declare() {
            .at_least(0)
            .at_most(16),
        ConfigKey::boolean("flip", true, "Augmentation: random horizontal flip"),
+       ConfigKey::choice("color_jitter", "none", {"none", "tf"},
+                         "Image folders: Once-for-All's `distort_color` after the crop and flip. \"none\" (OFA's "
+                         "default), or \"tf\": torchvision's ColorJitter(brightness = 32/255, saturation = 0.5), "
+                         "factors drawn per image from the seed. OFA's \"torch\" (with hue) is not offered"),
        ConfigKey::integer("seed", 0,
                           "Seed of the initial weights, the epoch order, the sub-networks drawn and the augmentation")
            .at_least(0),

@@ -63,13 +63,20 @@ BatchStream Dataset::read(const std::vector<std::size_t>& indices, std::size_t b
 }
 
 BatchStream Dataset::read_augmented(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
-                                    std::uint64_t seed) const {
+                                    const AugmentOptions& augment) const {
   check_read(*this, indices, batch_size, resolution);
-  return read_augmented_checked(indices, batch_size, resolution, seed);
+  return read_augmented_checked(indices, batch_size, resolution, augment);
+}
+
+BatchStream Dataset::read_augmented(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
+                                    std::uint64_t seed) const {
+  AugmentOptions augment;
+  augment.seed = seed;
+  return read_augmented(indices, batch_size, resolution, augment);
 }
 
 BatchStream Dataset::read_augmented_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
-                                            int resolution, std::uint64_t) const {
+                                            int resolution, const AugmentOptions&) const {
   return read_checked(indices, batch_size, resolution);
 }
 

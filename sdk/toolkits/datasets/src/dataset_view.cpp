@@ -33,10 +33,10 @@ BatchStream DatasetView::read_checked(const std::vector<std::size_t>& indices, s
 }
 
 BatchStream DatasetView::read_augmented_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
-                                                int resolution, std::uint64_t seed) const {
+                                                int resolution, const AugmentOptions& augment) const {
   // Positions in the read are kept, so the draws are the same as for the
   // base dataset read in this order.
-  return base_->read_augmented(base_indices(indices), batch_size, resolution, seed);
+  return base_->read_augmented(base_indices(indices), batch_size, resolution, augment);
 }
 
 }  // namespace nasctl::datasets

@@ -71,9 +71,9 @@ void ImageBatchSource::load_image(PendingBatch* pending, std::size_t position, s
     thread_local RgbImage image;
     thread_local std::vector<std::uint8_t> file_bytes;
     decode_image_file(index_->files[item], image, file_bytes);
-    if (plan_.augment_seed) {
-      Rng rng(stream_seed(*plan_.augment_seed, read_position));
-      apply_training_transform(image, plan_.resolution, rng, out);
+    if (plan_.augment) {
+      Rng rng(stream_seed(plan_.augment->seed, read_position));
+      apply_training_transform(image, plan_.resolution, rng, out, plan_.augment->color_jitter);
     } else {
       apply_evaluation_transform(image, plan_.resolution, out);
     }

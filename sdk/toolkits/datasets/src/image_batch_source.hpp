@@ -30,9 +30,9 @@ struct ImageReadPlan {
   int resolution = 224;
   int threads = 1;
   std::size_t prefetch_batches = 2;
-  // Set: OFA's training transform, each image's draws seeded by this and
-  // its position in `indices`; unset: the evaluation transform.
-  std::optional<std::uint64_t> augment_seed;
+  // Set: OFA's training transform, each image's draws seeded by its seed
+  // and its position in `indices`; unset: the evaluation transform.
+  std::optional<AugmentOptions> augment;
 };
 
 class ImageBatchSource final : public BatchSource {

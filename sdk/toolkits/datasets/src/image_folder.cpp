@@ -49,14 +49,14 @@ BatchStream ImageFolder::read_checked(const std::vector<std::size_t>& indices, s
 }
 
 BatchStream ImageFolder::read_augmented_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
-                                                int resolution, std::uint64_t seed) const {
-  return read_planned(indices, batch_size, resolution, seed);
+                                                int resolution, const AugmentOptions& augment) const {
+  return read_planned(indices, batch_size, resolution, augment);
 }
 
 BatchStream ImageFolder::read_planned(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
-                                      std::optional<std::uint64_t> augment_seed) const {
+                                      std::optional<AugmentOptions> augment) const {
   ImageReadPlan plan;
-  plan.augment_seed = augment_seed;
+  plan.augment = augment;
   plan.indices = indices;
   plan.batch_size = batch_size;
   plan.resolution = resolution;

@@ -43,7 +43,49 @@ void flip_rows(RgbImage& image) {
   }
 }
 
+// PIL's ImagingBlend of two 8-bit levels: from + alpha * (to - from) in
+// float, clamped (alpha outside [0, 1] extrapolates), truncated.
+std::uint8_t blend_level(int from, int to, float alpha) {
+  const float value = static_cast<float>(from) + alpha * static_cast<float>(to - from);
+  if (value <= 0.0f) return 0;
+  if (value >= 255.0f) return 255;
+  return static_cast<std::uint8_t>(value);
+}
+
 }  // namespace
+
+ColorJitterDraw draw_color_jitter(ColorJitter jitter, Rng& rng) {
+  ColorJitterDraw draw;
+  if (jitter == ColorJitter::None) return draw;
+  constexpr double kBrightness = 32.0 / 255.0, kSaturation = 0.5;
+  draw.brightness_first = uniform_unit(rng) < 0.5;
+  draw.brightness = static_cast<float>(uniform(rng, 1.0 - kBrightness, 1.0 + kBrightness));
+  draw.saturation = static_cast<float>(uniform(rng, 1.0 - kSaturation, 1.0 + kSaturation));
+  return draw;
+}
+
+void adjust_brightness(RgbImage& image, float factor) {
+  for (std::uint8_t& level : image.pixels) level = blend_level(0, level, factor);
+}
+
+void adjust_saturation(RgbImage& image, float factor) {
+  const std::size_t pixels = image.pixels.size() / 3;
+  for (std::size_t i = 0; i < pixels; ++i) {
+    std::uint8_t* p = &image.pixels[i * 3];
+    const int grey = static_cast<int>((p[0] * 19595u + p[1] * 38470u + p[2] * 7471u + 0x8000u) >> 16);
+    for (int c = 0; c < 3; ++c) p[c] = blend_level(grey, p[c], factor);
+  }
+}
+
+void apply_color_jitter(RgbImage& image, const ColorJitterDraw& draw) {
+  if (draw.brightness_first) {
+    adjust_brightness(image, draw.brightness);
+    adjust_saturation(image, draw.saturation);
+  } else {
+    adjust_saturation(image, draw.saturation);
+    adjust_brightness(image, draw.brightness);
+  }
+}
 
 CropBox random_resized_crop_box(int width, int height, Rng& rng) {
   if (width < 1 || height < 1)
@@ -82,11 +124,12 @@ CropBox random_resized_crop_box(int width, int height, Rng& rng) {
   return box;
 }
 
-void apply_training_transform(const RgbImage& image, int resolution, Rng& rng, float* out) {
+void apply_training_transform(const RgbImage& image, int resolution, Rng& rng, float* out, ColorJitter jitter) {
   if (resolution < 1)
     throw std::invalid_argument("training transform at resolution " + std::to_string(resolution));
   const CropBox box = random_resized_crop_box(image.width, image.height, rng);
   const bool flip = uniform_unit(rng) < 0.5;
+  const ColorJitterDraw colour = draw_color_jitter(jitter, rng);
   // Per-thread scratch, reused from image to image (as the evaluation
   // transform's).
   thread_local RgbImage box_pixels;
@@ -95,6 +138,7 @@ void apply_training_transform(const RgbImage& image, int resolution, Rng& rng, f
   cut(image, box, box_pixels);
   resample_window(box_pixels, resolution, resolution, 0, 0, resolution, resolution, resized, between);
   if (flip) flip_rows(resized);
+  if (jitter != ColorJitter::None) apply_color_jitter(resized, colour);
   write_normalised_planes(resized, out);
 }
 

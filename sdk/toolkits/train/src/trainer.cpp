@@ -63,6 +63,9 @@ void check_options(const TrainOptions& o, const TrainData& data) {
     throw Error("validation images " + std::to_string(o.validation_images) + " of a validation split of " +
                 std::to_string(data.validation->size()) + "; fix: give 0 (all) .. " +
                 std::to_string(data.validation->size()));
+  if (o.color_jitter != datasets::ColorJitter::None && !data.train->augments_when_read())
+    throw Error("colour jitter is Once-for-All's for image folders and " + data.train->description() +
+                " has no colour; fix: set color_jitter = \"none\"");
   if (o.crop_padding < 0) throw Error("crop padding " + std::to_string(o.crop_padding) + "; fix: give 0 or more");
   if (o.random_per_step < 0)
     throw Error("random sub-networks per step " + std::to_string(o.random_per_step) + "; fix: give 0 or more");
@@ -93,6 +96,15 @@ class Activations {
   const supernet::SuperNetwork& net_;
   std::map<Architecture, supernet::SubNetwork> subs_;
 };
+
+// An image folder's training read of epoch `epoch`: Once-for-All's
+// transform, each image's draws seeded by the epoch and its position.
+datasets::AugmentOptions augment_options(const TrainOptions& o, int64_t epoch) {
+  datasets::AugmentOptions augment;
+  augment.seed = detail::derived_seed(o.seed, detail::Purpose::Augmentation, static_cast<uint64_t>(epoch));
+  augment.color_jitter = o.color_jitter;
+  return augment;
+}
 
 // The tensors themselves, detached (write_checkpoint copies them to the CPU).
 supernet::StateDict detached(const supernet::StateDict& held) {
@@ -237,8 +249,7 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
       datasets::BatchStream stream =
           reader_augments
               ? data.train->read_augmented(order, static_cast<std::size_t>(options.batch_size), data.resolution,
-                                           detail::derived_seed(options.seed, detail::Purpose::Augmentation,
-                                                                static_cast<uint64_t>(epoch)))
+                                           augment_options(options, epoch))
               : data.train->read(order, static_cast<std::size_t>(options.batch_size), data.resolution);
 
       EpochReport report;

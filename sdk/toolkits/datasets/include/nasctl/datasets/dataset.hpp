@@ -17,6 +17,8 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "nasctl/datasets/augmentation.hpp"
+
 namespace nasctl::datasets {
 
 // One input without the batch dimension.
@@ -106,6 +108,10 @@ class Dataset {
   // in `indices` alone, so a read is the same whatever the loader threads.
   // A dataset without one returns read()'s batches: its caller augments
   // the tensors itself (Fashion-MNIST's crop and flip in nasctl::train).
+  // `augment` also says what else the augmentation does (the colour jitter).
+  BatchStream read_augmented(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
+                             const AugmentOptions& augment) const;
+  // As above with only a seed (no colour jitter).
   BatchStream read_augmented(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
                              std::uint64_t seed) const;
   virtual bool augments_when_read() const { return false; }
@@ -118,7 +124,7 @@ class Dataset {
                                    int resolution) const = 0;
   // As read_checked, augmented; the default does not augment.
   virtual BatchStream read_augmented_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
-                                             int resolution, std::uint64_t seed) const;
+                                             int resolution, const AugmentOptions& augment) const;
 };
 
 // 0, 1, ..., dataset.size() - 1.

@@ -34,7 +34,7 @@ class DatasetView final : public Dataset {
   BatchStream read_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
                            int resolution) const override;
   BatchStream read_augmented_checked(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
-                                     std::uint64_t seed) const override;
+                                     const AugmentOptions& augment) const override;
 
  private:
   std::vector<std::size_t> base_indices(const std::vector<std::size_t>& indices) const;

@@ -63,11 +63,11 @@ class ImageFolder final : public Dataset {
   BatchStream read_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
                            int resolution) const override;
   BatchStream read_augmented_checked(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
-                                     std::uint64_t seed) const override;
+                                     const AugmentOptions& augment) const override;
 
  private:
   BatchStream read_planned(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
-                           std::optional<std::uint64_t> augment_seed) const;
+                           std::optional<AugmentOptions> augment) const;
 
   ImageFolderOptions options_;
   int threads_ = 1;

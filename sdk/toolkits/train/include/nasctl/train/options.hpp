@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "nasctl/datasets/augmentation.hpp"
+
 namespace nasctl::train {
 
 // How the sub-networks of one step are chosen (docs/train.md, "Sampling").
@@ -63,6 +65,9 @@ struct TrainOptions {
 
   int64_t crop_padding = 2;      // random crop of the padded image (0: none)
   bool flip = true;              // random horizontal flip
+  // Image folders: Once-for-All's colour jitter after the random resized
+  // crop and flip (datasets/augmentation.hpp); Fashion-MNIST has none.
+  datasets::ColorJitter color_jitter = datasets::ColorJitter::None;
 
   // Each epoch ends with top-1 of the largest and the smallest sub-network
   // on the validation images, after re-calibrating their batch norms on a
