@@ -8,6 +8,7 @@
 #include "nasctl/datasets/subset.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/search_space.hpp"
+#include "nasctl/train/elastic.hpp"
 #include "nasctl/train/trainer.hpp"
 #include "supernet_log.hpp"
 
@@ -53,20 +54,24 @@ SubspaceTrainer::SubspaceTrainer(const PluginConfig& config, std::string who, ui
 
 namespace {
 
-// The training images and the validation images of a sub-space's training.
+// The training images and the validation images of a sub-space's training:
+// Fashion-MNIST's training part (augmented by random crop and flip in the
+// engine), or an image folder's (what validation_split leaves, read with
+// Once-for-All's training transform as `nasctl train` reads it).
+// `resolution`: the input size of the sub-space's largest network.
 train::TrainData training_data(const PluginConfig& config, const EvaluationData& data, int64_t batch_size,
-                               int64_t calibration_images, uint64_t seed) {
-  if (config.get_string("dataset") != kFashionMnist)
-    config.fail("dataset", "'" + config.get_string("dataset") +
-                               "': training a sub-space's super-network (a staged search asked for it) needs "
-                               "dataset = \"fashion-mnist\" for now (an image folder's sub-spaces are not "
-                               "trained by the search yet); fix: use dataset = \"fashion-mnist\", or train the "
-                               "super-network with `nasctl train` on the folder, give it as checkpoint and set the "
-                               "search's stage epochs to 0");
-  if (config.get_string("split") == "test")
+                               int64_t calibration_images, uint64_t seed, int resolution) {
+  const bool fashion = config.get_string("dataset") == kFashionMnist;
+  if (fashion && config.get_string("split") == "test")
     config.fail("split", "\"test\" scores on Fashion-MNIST's test file, and a staged search trains and ranks on "
                          "what the source scores; fix: search with split = \"validation\" and measure the chosen "
                          "network on the test file afterwards");
+  if (!data.train)
+    config.fail("validation_split",
+                "0 makes all of '" + config.get_string("dataset") +
+                    "' validation images, and training a sub-space's super-network (a staged search asked for it) "
+                    "needs training images; fix: give a validation_split smaller than the folder, so that the rest "
+                    "is trained on (calibration_folder may stay)");
   train::TrainData out;
   out.train = data.train;
   out.validation = data.validation;
@@ -88,8 +93,8 @@ train::TrainData training_data(const PluginConfig& config, const EvaluationData&
                                           std::to_string(images) +
                                           " training images a sub-space trains on (train_images); fix: give at most " +
                                           std::to_string(images));
-  out.resolution = 28;
-  out.pad_value = -datasets::kFashionMnistMean / datasets::kFashionMnistStd;
+  out.resolution = fashion ? 28 : resolution;
+  out.pad_value = fashion ? -datasets::kFashionMnistMean / datasets::kFashionMnistStd : 0.0f;
   out.description = out.train->description();
   return out;
 }
@@ -162,8 +167,11 @@ SubspaceTraining SubspaceTrainer::train(const SearchSpace& space, const SubSpace
       options.identity["accuracy." + key] = to_toml(entry.value);
   }
 
+  const train::ElasticSpace elastic(space);
+  const Architecture largest = elastic.largest(elastic.phase(phase.elastic, subspace.base));
   const train::TrainData train_data =
-      training_data(config_, data, options.batch_size, options.calibration_images, seed_);
+      training_data(config_, data, options.batch_size, options.calibration_images, seed_,
+                    static_cast<int>(space.lower(largest).input.height));
 
   SubspaceTraining out;
   out.folder = (fs::path(run_dir) / "subspaces" / subspace.name).string();
