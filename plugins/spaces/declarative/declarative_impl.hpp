@@ -143,6 +143,12 @@ struct Impl {
   double element_value(int element);
   // Lowers under the lock held by the caller; throws LowerError.
   NetworkSpec lower_locked(const Architecture& arch);
+  // Which decision variables the lowering of `arch` reads (takes the lock;
+  // throws LowerError).
+  std::vector<char> variables_read(const Architecture& arch);
+  // The same, a lowering error as the ArchitectureError the SearchSpace
+  // calls throw ("<where>: key '<key>': <what>; fix: <fix>").
+  std::vector<char> variables_read_checked(const Architecture& arch);
   void run(const std::vector<Node>& nodes, NetworkBuilder& b);
   void run_op(const OpNode& op, NetworkBuilder& b);
   void run_group(const GroupNode& g, NetworkBuilder& b);

@@ -802,6 +802,20 @@ DeclarativeSpace::DeclarativeSpace(const std::string& path) : impl_(std::make_un
 
 DeclarativeSpace::~DeclarativeSpace() = default;
 
+std::vector<char> Impl::variables_read(const Architecture& arch) {
+  std::lock_guard<std::mutex> lock(mutex);
+  lower_locked(arch);
+  return read;
+}
+
+std::vector<char> Impl::variables_read_checked(const Architecture& arch) {
+  try {
+    return variables_read(arch);
+  } catch (const LowerError& e) {
+    throw ArchitectureError(e.where + ": key '" + e.key + "': " + e.what + "; fix: " + e.fix);
+  }
+}
+
 const std::string& DeclarativeSpace::file() const { return impl_->file; }
 
 const std::vector<DecisionVariable>& DeclarativeSpace::variables() const { return impl_->decision; }
@@ -819,31 +833,17 @@ NetworkSpec DeclarativeSpace::lower(const Architecture& arch) const {
 
 Architecture DeclarativeSpace::canonicalize(const Architecture& arch) const {
   check(arch);
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  try {
-    impl_->lower_locked(arch);
-  } catch (const LowerError& e) {
-    throw ArchitectureError(e.where + ": key '" + e.key + "': " + e.what + "; fix: " + e.fix);
-  }
+  const std::vector<char> read = impl_->variables_read_checked(arch);
   Architecture out = arch;
   for (std::size_t i = 0; i < out.size(); ++i) {
-    if (!impl_->read[i]) out[i] = 0;
+    if (!read[i]) out[i] = 0;
   }
   return out;
 }
 
 std::vector<double> DeclarativeSpace::encode(const Architecture& arch) const {
   check(arch);
-  std::vector<char> read;
-  {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    try {
-      impl_->lower_locked(arch);
-    } catch (const LowerError& e) {
-      throw ArchitectureError(e.where + ": key '" + e.key + "': " + e.what + "; fix: " + e.fix);
-    }
-    read = impl_->read;
-  }
+  const std::vector<char> read = impl_->variables_read_checked(arch);
   std::vector<double> x(encoding_size(), 0.0);
   std::size_t offset = 0;
   const auto& vars = variables();

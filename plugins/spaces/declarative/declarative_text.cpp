@@ -9,16 +9,11 @@
 
 #include "declarative_impl.hpp"
 #include "nasctl/error.hpp"
+#include "nasctl/text.hpp"
 
 namespace nasctl::spaces::declarative {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 std::string expected_form(const std::vector<Variable>& vars) {
   std::string s;
@@ -35,16 +30,7 @@ std::string expected_form(const std::vector<Variable>& vars) {
 
 std::string DeclarativeSpace::to_string(const Architecture& arch) const {
   check(arch);
-  std::vector<char> read;
-  {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    try {
-      impl_->lower_locked(arch);
-    } catch (const LowerError& e) {
-      throw ArchitectureError(e.where + ": key '" + e.key + "': " + e.what + "; fix: " + e.fix);
-    }
-    read = impl_->read;
-  }
+  const std::vector<char> read = impl_->variables_read_checked(arch);
   std::string s;
   for (const Variable& v : impl_->vars) {
     if (!s.empty()) s += ';';
@@ -70,14 +56,14 @@ Architecture DeclarativeSpace::parse(std::string_view text) const {
   Architecture arch(impl_->decision.size(), 0);
   std::vector<char> dash(arch.size(), 0);
   std::vector<char> seen(vars.size(), 0);
-  std::string_view rest = trim(text);
+  std::string_view rest = trimmed(text);
   if (rest.empty()) fail("is empty");
   while (true) {
     const std::size_t semi = std::min(rest.find(';'), rest.size());
-    const std::string_view item = trim(rest.substr(0, semi));
+    const std::string_view item = trimmed(rest.substr(0, semi));
     const std::size_t eq = item.find('=');
     if (eq == std::string_view::npos) fail("'" + std::string(item) + "' is not of the form name=values");
-    const std::string name(trim(item.substr(0, eq)));
+    const std::string name(trimmed(item.substr(0, eq)));
     int which = -1;
     for (std::size_t v = 0; v < vars.size(); ++v) {
       if (vars[v].name == name) which = static_cast<int>(v);
@@ -86,11 +72,11 @@ Architecture DeclarativeSpace::parse(std::string_view text) const {
     if (seen[which]) fail("variable '" + name + "' is given twice");
     seen[which] = 1;
     const Variable& var = vars[which];
-    std::string_view list = trim(item.substr(eq + 1));
+    std::string_view list = trimmed(item.substr(eq + 1));
     int count = 0;
     while (true) {
       const std::size_t comma = std::min(list.find(','), list.size());
-      const std::string token(trim(list.substr(0, comma)));
+      const std::string token(trimmed(list.substr(0, comma)));
       if (count >= var.elements())
         fail("'" + name + "' has more than " + std::to_string(var.elements()) + " value" + (var.elements() > 1 ? "s" : ""));
       const int i = var.base + count;
@@ -133,14 +119,10 @@ Architecture DeclarativeSpace::parse(std::string_view text) const {
     if (!seen[v]) fail("missing '" + vars[v].name + "='");
   }
   std::vector<char> read;
-  {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    try {
-      impl_->lower_locked(arch);
-    } catch (const LowerError& e) {
-      fail(e.key + ": " + e.what);
-    }
-    read = impl_->read;
+  try {
+    read = impl_->variables_read(arch);
+  } catch (const LowerError& e) {
+    fail(e.key + ": " + e.what);
   }
   for (std::size_t i = 0; i < arch.size(); ++i) {
     if (dash[i] && read[i])

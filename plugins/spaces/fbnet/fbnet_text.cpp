@@ -9,16 +9,11 @@
 
 #include "fbnet_space.hpp"
 #include "nasctl/error.hpp"
+#include "nasctl/text.hpp"
 
 namespace nasctl::spaces::fbnet {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 std::string shorten(std::string_view text) {
   return text.size() <= 60 ? std::string(text) : std::string(text.substr(0, 57)) + "...";
@@ -29,10 +24,10 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
   for (std::size_t pos = 0;;) {
     const std::size_t end = text.find(sep, pos);
     if (end == std::string_view::npos) {
-      items.push_back(trim(text.substr(pos)));
+      items.push_back(trimmed(text.substr(pos)));
       return items;
     }
-    items.push_back(trim(text.substr(pos, end - pos)));
+    items.push_back(trimmed(text.substr(pos, end - pos)));
     pos = end + 1;
   }
 }
@@ -77,7 +72,7 @@ std::string FbnetSpace::to_string(const Architecture& arch) const {
 
 Architecture FbnetSpace::parse(std::string_view text) const {
   const std::string where = "architecture '" + shorten(text) + "'";
-  const std::string_view body = trim(text);
+  const std::string_view body = trimmed(text);
   if (body.empty()) throw ArchitectureError(where + ": is empty; fix: write " + kForm);
   const bool list = body.front() == '[';
   if (list && body.back() != ']')

@@ -9,18 +9,13 @@
 
 #include "nasbench201_space.hpp"
 #include "nasctl/error.hpp"
+#include "nasctl/text.hpp"
 
 namespace nasctl::spaces::nasbench201 {
 
 namespace {
 
 constexpr const char* kExample = "|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|";
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 std::string op_list() {
   std::string s;
@@ -57,7 +52,7 @@ std::string NasBench201::to_string(const Architecture& arch) const {
 }
 
 Architecture NasBench201::parse(std::string_view text) const {
-  const std::string_view t = trim(text);
+  const std::string_view t = trimmed(text);
   if (t.empty()) fail(text, "is empty");
   if (t.front() != '|') {
     if (t.find('=') == std::string_view::npos)

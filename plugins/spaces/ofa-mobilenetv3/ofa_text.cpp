@@ -8,32 +8,13 @@
 #include <string>
 
 #include "nasctl/literal_cursor.hpp"
+#include "nasctl/text.hpp"
 #include "nasctl/error.hpp"
 #include "ofa_mobilenetv3.hpp"
 
 namespace nasctl::spaces::ofa_mobilenetv3 {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool to_int(std::string_view token, int& out) {
-  if (!token.empty() && token.front() == '+') token.remove_prefix(1);
-  const char* end = token.data() + token.size();
-  auto [ptr, ec] = std::from_chars(token.data(), end, out);
-  return ec == std::errc() && ptr == end && !token.empty();
-}
-
-template <typename T>
-std::string set_text(const T& values) {
-  std::string s = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
-  return s + "}";
-}
 
 template <typename T>
 int index_of(const T& values, int64_t v) {
@@ -61,7 +42,7 @@ void OfaMobileNetV3::fail(std::string_view text, const std::string& what) const 
   if (text.size() > 160) shown += "...";
   throw ArchitectureError("architecture '" + shown + "': " + what +
                           "; expected 'ks=<20 of 3|5|7, - for unused slots>;e=<20 of 3|4|6, ->;d=<5 of 2|3|4>;r=<one of " +
-                          set_text(resolutions_) + ">' or DyNAS-T's \"{'ks': [20 ints], 'e': [20 ints], 'd': [5 ints], 'r': [" +
+                          braced_list(resolutions_) + ">' or DyNAS-T's \"{'ks': [20 ints], 'e': [20 ints], 'd': [5 ints], 'r': [" +
                           std::to_string(resolutions_.front()) + "]}\"");
 }
 
@@ -92,7 +73,7 @@ std::string OfaMobileNetV3::to_dynast(const Architecture& arch) const {
 }
 
 Architecture OfaMobileNetV3::parse(std::string_view text) const {
-  const std::string_view body = trim(text);
+  const std::string_view body = trimmed(text);
   if (body.empty()) fail(text, "is empty");
   const Values values = body.front() == '{' ? parse_dynast(text) : parse_canonical(text);
   return from_values(text, values);
@@ -101,31 +82,31 @@ Architecture OfaMobileNetV3::parse(std::string_view text) const {
 OfaMobileNetV3::Values OfaMobileNetV3::parse_canonical(std::string_view text) const {
   Values v;
   bool seen[4] = {false, false, false, false};
-  std::string_view rest = trim(text);
+  std::string_view rest = trimmed(text);
   while (true) {
     const std::size_t semi = std::min(rest.find(';'), rest.size());
-    const std::string_view item = trim(rest.substr(0, semi));
+    const std::string_view item = trimmed(rest.substr(0, semi));
     const std::size_t eq = item.find('=');
     if (eq == std::string_view::npos) fail(text, "'" + std::string(item) + "' is not of the form name=values");
-    const std::string name(trim(item.substr(0, eq)));
+    const std::string name(trimmed(item.substr(0, eq)));
     const int which = name == "ks" ? 0 : name == "e" ? 1 : name == "d" ? 2 : name == "r" ? 3 : -1;
     if (which < 0) fail(text, "unknown key '" + name + "' (the keys are ks, e, d, r)");
     if (seen[which]) fail(text, "key '" + name + "' is given twice");
     seen[which] = true;
     std::vector<int>& out = which == 0 ? v.ks : which == 1 ? v.e : which == 2 ? v.d : v.r;
-    std::string_view list = trim(item.substr(eq + 1));
+    std::string_view list = trimmed(item.substr(eq + 1));
     for (int i = 0; !list.empty(); ++i) {
       const std::size_t comma = std::min(list.find(','), list.size());
-      const std::string_view token = trim(list.substr(0, comma));
+      const std::string_view token = trimmed(list.substr(0, comma));
       int value = kUnset;
       const bool dash = token == "-";
       if (dash && which > 1) fail(text, name + "[" + std::to_string(i) + "] is '-'; only unused ks/e slots may be '-'");
-      if (!dash && !to_int(token, value))
+      if (!dash && !parse_integer(token, value))
         fail(text, name + "[" + std::to_string(i) + "] = '" + std::string(token) + "' is not an integer");
       out.push_back(value);
       if (comma == list.size()) break;
       list = list.substr(comma + 1);
-      if (trim(list).empty()) fail(text, "'" + name + "' ends with a comma");
+      if (trimmed(list).empty()) fail(text, "'" + name + "' ends with a comma");
     }
     if (semi == rest.size()) break;
     rest = rest.substr(semi + 1);
@@ -180,7 +161,7 @@ OfaMobileNetV3::Values OfaMobileNetV3::parse_dynast(std::string_view text) const
           ++stop;
         int value = 0;
         const std::string_view token = text.substr(in.pos, stop - in.pos);
-        if (!to_int(token, value))
+        if (!parse_integer(token, value))
           fail(text, "'" + key + "'[" + std::to_string(out.size()) + "] = '" + std::string(token) +
                          "' is not an integer " + in.where());
         out.push_back(value);
@@ -221,12 +202,12 @@ Architecture OfaMobileNetV3::from_values(std::string_view text, const Values& v)
   for (int s = 0; s < kStages; ++s) {
     const int choice = index_of(kDepths, v.d[s]);
     if (choice < 0)
-      fail(text, "d[" + std::to_string(s) + "] = " + std::to_string(v.d[s]) + " is not one of " + set_text(kDepths));
+      fail(text, "d[" + std::to_string(s) + "] = " + std::to_string(v.d[s]) + " is not one of " + braced_list(kDepths));
     arch[kDBase + s] = choice;
   }
   const int r = index_of(resolutions_, v.r[0]);
   if (r < 0)
-    fail(text, "r = " + std::to_string(v.r[0]) + " is not one of this space's resolutions " + set_text(resolutions_) +
+    fail(text, "r = " + std::to_string(v.r[0]) + " is not one of this space's resolutions " + braced_list(resolutions_) +
                    " (config key 'resolutions')");
   arch[kRIndex] = r;
 
@@ -241,7 +222,7 @@ Architecture OfaMobileNetV3::from_values(std::string_view text, const Values& v)
         continue;  // unused slot: canonical choice 0
       }
       const int choice = index_of(choices, list[slot]);
-      if (choice < 0) fail(text, at + " = " + std::to_string(list[slot]) + " is not one of " + set_text(choices));
+      if (choice < 0) fail(text, at + " = " + std::to_string(list[slot]) + " is not one of " + braced_list(choices));
       arch[base + slot] = choice;
     }
   };

@@ -9,25 +9,13 @@
 #include <string>
 
 #include "nasctl/literal_cursor.hpp"
+#include "nasctl/text.hpp"
 #include "nasctl/error.hpp"
 #include "ofa_resnet50.hpp"
 
 namespace nasctl::spaces::ofa_resnet50 {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool to_int(std::string_view token, int& out) {
-  if (!token.empty() && token.front() == '+') token.remove_prefix(1);
-  const char* end = token.data() + token.size();
-  auto [ptr, ec] = std::from_chars(token.data(), end, out);
-  return ec == std::errc() && ptr == end && !token.empty();
-}
 
 // An expand ratio as written ("0.25", ".2", "0.350") in hundredths; false
 // when it is not a number or not a whole number of hundredths.
@@ -52,13 +40,6 @@ std::string percent_text(int p) {
   while (s.back() == '0') s.pop_back();
   if (s.back() == '.') s += '0';
   return s;
-}
-
-template <typename T>
-std::string set_text(const T& values) {
-  std::string s = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
-  return s + "}";
 }
 
 std::string percent_set_text() {
@@ -100,7 +81,7 @@ void OfaResNet50::fail(std::string_view text, const std::string& what) const {
   if (text.size() > 160) shown += "...";
   throw ArchitectureError("architecture '" + shown + "': " + what +
                           "; expected 'd=<5 of 0|1|2>;e=<18 of 0.2|0.25|0.35, - for unused slots>;w=<6 of 0|1|2>;r=<one "
-                          "of " + set_text(resolutions_) + ">' or DyNAS-T's \"{'d': [5 ints], 'e': [18 floats], 'w': [6 "
+                          "of " + braced_list(resolutions_) + ">' or DyNAS-T's \"{'d': [5 ints], 'e': [18 floats], 'w': [6 "
                           "ints], 'r': [" + std::to_string(resolutions_.front()) + "]}\"");
 }
 
@@ -131,7 +112,7 @@ std::string OfaResNet50::to_dynast(const Architecture& arch) const {
 }
 
 Architecture OfaResNet50::parse(std::string_view text) const {
-  const std::string_view body = trim(text);
+  const std::string_view body = trimmed(text);
   if (body.empty()) fail(text, "is empty");
   const Values values = body.front() == '{' ? parse_dynast(text) : parse_canonical(text);
   return from_values(text, values);
@@ -140,22 +121,22 @@ Architecture OfaResNet50::parse(std::string_view text) const {
 OfaResNet50::Values OfaResNet50::parse_canonical(std::string_view text) const {
   Values v;
   bool seen[4] = {false, false, false, false};
-  std::string_view rest = trim(text);
+  std::string_view rest = trimmed(text);
   while (true) {
     const std::size_t semi = std::min(rest.find(';'), rest.size());
-    const std::string_view item = trim(rest.substr(0, semi));
+    const std::string_view item = trimmed(rest.substr(0, semi));
     const std::size_t eq = item.find('=');
     if (eq == std::string_view::npos) fail(text, "'" + std::string(item) + "' is not of the form name=values");
-    const std::string name(trim(item.substr(0, eq)));
+    const std::string name(trimmed(item.substr(0, eq)));
     const int which = name == "d" ? 0 : name == "e" ? 1 : name == "w" ? 2 : name == "r" ? 3 : -1;
     if (which < 0) fail(text, "unknown key '" + name + "' (the keys are d, e, w, r)");
     if (seen[which]) fail(text, "key '" + name + "' is given twice");
     seen[which] = true;
     std::vector<int>& out = which == 0 ? v.d : which == 1 ? v.e : which == 2 ? v.w : v.r;
-    std::string_view list = trim(item.substr(eq + 1));
+    std::string_view list = trimmed(item.substr(eq + 1));
     for (int i = 0; !list.empty(); ++i) {
       const std::size_t comma = std::min(list.find(','), list.size());
-      const std::string_view token = trim(list.substr(0, comma));
+      const std::string_view token = trimmed(list.substr(0, comma));
       const std::string at = name + "[" + std::to_string(i) + "]";
       int value = kUnset;
       if (token == "-") {
@@ -163,13 +144,13 @@ OfaResNet50::Values OfaResNet50::parse_canonical(std::string_view text) const {
       } else if (which == 1) {
         if (!to_percent(token, value)) fail(text, at + " = '" + std::string(token) + "' is not a number");
         if (value < 0) fail(text, at + " = " + std::string(token) + " is not one of " + percent_set_text());
-      } else if (!to_int(token, value)) {
+      } else if (!parse_integer(token, value)) {
         fail(text, at + " = '" + std::string(token) + "' is not an integer");
       }
       out.push_back(value);
       if (comma == list.size()) break;
       list = list.substr(comma + 1);
-      if (trim(list).empty()) fail(text, "'" + name + "' ends with a comma");
+      if (trimmed(list).empty()) fail(text, "'" + name + "' ends with a comma");
     }
     if (semi == rest.size()) break;
     rest = rest.substr(semi + 1);
@@ -221,7 +202,7 @@ OfaResNet50::Values OfaResNet50::parse_dynast(std::string_view text) const {
       if (which == 1) {
         if (!to_percent(token, value)) fail(text, at + " = '" + std::string(token) + "' is not a number " + in.where());
         if (value < 0) fail(text, at + " = " + std::string(token) + " is not one of " + percent_set_text());
-      } else if (!to_int(token, value)) {
+      } else if (!parse_integer(token, value)) {
         fail(text, at + " = '" + std::string(token) + "' is not an integer " + in.where());
       }
       out.push_back(value);
@@ -261,7 +242,7 @@ Architecture OfaResNet50::from_values(std::string_view text, const Values& v) co
   for (int i = 0; i < kDepthVars; ++i) {
     const int choice = index_of(kDepths, v.d[i]);
     if (choice < 0)
-      fail(text, "d[" + std::to_string(i) + "] = " + std::to_string(v.d[i]) + " is not one of " + set_text(kDepths));
+      fail(text, "d[" + std::to_string(i) + "] = " + std::to_string(v.d[i]) + " is not one of " + braced_list(kDepths));
     arch[kDBase + i] = choice;
   }
   for (int i = 0; i < kWidthVars; ++i) {
@@ -272,7 +253,7 @@ Architecture OfaResNet50::from_values(std::string_view text, const Values& v) co
   }
   const int r = index_of(resolutions_, v.r[0]);
   if (r < 0)
-    fail(text, "r = " + std::to_string(v.r[0]) + " is not one of this space's resolutions " + set_text(resolutions_) +
+    fail(text, "r = " + std::to_string(v.r[0]) + " is not one of this space's resolutions " + braced_list(resolutions_) +
                    " (config key 'resolutions')");
   arch[kRIndex] = r;
 

@@ -8,6 +8,7 @@
 
 #include "nasctl/error.hpp"
 #include "nasctl/literal_cursor.hpp"
+#include "nasctl/text.hpp"
 #include "transformer_lt.hpp"
 
 namespace nasctl::spaces::transformer_lt {
@@ -34,17 +35,20 @@ constexpr std::array<KeyInfo, 9> kKeys{{
 // Keys whose values are per decoder slot (unused past the decoder depth).
 bool per_decoder_slot(std::size_t key) { return key == 3 || key >= 6; }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool to_int(std::string_view token, int64_t& out) {
-  if (!token.empty() && token.front() == '+') token.remove_prefix(1);
-  const char* end = token.data() + token.size();
-  auto [ptr, ec] = std::from_chars(token.data(), end, out);
-  return ec == std::errc() && ptr == end && !token.empty();
+// Calls put(key, first architecture index, value count, choice values) for
+// each key of kKeys in order: what both string forms print.
+template <typename Put>
+void for_each_key(Put&& put) {
+  using T = TransformerLT;
+  put(0, T::kEncoderEmbed, 1, T::kEmbedDims);
+  put(1, T::kDecoderEmbed, 1, T::kEmbedDims);
+  put(2, T::kEncoderFfn, T::kEncoderLayers, T::kFfnDims);
+  put(3, T::kDecoderFfn, T::kDecoderSlots, T::kFfnDims);
+  put(4, T::kDecoderLayers, 1, T::kDecoderDepths);
+  put(5, T::kEncoderHeads, T::kEncoderLayers, T::kHeads);
+  put(6, T::kDecoderHeads, T::kDecoderSlots, T::kHeads);
+  put(7, T::kCrossHeads, T::kDecoderSlots, T::kHeads);
+  put(8, T::kCrossLayers, T::kDecoderSlots, T::kArbitrary);
 }
 
 template <std::size_t N>
@@ -56,7 +60,7 @@ int index_of(const std::array<int64_t, N>& values, int64_t v) {
 }
 
 template <std::size_t N>
-std::string set_text(const std::array<int64_t, N>& values) {
+std::string braced_list(const std::array<int64_t, N>& values) {
   std::string s = "{";
   for (std::size_t i = 0; i < N; ++i) s += (i ? ", " : "") + std::to_string(values[i]);
   return s + "}";
@@ -83,15 +87,7 @@ std::string TransformerLT::to_string(const Architecture& arch) const {
       s += per_decoder_slot(key) && i >= depth ? "-" : std::to_string(values[c[base + i]]);
     }
   };
-  put(0, kEncoderEmbed, 1, kEmbedDims);
-  put(1, kDecoderEmbed, 1, kEmbedDims);
-  put(2, kEncoderFfn, kEncoderLayers, kFfnDims);
-  put(3, kDecoderFfn, kDecoderSlots, kFfnDims);
-  put(4, kDecoderLayers, 1, kDecoderDepths);
-  put(5, kEncoderHeads, kEncoderLayers, kHeads);
-  put(6, kDecoderHeads, kDecoderSlots, kHeads);
-  put(7, kCrossHeads, kDecoderSlots, kHeads);
-  put(8, kCrossLayers, kDecoderSlots, kArbitrary);
+  for_each_key(put);
   return s;
 }
 
@@ -103,20 +99,12 @@ std::string TransformerLT::to_dynast(const Architecture& arch) const {
     for (int i = 0; i < count; ++i) s += (i ? ", " : "") + std::to_string(values[c[base + i]]);
     s += "]";
   };
-  put(0, kEncoderEmbed, 1, kEmbedDims);
-  put(1, kDecoderEmbed, 1, kEmbedDims);
-  put(2, kEncoderFfn, kEncoderLayers, kFfnDims);
-  put(3, kDecoderFfn, kDecoderSlots, kFfnDims);
-  put(4, kDecoderLayers, 1, kDecoderDepths);
-  put(5, kEncoderHeads, kEncoderLayers, kHeads);
-  put(6, kDecoderHeads, kDecoderSlots, kHeads);
-  put(7, kCrossHeads, kDecoderSlots, kHeads);
-  put(8, kCrossLayers, kDecoderSlots, kArbitrary);
+  for_each_key(put);
   return s + "}";
 }
 
 Architecture TransformerLT::parse(std::string_view text) const {
-  const std::string_view body = trim(text);
+  const std::string_view body = trimmed(text);
   if (body.empty()) fail(text, "is empty");
   const Values v = body.front() == '{' ? parse_dynast(body) : parse_canonical(body);
   return from_values(text, v);
@@ -128,7 +116,7 @@ TransformerLT::Values TransformerLT::parse_canonical(std::string_view text) cons
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t end = std::min(text.find(';', start), text.size());
-    const std::string_view part = trim(text.substr(start, end - start));
+    const std::string_view part = trimmed(text.substr(start, end - start));
     start = end + 1;
     if (part.empty()) {
       if (end == text.size()) break;
@@ -136,7 +124,7 @@ TransformerLT::Values TransformerLT::parse_canonical(std::string_view text) cons
     }
     const std::size_t eq = part.find('=');
     if (eq == std::string_view::npos) fail(text, "part '" + std::string(part) + "' is not key=values");
-    const std::string key(trim(part.substr(0, eq)));
+    const std::string key(trimmed(part.substr(0, eq)));
     std::size_t k = 0;
     while (k < kKeys.size() && key != kKeys[k].brief) ++k;
     if (k == kKeys.size()) fail(text, "unknown key '" + key + "' (the keys are ee, de, ef, df, dl, eh, dh, ch, ca)");
@@ -145,11 +133,11 @@ TransformerLT::Values TransformerLT::parse_canonical(std::string_view text) cons
     std::string_view values = part.substr(eq + 1);
     while (true) {
       const std::size_t comma = std::min(values.find(','), values.size());
-      const std::string_view token = trim(values.substr(0, comma));
+      const std::string_view token = trimmed(values.substr(0, comma));
       int64_t value = 0;
       if (token == "-") {
         value = kUnset;
-      } else if (!to_int(token, value)) {
+      } else if (!parse_integer(token, value)) {
         fail(text, key + "[" + std::to_string(v[k].size()) + "] = '" + std::string(token) + "' is not an integer");
       }
       v[k].push_back(value);
@@ -200,7 +188,7 @@ TransformerLT::Values TransformerLT::parse_dynast(std::string_view text) const {
         ++stop;
       const std::string_view token = text.substr(in.pos, stop - in.pos);
       int64_t value = 0;
-      if (!to_int(token, value))
+      if (!parse_integer(token, value))
         fail(text, "'" + key + "'[" + std::to_string(v[k].size()) + "] = '" + std::string(token) +
                        "' is not an integer " + in.where());
       v[k].push_back(value);
@@ -247,7 +235,7 @@ Architecture TransformerLT::from_values(std::string_view text, const Values& v) 
       return;  // unused slot: canonical choice 0
     }
     const int choice = index_of(choices, value);
-    if (choice < 0) fail(text, at + " = " + std::to_string(value) + " is not one of " + set_text(choices));
+    if (choice < 0) fail(text, at + " = " + std::to_string(value) + " is not one of " + braced_list(choices));
     arch[target] = choice;
   };
   pick(4, 0, kDecoderLayers, kDecoderDepths);
