@@ -106,6 +106,8 @@ const char* activation_name(nasctl::ActivationKind a) {
     case ActivationKind::HardSwish: return "hardswish";
     case ActivationKind::HardSigmoid: return "hardsigmoid";
     case ActivationKind::Sigmoid: return "sigmoid";
+    case ActivationKind::GELU: return "gelu";
+    case ActivationKind::Tanh: return "tanh";
   }
   return "none";
 }

@@ -216,6 +216,69 @@ int NetworkBuilder::token_concat(const std::vector<int>& parts) {
   return append(std::move(l));
 }
 
+int NetworkBuilder::plain_embedding(int64_t vocabulary, int64_t features, int64_t first_token, int64_t tokens) {
+  const int index = embedding(vocabulary, features, first_token, tokens);
+  spec_.layers[index].kernel = 0;
+  return index;
+}
+
+int NetworkBuilder::patch_embedding(int64_t features, int patch) {
+  const TensorShape& in = current_shape();
+  if (patch <= 0 || in.height % patch || in.width % patch)
+    throw Error("NetworkBuilder: " + std::to_string(in.height) + "x" + std::to_string(in.width) +
+                " does not divide into " + std::to_string(patch) + "x" + std::to_string(patch) + " patches in '" +
+                spec_.name + "'");
+  Layer l;
+  l.op = OpKind::Conv2d;
+  l.kernel = patch;
+  l.stride = patch;
+  l.padding = 0;
+  l.bias = true;
+  l.out = {features, in.height / patch, in.width / patch};
+  append(std::move(l));
+  return to_sequence();
+}
+
+int NetworkBuilder::to_sequence() {
+  const TensorShape& in = current_shape();
+  Layer l;
+  l.op = OpKind::ToSequence;
+  l.out = {in.channels, in.height * in.width, 1};
+  return append(std::move(l));
+}
+
+int NetworkBuilder::class_token() {
+  const TensorShape& in = current_shape();
+  Layer l;
+  l.op = OpKind::ClassToken;
+  l.out = {in.channels, in.height + 1, 1};
+  return append(std::move(l));
+}
+
+int NetworkBuilder::position_embedding(int64_t rows, int stride) {
+  Layer l;
+  l.op = OpKind::PositionEmbedding;
+  l.hidden = rows;
+  l.stride = stride;
+  l.out = current_shape();
+  if (stride < 0 || rows <= (l.out.height - 1) * stride)
+    throw Error("NetworkBuilder: a position table of " + std::to_string(rows) + " rows is too short for " +
+                std::to_string(l.out.height) + " tokens in '" + spec_.name + "'");
+  return append(std::move(l));
+}
+
+int NetworkBuilder::token_slice(int64_t first, int64_t tokens) {
+  const TensorShape& in = current_shape();
+  if (first < 0 || tokens <= 0 || first + tokens > in.height)
+    throw Error("NetworkBuilder: tokens [" + std::to_string(first) + ", " + std::to_string(first + tokens) +
+                ") outside a sequence of " + std::to_string(in.height) + " in '" + spec_.name + "'");
+  Layer l;
+  l.op = OpKind::TokenSlice;
+  l.hidden = first;
+  l.out = {in.channels, tokens, 1};
+  return append(std::move(l));
+}
+
 NetworkSpec NetworkBuilder::finish() && {
   if (current_ != static_cast<int>(spec_.layers.size()) - 1)
     throw Error("NetworkBuilder: the current tensor of '" + spec_.name + "' is not the last layer");

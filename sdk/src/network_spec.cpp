@@ -26,6 +26,10 @@ const char* to_string(OpKind op) {
     case OpKind::LayerNorm: return "ln";
     case OpKind::Attention: return "attn";
     case OpKind::TokenConcat: return "tconcat";
+    case OpKind::ToSequence: return "tokens";
+    case OpKind::ClassToken: return "cls";
+    case OpKind::PositionEmbedding: return "pos";
+    case OpKind::TokenSlice: return "tslice";
   }
   return "unknown";
 }
@@ -38,6 +42,8 @@ const char* to_string(ActivationKind act) {
     case ActivationKind::HardSwish: return "hswish";
     case ActivationKind::HardSigmoid: return "hsigmoid";
     case ActivationKind::Sigmoid: return "sigmoid";
+    case ActivationKind::GELU: return "gelu";
+    case ActivationKind::Tanh: return "tanh";
   }
   return "unknown";
 }
@@ -85,6 +91,14 @@ std::string Layer::key() const {
       break;
     case OpKind::Embedding:
       k += "|v" + std::to_string(hidden);
+      if (kernel == 0) k += "|plain";
+      break;
+    case OpKind::PositionEmbedding:
+      k += "|r" + std::to_string(hidden);
+      if (stride != 1) k += "|s" + std::to_string(stride);
+      break;
+    case OpKind::TokenSlice:
+      k += "|o" + std::to_string(hidden);
       break;
     case OpKind::Attention:
       // The key/value length is the one shape the in/out shapes do not show.
@@ -144,6 +158,10 @@ int64_t layer_params(const Layer& l) {
       return l.hidden * l.out.channels;
     case OpKind::LayerNorm:
       return 2 * l.in.channels;
+    case OpKind::ClassToken:
+      return l.out.channels;
+    case OpKind::PositionEmbedding:
+      return l.hidden * l.out.channels;
     case OpKind::SqueezeExcite:
       return l.in.channels * l.hidden + l.hidden + l.hidden * l.in.channels + l.in.channels;
     case OpKind::BatchNorm2d:
@@ -217,6 +235,21 @@ void check_network(const NetworkSpec& spec) {
       fail(i, "reads tokens [" + std::to_string(l.padding) + ", " + std::to_string(l.padding + l.out.height) +
                   ") of ids " + shape_text(l.in) + " with vocabulary " + std::to_string(l.hidden) +
                   "; it needs a 1xNx1 id tensor holding them");
+    if (l.op == OpKind::Embedding && l.kernel != 0 && l.kernel != 1)
+      fail(i, "mode (kernel) " + std::to_string(l.kernel) + " is neither 1 (fairseq) nor 0 (plain lookup)");
+    if (l.op == OpKind::ToSequence && l.out != TensorShape{l.in.channels, l.in.height * l.in.width, 1})
+      fail(i, "turns " + shape_text(l.in) + " into " + shape_text(l.out) + "; it gives Cx(H*W)x1");
+    if (l.op == OpKind::ClassToken && (l.in.width != 1 || l.out != TensorShape{l.in.channels, l.in.height + 1, 1}))
+      fail(i, "prepends a token to " + shape_text(l.in) + " giving " + shape_text(l.out));
+    if (l.op == OpKind::PositionEmbedding &&
+        (l.in != l.out || l.in.width != 1 || l.stride < 0 || l.hidden <= (l.in.height - 1) * l.stride))
+      fail(i, "adds rows of a " + std::to_string(l.hidden) + "-row table with step " + std::to_string(l.stride) +
+                  " to " + shape_text(l.in) + "; the table needs a row for every token");
+    if (l.op == OpKind::TokenSlice &&
+        (l.in.width != 1 || l.out.width != 1 || l.out.channels != l.in.channels || l.hidden < 0 ||
+         l.hidden + l.out.height > l.in.height))
+      fail(i, "takes tokens [" + std::to_string(l.hidden) + ", " + std::to_string(l.hidden + l.out.height) +
+                  ") of " + shape_text(l.in));
     if ((l.op == OpKind::LayerNorm || l.op == OpKind::Activation) && l.in != l.out)
       fail(i, "changes shape " + shape_text(l.in) + " to " + shape_text(l.out));
     if (l.op == OpKind::Attention) {

@@ -64,6 +64,12 @@ std::vector<LayerTensor> layer_tensors(const Layer& layer) {
       out.push_back({TensorRole::Weight, {layer.in.channels}});
       out.push_back({TensorRole::Bias, {layer.in.channels}});
       break;
+    case OpKind::ClassToken:
+      out.push_back({TensorRole::Weight, {layer.out.channels}});
+      break;
+    case OpKind::PositionEmbedding:
+      out.push_back({TensorRole::Weight, {layer.hidden, layer.out.channels}});
+      break;
     default:
       break;  // pools, additions, concatenations, slices, shuffles, activations hold nothing
   }

@@ -275,5 +275,10 @@ TEST_CASE("layer classes: convolutions by kind and activation, names that read b
   se.op = OpKind::SqueezeExcite;
   CHECK(lut::layer_class_name(lut::layer_class(se)) == "se");
   for (std::size_t c = 0; c < lut::kLayerClasses; ++c) CHECK(lut::layer_class_from_name(lut::layer_class_name(c)) == c);
-  CHECK_FALSE(lut::layer_class_from_name("pointwise+gelu"));
+  CHECK_FALSE(lut::layer_class_from_name("pointwise+swish"));
+  // GELU and Tanh (added later) have classes after the plain ones: the
+  // earlier ids did not move.
+  CHECK(lut::layer_class_from_name("linear+gelu") > lut::layer_class_from_name("tslice"));
+  CHECK(lut::layer_class_from_name("se") == 30);
+  CHECK(lut::layer_class_from_name("tconcat") == 42);
 }

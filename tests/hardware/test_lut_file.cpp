@@ -138,8 +138,8 @@ TEST_CASE("a malformed calibration line is an error naming its line") {
   check_error(load_error(dir, "# calibration: scale=-1 overhead_ms=1\nkey,latency_ms,status\n"),
               {"lut.csv:1:", "not positive"});
   check_error(load_error(dir, "# calibration: scale=1\nkey,latency_ms,status\n"), {"lut.csv:1:", "no overhead_ms"});
-  check_error(load_error(dir, "# calibration: scale=1 overhead_ms=0 class.pointwise+gelu=1\nkey,latency_ms,status\n"),
-              {"lut.csv:1:", "unknown layer class 'pointwise+gelu'"});
+  check_error(load_error(dir, "# calibration: scale=1 overhead_ms=0 class.pointwise+swish=1\nkey,latency_ms,status\n"),
+              {"lut.csv:1:", "unknown layer class 'pointwise+swish'"});
   check_error(load_error(dir, "# calibration: scale=1 overhead_ms=0 class.se=inf\nkey,latency_ms,status\n"),
               {"lut.csv:1:", "class.se 'inf' is not a finite number"});
   check_error(load_error(dir, "# calibration: scale=1 overhead_ms=0 class.se=1 class.se=2\nkey,latency_ms,status\n"),

@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "nasctl/error.hpp"
 #include "nasctl/onnx/onnx_model.hpp"
 #include "nasctl/torch/eager_network.hpp"
 #include "onnx_interpreter.hpp"
@@ -143,4 +144,41 @@ TEST_CASE("h-sigmoid and ReLU6 are written with PyTorch's constants, not ONNX's 
   const auto* max = test::find_initializer(model.graph(), "relu6_max");
   REQUIRE(max != nullptr);
   CHECK(test::tensor_of(*max).item<float>() == 6.0f);
+}
+
+TEST_CASE("sequence layers and GELU are refused in one line naming the layer; Tanh lowers to ONNX Tanh") {
+  // A ViT-like network: patch convolution, tokens, class token, positions,
+  // a per-position GELU linear, the class token, a head.
+  NetworkBuilder b("vit-like", TensorShape{3, 32, 32});
+  b.patch_embedding(8, 16);
+  b.class_token();
+  b.position_embedding(5);
+  b.token_slice(0, 1);
+  b.linear(4, true, ActivationKind::GELU);
+  const NetworkSpec vit = std::move(b).finish();
+  std::string error;
+  try {
+    to_onnx_model(vit, onnx_options());
+  } catch (const Error& e) {
+    error = e.what();
+  }
+  CHECK(error.find("ONNX export: layer 1 (tokens) is a sequence layer") != std::string::npos);
+  CHECK(error.find("fix: export this space as TorchScript") != std::string::npos);
+  CHECK(error.find('\n') == std::string::npos);
+  // A flattening linear with GELU: the activation is what is refused.
+  NetworkBuilder g("gelu", TensorShape{6, 1, 1});
+  g.linear(4, true, ActivationKind::GELU);
+  error.clear();
+  try {
+    to_onnx_model(std::move(g).finish(), onnx_options());
+  } catch (const Error& e) {
+    error = e.what();
+  }
+  CHECK(error.find("ONNX export: activation gelu has no operator at this exporter's opset") != std::string::npos);
+  NetworkBuilder t("tanh", TensorShape{6, 1, 1});
+  t.linear(4, true, ActivationKind::Tanh);
+  const ::onnx::ModelProto m = to_onnx_model(std::move(t).finish(), onnx_options());
+  bool has_tanh = false;
+  for (const auto& node : m.graph().node()) has_tanh = has_tanh || node.op_type() == "Tanh";
+  CHECK(has_tanh);
 }

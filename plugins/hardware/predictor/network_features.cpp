@@ -91,10 +91,14 @@ std::vector<double> network_features(const NetworkSpec& network) {
       case OpKind::ChannelSlice:
       case OpKind::ChannelShuffle:
       case OpKind::TokenConcat:
+      case OpKind::ToSequence:
+      case OpKind::ClassToken:
+      case OpKind::TokenSlice:
         f[kLayersOther] += 1;
         break;
       case OpKind::Embedding:
       case OpKind::LayerNorm:
+      case OpKind::PositionEmbedding:
         f[kElementwiseElements] += out;
         f[kLayersOther] += 1;
         break;

@@ -43,9 +43,14 @@ double element_ops(const Layer& layer) {
     case OpKind::ChannelSlice:
     case OpKind::ChannelShuffle:
     case OpKind::TokenConcat:
+    case OpKind::ToSequence:
+    case OpKind::ClassToken:
+    case OpKind::TokenSlice:
       return 0.0;  // data movement only: the memory term prices it
     case OpKind::Embedding:
-      return 2.0 * out;  // scale and add the position
+      return layer.kernel == 0 ? 0.0 : 2.0 * out;  // scale and add the position (a plain lookup only gathers)
+    case OpKind::PositionEmbedding:
+      return out;  // one add per element
     case OpKind::LayerNorm:
       return 5.0 * out;  // mean, variance, normalise, gain, bias
     case OpKind::Attention:
@@ -66,6 +71,8 @@ double activation_ops(ActivationKind act) {
     case ActivationKind::HardSigmoid: return 4;
     case ActivationKind::HardSwish: return 5;
     case ActivationKind::Sigmoid: return 4;
+    case ActivationKind::GELU: return 8;  // erf's polynomial, a multiply, an add, a halving
+    case ActivationKind::Tanh: return 4;
   }
   return 0;
 }

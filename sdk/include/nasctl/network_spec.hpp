@@ -30,14 +30,22 @@ enum class OpKind {
   Activation,     // stand-alone activation
   // Sequence ops. A sequence of T tokens of F features is TensorShape{F, T, 1}.
   Embedding,      // token ids -> vectors: reads tokens [padding, padding + T) of a {1, N, 1} id tensor;
-                  // hidden = vocabulary; scaled by sqrt(F) plus fixed sinusoidal positions (fairseq)
+                  // hidden = vocabulary; kernel 1 (the default): scaled by sqrt(F) plus fixed
+                  // sinusoidal positions (fairseq); kernel 0: the plain lookup (BERT)
   LayerNorm,      // normalises each position over its F features (+ gain and bias, 2F parameters)
   Attention,      // scaled dot-product attention, inputs (q, k, v): q {D, Tq, 1}, k and v {D, Tk, 1};
                   // groups = heads (head dim D / heads), causal = mask future keys; out {D, Tq, 1}
   TokenConcat,    // concatenation of its inputs along the token axis (height)
+  ToSequence,     // C x H x W -> {C, H*W, 1}: each position a token, row-major (a ViT's patches)
+  ClassToken,     // prepends one learned F vector: {F, T, 1} -> {F, T + 1, 1} (F parameters)
+  PositionEmbedding,  // adds row t*stride of a learned table of `hidden` rows to token t (hidden*F
+                      // parameters): stride 1 = learned positions; stride 0 adds row 0 everywhere
+                      // (BERT's token-type embedding of one-segment input)
+  TokenSlice,     // tokens [hidden, hidden + T') of its input: {F, T, 1} -> {F, T', 1}
 };
 
-enum class ActivationKind { None, ReLU, ReLU6, HardSwish, HardSigmoid, Sigmoid };
+// GELU is the exact (erf) form, as torch.nn.GELU's default and BERT/ViT use.
+enum class ActivationKind { None, ReLU, ReLU6, HardSwish, HardSigmoid, Sigmoid, GELU, Tanh };
 
 // Shape of one sample (batch excluded). Linear layers use {features, 1, 1}.
 struct TensorShape {
@@ -96,6 +104,8 @@ struct NetworkSpec {
 // holds no parameters (its projections are Linear layers) and costs
 // 2*Tq*Tk*D MACs (q k^T and the weighted sum of v; softmax not counted,
 // and a causal mask does not halve it: the products are computed densely).
+// A class token holds F parameters, a position embedding rows*F; neither,
+// nor a reshape to tokens or a token slice, counts MACs.
 int64_t layer_macs(const Layer& layer);
 int64_t layer_params(const Layer& layer);
 
@@ -146,6 +156,15 @@ class NetworkBuilder {
   int layer_norm();
   int attention(int q, int k, int v, int heads, bool causal);
   int token_concat(const std::vector<int>& parts);
+  // The plain lookup (Embedding with kernel 0): no scale, no positions.
+  int plain_embedding(int64_t vocabulary, int64_t features, int64_t first_token, int64_t tokens);
+  // A ViT's patch embedding: a patch x patch convolution of stride patch,
+  // no padding, with bias, to `features` channels, then ToSequence.
+  int patch_embedding(int64_t features, int patch);
+  int to_sequence();
+  int class_token();
+  int position_embedding(int64_t rows, int stride = 1);
+  int token_slice(int64_t first, int64_t tokens);
 
   // The tensor the next layer reads; set it to branch from an earlier layer.
   int current() const { return current_; }

@@ -16,7 +16,10 @@ namespace nasctl {
 // 2: MetricProvider::prepare(space), a new virtual function.
 // 3: Layer::causal (the struct grew) and the sequence op kinds: a plugin
 //    built before them would mis-read every Layer it is handed.
-constexpr int kSdkAbiVersion = 3;
+// 4: the ops ToSequence, ClassToken, PositionEmbedding, TokenSlice, the
+//    activations GELU and Tanh, Embedding's plain mode (kernel 0): a plugin
+//    built before them would not know what these layers compute.
+constexpr int kSdkAbiVersion = 4;
 
 enum class PluginKind { Space, Search, Hardware, Accuracy };
 

@@ -11,14 +11,21 @@ constexpr std::array<const char*, 5> kWithActivation = {"conv", "pointwise", "de
 constexpr std::size_t kActivations = 6;  // ActivationKind::None .. Sigmoid
 // The other ops, one class each, after those.
 // Appended only, so the ids of calibrations written before stay valid.
-constexpr std::array<const char*, 13> kPlain = {"se",    "gap", "avgpool", "maxpool", "add",  "concat", "slice",
-                                                "shuffle", "bn", "embed",   "ln",      "attn", "tconcat"};
-static_assert(kWithActivation.size() * kActivations + kPlain.size() == kLayerClasses);
+constexpr std::array<const char*, 17> kPlain = {"se",    "gap",     "avgpool", "maxpool", "add",   "concat",
+                                                "slice", "shuffle", "bn",      "embed",   "ln",    "attn",
+                                                "tconcat", "tokens", "cls",    "pos",     "tslice"};
+// Activations added later (GELU, Tanh): their classes follow the plain ones,
+// kLaterActivations per kind, so no earlier id moves.
+constexpr std::size_t kLaterActivations = 2;
+static_assert(kWithActivation.size() * (kActivations + kLaterActivations) + kPlain.size() == kLayerClasses);
 
-constexpr std::size_t with_activation(std::size_t kind, ActivationKind act) {
-  return kind * kActivations + static_cast<std::size_t>(act);
-}
 constexpr std::size_t plain(std::size_t index) { return kWithActivation.size() * kActivations + index; }
+constexpr std::size_t later(std::size_t index) { return plain(kPlain.size()) + index; }
+constexpr std::size_t with_activation(std::size_t kind, ActivationKind act) {
+  const auto a = static_cast<std::size_t>(act);
+  if (a < kActivations) return kind * kActivations + a;
+  return later(kind * kLaterActivations + (a - kActivations));
+}
 
 }  // namespace
 
@@ -42,15 +49,25 @@ std::size_t layer_class(const Layer& l) {
     case OpKind::LayerNorm: return plain(10);
     case OpKind::Attention: return plain(11);
     case OpKind::TokenConcat: return plain(12);
+    case OpKind::ToSequence: return plain(13);
+    case OpKind::ClassToken: return plain(14);
+    case OpKind::PositionEmbedding: return plain(15);
+    case OpKind::TokenSlice: return plain(16);
   }
   return plain(8);
 }
 
 std::string layer_class_name(std::size_t c) {
   if (c >= kLayerClasses) return "unknown";
-  if (c >= plain(0)) return kPlain[c - plain(0)];
-  const auto act = static_cast<ActivationKind>(c % kActivations);
-  std::string name = kWithActivation[c / kActivations];
+  std::size_t kind = c / kActivations;
+  auto act = static_cast<ActivationKind>(c % kActivations);
+  if (c >= later(0)) {
+    kind = (c - later(0)) / kLaterActivations;
+    act = static_cast<ActivationKind>(kActivations + (c - later(0)) % kLaterActivations);
+  } else if (c >= plain(0)) {
+    return kPlain[c - plain(0)];
+  }
+  std::string name = kWithActivation[kind];
   if (act != ActivationKind::None) name += std::string("+") + to_string(act);
   return name;
 }

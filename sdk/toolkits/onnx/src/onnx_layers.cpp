@@ -28,6 +28,10 @@ void activation(GraphWriter& g, ActivationKind act, const std::string& in, const
     case ActivationKind::HardSwish: g.node("HardSwish", {in}, out); return;
     case ActivationKind::HardSigmoid: hard_sigmoid(g, in, out); return;
     case ActivationKind::Sigmoid: g.node("Sigmoid", {in}, out); return;
+    case ActivationKind::Tanh: g.node("Tanh", {in}, out); return;
+    case ActivationKind::GELU:
+      throw Error("ONNX export: activation gelu has no operator at this exporter's opset (ONNX's Gelu came in opset "
+                  "20); fix: export this space as TorchScript");
   }
   throw Error(std::string("ONNX export: activation ") + to_string(act) + " has no ONNX lowering; fix: update sdk/toolkits/onnx");
 }
@@ -151,10 +155,15 @@ void lower_layer(GraphWriter& g, const Layer& l, int index, const libtorch::Laye
     case OpKind::LayerNorm:
     case OpKind::Attention:
     case OpKind::TokenConcat:
+    case OpKind::ToSequence:
+    case OpKind::ClassToken:
+    case OpKind::PositionEmbedding:
+    case OpKind::TokenSlice:
       break;
   }
   if (l.op == OpKind::Linear || l.op == OpKind::Embedding || l.op == OpKind::LayerNorm || l.op == OpKind::Attention ||
-      l.op == OpKind::TokenConcat)
+      l.op == OpKind::TokenConcat || l.op == OpKind::ToSequence || l.op == OpKind::ClassToken ||
+      l.op == OpKind::PositionEmbedding || l.op == OpKind::TokenSlice)
     throw Error("ONNX export: layer " + std::to_string(index) + " (" + to_string(l.op) +
                 ") is a sequence layer, which the ONNX exporter does not lower yet; fix: export this space as "
                 "TorchScript");

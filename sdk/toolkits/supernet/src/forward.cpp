@@ -18,6 +18,8 @@ at::Tensor activate(const at::Tensor& x, ActivationKind act) {
     case ActivationKind::HardSwish: return at::hardswish(x);
     case ActivationKind::HardSigmoid: return at::hardsigmoid(x);
     case ActivationKind::Sigmoid: return at::sigmoid(x);
+    case ActivationKind::GELU: return at::gelu(x);
+    case ActivationKind::Tanh: return at::tanh(x);
   }
   return x;
 }

@@ -45,6 +45,8 @@ at::Tensor activate(const at::Tensor& x, ActivationKind act) {
     case ActivationKind::HardSwish: return at::hardswish(x);
     case ActivationKind::HardSigmoid: return at::hardsigmoid(x);
     case ActivationKind::Sigmoid: return at::sigmoid(x);
+    case ActivationKind::GELU: return at::gelu(x);  // exact (erf), nn::GELU's default
+    case ActivationKind::Tanh: return at::tanh(x);
   }
   return x;
 }
@@ -84,6 +86,10 @@ std::vector<bool> token_major_layers(const NetworkSpec& spec) {
       case OpKind::LayerNorm:
       case OpKind::Attention:
       case OpKind::TokenConcat:
+      case OpKind::ToSequence:
+      case OpKind::ClassToken:
+      case OpKind::PositionEmbedding:
+      case OpKind::TokenSlice:
         tokens[i] = true;
         break;
       case OpKind::Linear:
@@ -176,7 +182,18 @@ void EagerNetwork::init_layer(int index, at::Generator& gen) {
     case OpKind::Embedding:
       // fairseq's initialisation: N(0, F^-1/2), so scaled by sqrt(F) the vectors are unit-variance.
       t.weight = param("weight", normal({l.hidden, l.out.channels}, 1.0 / std::sqrt(l.out.channels), gen));
+      if (l.kernel == 0) {
+        // A plain lookup (BERT): unit-variance vectors, positions added by a later layer.
+        t.weight.mul_(std::sqrt(static_cast<double>(l.out.channels)));
+        return;
+      }
       t.extra = buffer("positions", sinusoidal_positions(l.out.height, l.out.channels));
+      return;
+    case OpKind::ClassToken:
+      t.weight = param("weight", normal({l.out.channels}, 1.0, gen));
+      return;
+    case OpKind::PositionEmbedding:
+      t.weight = param("weight", normal({l.hidden, l.out.channels}, 0.1, gen));
       return;
     case OpKind::LayerNorm:
       t.weight = param("weight", uniform({l.in.channels}, 0.6, 1.0, gen));
@@ -245,8 +262,20 @@ at::Tensor EagerNetwork::run_layer(int index, const std::vector<at::Tensor>& val
       return activate(in(0), l.activation);
     case OpKind::Embedding: {
       const at::Tensor ids = in(0).narrow(2, l.padding, l.out.height).reshape({-1, l.out.height}).to(at::kLong);
+      if (l.kernel == 0) return at::embedding(t.weight, ids);
       return at::embedding(t.weight, ids) * std::sqrt(static_cast<double>(l.out.channels)) + t.extra;
     }
+    case OpKind::ToSequence:
+      return in(0);  // the layout change to [batch, H*W, C] is the conversion in() makes
+    case OpKind::ClassToken: {
+      const at::Tensor x = in(0);
+      return at::cat({t.weight.reshape({1, 1, -1}).expand({x.size(0), 1, l.out.channels}), x}, 1);
+    }
+    case OpKind::PositionEmbedding:
+      if (l.stride == 0) return in(0) + t.weight.narrow(0, 0, 1);
+      return in(0) + t.weight.slice(0, 0, (l.in.height - 1) * l.stride + 1, l.stride);
+    case OpKind::TokenSlice:
+      return in(0).narrow(1, l.hidden, l.out.height);
     case OpKind::LayerNorm:
       return at::layer_norm(in(0), {l.in.channels}, t.weight, t.bias, kLayerNormEps);
     case OpKind::Attention: {

@@ -32,6 +32,8 @@ std::string activation(const std::string& v, ActivationKind act) {
     case ActivationKind::HardSwish: return "torch.hardswish(" + v + ")";
     case ActivationKind::HardSigmoid: return "torch.hardsigmoid(" + v + ")";
     case ActivationKind::Sigmoid: return "torch.sigmoid(" + v + ")";
+    case ActivationKind::GELU: return "torch.gelu(" + v + ")";
+    case ActivationKind::Tanh: return "torch.tanh(" + v + ")";
   }
   return v;
 }
@@ -111,10 +113,34 @@ class LayerWriter {
       case OpKind::Embedding: {
         const std::string ids = "torch.reshape(torch.narrow(" + in(0) + ", 2, " + std::to_string(l_.padding) + ", " +
                                 std::to_string(l_.out.height) + "), [-1, " + std::to_string(l_.out.height) + "]).long()";
+        if (l_.kernel == 0) {
+          assign("torch.embedding(" + self_ + "weight, " + ids + ")");
+          return;
+        }
         assign("torch.embedding(" + self_ + "weight, " + ids + ") * " +
                literal(std::sqrt(static_cast<double>(l_.out.channels))) + " + " + self_ + "positions");
         return;
       }
+      case OpKind::ToSequence:
+        assign(in(0));  // in() made the [batch, H*W, C] layout
+        return;
+      case OpKind::ClassToken: {
+        const std::string f = std::to_string(l_.out.channels);
+        assign("torch.cat([torch.reshape(" + self_ + "weight, [1, 1, " + f + "]).expand([" + in(0) + ".size(0), 1, " + f +
+               "]), " + in(0) + "], 1)");
+        return;
+      }
+      case OpKind::PositionEmbedding:
+        if (l_.stride == 0) {
+          assign(in(0) + " + torch.narrow(" + self_ + "weight, 0, 0, 1)");
+          return;
+        }
+        assign(in(0) + " + " + self_ + "weight[0:" + std::to_string((l_.in.height - 1) * l_.stride + 1) + ":" +
+               std::to_string(l_.stride) + "]");
+        return;
+      case OpKind::TokenSlice:
+        assign("torch.narrow(" + in(0) + ", 1, " + std::to_string(l_.hidden) + ", " + std::to_string(l_.out.height) + ")");
+        return;
       case OpKind::LayerNorm:
         assign("torch.layer_norm(" + in(0) + ", [" + std::to_string(l_.in.channels) + "], " + self_ + "weight, " +
                self_ + "bias, " + literal(EagerNetwork::kLayerNormEps) + ")");

@@ -22,7 +22,7 @@
 
 namespace nasctl::lut {
 
-inline constexpr std::size_t kLayerClasses = 43;
+inline constexpr std::size_t kLayerClasses = 57;
 
 // The class of a layer, in [0, kLayerClasses). Cheap: no allocation.
 std::size_t layer_class(const Layer& layer);
