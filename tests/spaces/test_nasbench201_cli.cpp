@@ -10,6 +10,7 @@
 #include "nasctl/csv.hpp"
 #include "nasctl/network_spec.hpp"
 #include "plugin_config.hpp"
+#include "search_config.hpp"
 #include "temp_dir.hpp"
 
 using namespace nasctl;
@@ -19,26 +20,10 @@ using nasctl::spaces::nasbench201::NasBench201;
 namespace {
 
 std::string config(const std::string& space_keys, const std::string& rest) {
-  return "seed = 3\n\n[space]\nplugin = \"nasbench201\"\n" + space_keys + "\n[search]\nplugin = \"random\"\n\n" +
-         "[budget]\nevaluations = 8\n\n[[hardware]]\nname = \"cost\"\nplugin = \"analytic\"\n\n" + rest;
+  return search_config("nasbench201", space_keys, 8, rest);
 }
 
-const std::string kMeasure = R"([[hardware]]
-name = "cpu"
-plugin = "measure"
-threads = 1
-warmup = 1
-repeats = 3
-ci_target_percent = 0
-
-[[objectives]]
-metric = "cost.macs"
-goal = "max"
-
-[[objectives]]
-metric = "cpu.latency_ms"
-goal = "min"
-)";
+const std::string kMeasure = measure_objectives("max");
 
 }  // namespace
 
@@ -66,15 +51,7 @@ TEST_CASE("a search with analytic and measure runs on nasbench201: each network 
 
 TEST_CASE("lut build enumerates nasbench201's layers exactly, and the table prices searched networks at their MACs") {
   TempDir dir("nasbench201-cli");
-  write_text(dir / "cfg.toml", config("", R"([[hardware]]
-name = "table"
-plugin = "lut"
-file = "macs.csv"
-
-[[objectives]]
-metric = "table.latency_ms"
-goal = "min"
-)"));
+  write_text(dir / "cfg.toml", config("", lut_objective()));
   const auto build = run_nasctl({"lut", "build", "-c", dir / "cfg.toml", "--hardware", "cost", "--metric", "macs", "-o",
                                  dir / "macs.csv", "--no-progress"},
                                 "", 300);
@@ -93,7 +70,7 @@ goal = "min"
 
 TEST_CASE("nasbench201 config errors point at the key: unknown keys and input sizes the reductions cannot halve") {
   TempDir dir("nasbench201-cli");
-  const std::string objective = "[[objectives]]\nmetric = \"cost.macs\"\ngoal = \"min\"\n";
+  const std::string& objective = kMacsObjective;
   write_text(dir / "unknown.toml", config("cells = 4\n", objective));
   CHECK_USER_ERROR(run_nasctl({"validate", "-c", dir / "unknown.toml"}), "unknown.toml:5:9: key 'space.cells'",
                    "unknown key for plugin 'nasbench201' (its keys: classes, input_size, channels, cells_per_stage, "

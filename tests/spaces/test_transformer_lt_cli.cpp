@@ -10,6 +10,7 @@
 #include "nasctl/csv.hpp"
 #include "nasctl/network_spec.hpp"
 #include "plugin_config.hpp"
+#include "search_config.hpp"
 #include "temp_dir.hpp"
 #include "transformer_lt.hpp"
 
@@ -22,30 +23,14 @@ namespace {
 const std::string kSpaceKeys = "source_length = 6\ntarget_length = 5\nvocabulary = 64\n";
 
 std::string config(const std::string& space_keys, const std::string& rest) {
-  return "seed = 3\n\n[space]\nplugin = \"transformer-lt\"\n" + space_keys + "\n[search]\nplugin = \"random\"\n\n" +
-         "[budget]\nevaluations = 4\n\n[[hardware]]\nname = \"cost\"\nplugin = \"analytic\"\n\n" + rest;
+  return search_config("transformer-lt", space_keys, 4, rest);
 }
 
 }  // namespace
 
 TEST_CASE("a search with analytic and measure runs on transformer-lt: each network counted as lowered and timed") {
   TempDir dir("transformer-lt-cli");
-  write_text(dir / "cfg.toml", config(kSpaceKeys, R"([[hardware]]
-name = "cpu"
-plugin = "measure"
-threads = 1
-warmup = 1
-repeats = 3
-ci_target_percent = 0
-
-[[objectives]]
-metric = "cost.macs"
-goal = "min"
-
-[[objectives]]
-metric = "cpu.latency_ms"
-goal = "min"
-)"));
+  write_text(dir / "cfg.toml", config(kSpaceKeys, measure_objectives()));
   const auto r = run_nasctl({"search", "-c", dir / "cfg.toml", "-o", dir / "run", "--no-progress"}, "", 300);
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   const CsvTable t = read_csv(dir / "run/evaluations.csv");
@@ -66,15 +51,7 @@ goal = "min"
 
 TEST_CASE("lut build enumerates transformer-lt's layers exactly, and the table prices networks at their MACs") {
   TempDir dir("transformer-lt-cli");
-  write_text(dir / "cfg.toml", config(kSpaceKeys, R"([[hardware]]
-name = "table"
-plugin = "lut"
-file = "macs.csv"
-
-[[objectives]]
-metric = "table.latency_ms"
-goal = "min"
-)"));
+  write_text(dir / "cfg.toml", config(kSpaceKeys, lut_objective()));
   const auto build = run_nasctl({"lut", "build", "-c", dir / "cfg.toml", "--hardware", "cost", "--metric", "macs", "-o",
                                  dir / "macs.csv", "--no-progress"},
                                 "", 300);
@@ -94,7 +71,7 @@ goal = "min"
 
 TEST_CASE("transformer-lt config errors point at the key") {
   TempDir dir("transformer-lt-cli");
-  const std::string objective = "[[objectives]]\nmetric = \"cost.macs\"\ngoal = \"min\"\n";
+  const std::string& objective = kMacsObjective;
   write_text(dir / "unknown.toml", config("heads = 4\n", objective));
   CHECK_USER_ERROR(run_nasctl({"validate", "-c", dir / "unknown.toml"}), "unknown.toml:5:9: key 'space.heads'",
                    "unknown key for plugin 'transformer-lt' (its keys: source_length, target_length, vocabulary)");

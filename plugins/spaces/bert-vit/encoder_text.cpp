@@ -1,0 +1,223 @@
+// Text forms of bert-base and vit-base: the canonical "l=12;h=...;i=..." and
+// DyNAS-T's dict "{'num_layers': [12], 'num_attention_heads': [...], ...}".
+// Both parse to the same Values, which one function checks and converts, so
+// the two forms cannot disagree on what is valid.
+#include <cctype>
+#include <charconv>
+#include <string>
+
+#include "encoder_space.hpp"
+#include "nasctl/error.hpp"
+#include "nasctl/literal_cursor.hpp"
+
+namespace nasctl::spaces::bert_vit {
+
+namespace {
+
+constexpr std::array<const char*, 3> kBrief{"l", "h", "i"};
+constexpr std::array<std::size_t, 3> kCounts{1, EncoderSpace::kSlots, EncoderSpace::kSlots};
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool to_int(std::string_view token, int64_t& out) {
+  if (!token.empty() && token.front() == '+') token.remove_prefix(1);
+  const char* end = token.data() + token.size();
+  auto [ptr, ec] = std::from_chars(token.data(), end, out);
+  return ec == std::errc() && ptr == end && !token.empty();
+}
+
+template <typename Values>
+int index_of(const Values& values, int64_t v) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] == v) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+template <typename Values>
+std::string set_text(const Values& values) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
+  return s + "}";
+}
+
+}  // namespace
+
+void EncoderSpace::fail(std::string_view text, const std::string& what) const {
+  std::string shown(text.substr(0, 100));
+  if (text.size() > 100) shown += "...";
+  throw Error(std::string(family_.space) + " architecture '" + shown + "': " + what + "; fix: write 'l=<" +
+              set_text(family_.depths) + ">;h=<12 of 6/8/10/12>;i=<12 of 1024/2048/3072>' ('-' for layers past l) "
+              "or DyNAS-T's dict");
+}
+
+std::string EncoderSpace::to_string(const Architecture& arch) const {
+  const Architecture c = canonicalize(arch);
+  const int used = depth(c);
+  std::string s = "l=" + std::to_string(used);
+  auto put = [&](const char* key, int base, const auto& values) {
+    s += std::string(";") + key + "=";
+    for (int i = 0; i < kSlots; ++i) s += (i ? "," : "") + (i >= used ? std::string("-") : std::to_string(values[c[base + i]]));
+  };
+  put("h", kHeads, kHeadChoices);
+  put("i", kIntermediate, kIntermediateChoices);
+  return s;
+}
+
+std::string EncoderSpace::to_dynast(const Architecture& arch) const {
+  const Architecture c = canonicalize(arch);
+  std::string s = "{'num_layers': [" + std::to_string(depth(c)) + "]";
+  auto put = [&](const std::string& key, int base, const auto& values) {
+    s += ", '" + key + "': [";
+    for (int i = 0; i < kSlots; ++i) s += (i ? ", " : "") + std::to_string(values[c[base + i]]);
+    s += "]";
+  };
+  put("num_attention_heads", kHeads, kHeadChoices);
+  put(family_.intermediate_key, kIntermediate, kIntermediateChoices);
+  return s + "}";
+}
+
+Architecture EncoderSpace::parse(std::string_view text) const {
+  const std::string_view body = trim(text);
+  if (body.empty()) fail(text, "is empty");
+  const Values v = body.front() == '{' ? parse_dynast(body) : parse_canonical(body);
+  return from_values(text, v);
+}
+
+EncoderSpace::Values EncoderSpace::parse_canonical(std::string_view text) const {
+  Values v;
+  std::array<bool, 3> seen{};
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(';', start), text.size());
+    const std::string_view part = trim(text.substr(start, end - start));
+    start = end + 1;
+    if (part.empty()) {
+      if (end == text.size()) break;
+      fail(text, "has an empty ';'-separated part");
+    }
+    const std::size_t eq = part.find('=');
+    if (eq == std::string_view::npos) fail(text, "part '" + std::string(part) + "' is not key=values");
+    const std::string key(trim(part.substr(0, eq)));
+    std::size_t k = 0;
+    while (k < kBrief.size() && key != kBrief[k]) ++k;
+    if (k == kBrief.size()) fail(text, "unknown key '" + key + "' (the keys are l, h, i)");
+    if (seen[k]) fail(text, "key '" + key + "' is given twice");
+    seen[k] = true;
+    std::string_view values = part.substr(eq + 1);
+    while (true) {
+      const std::size_t comma = std::min(values.find(','), values.size());
+      const std::string_view token = trim(values.substr(0, comma));
+      int64_t value = 0;
+      if (token == "-") {
+        value = kUnset;
+      } else if (!to_int(token, value)) {
+        fail(text, key + "[" + std::to_string(v[k].size()) + "] = '" + std::string(token) + "' is not an integer");
+      }
+      v[k].push_back(value);
+      if (comma == values.size()) break;
+      values.remove_prefix(comma + 1);
+    }
+    if (end == text.size()) break;
+  }
+  for (std::size_t k = 0; k < kBrief.size(); ++k) {
+    if (!seen[k]) fail(text, std::string("missing key '") + kBrief[k] + "'");
+  }
+  return v;
+}
+
+EncoderSpace::Values EncoderSpace::parse_dynast(std::string_view text) const {
+  const std::array<std::string, 3> names{"num_layers", "num_attention_heads", family_.intermediate_key};
+  Values v;
+  std::array<bool, 3> seen{};
+  LiteralCursor in{text};
+  if (!in.take('{')) fail(text, "expected '{'");
+  bool closed = in.take('}');
+  while (!closed) {
+    in.skip();
+    if (in.pos >= text.size() || (text[in.pos] != '\'' && text[in.pos] != '"'))
+      fail(text, "expected a quoted key " + in.where());
+    const char quote = text[in.pos];
+    const std::size_t end = text.find(quote, in.pos + 1);
+    if (end == std::string_view::npos) fail(text, "unterminated key " + in.where());
+    const std::string key(text.substr(in.pos + 1, end - in.pos - 1));
+    in.pos = end + 1;
+    std::size_t k = 0;
+    while (k < names.size() && key != names[k]) ++k;
+    if (k == names.size())
+      fail(text, "unknown key '" + key + "' (DyNAS-T's keys are num_layers, num_attention_heads, " + names[2] + ")");
+    if (seen[k]) fail(text, "key '" + key + "' is given twice");
+    seen[k] = true;
+    if (!in.take(':')) fail(text, "expected ':' after '" + key + "' " + in.where());
+    const bool list = in.take('[');
+    if (!list && kCounts[k] != 1) fail(text, "'" + key + "' must be a list " + in.where());
+    bool done = list && in.take(']');
+    while (!done) {
+      in.skip();
+      std::size_t stop = in.pos;
+      while (stop < text.size() && (std::isalnum(static_cast<unsigned char>(text[stop])) || text[stop] == '-' ||
+                                    text[stop] == '+'))
+        ++stop;
+      const std::string_view token = text.substr(in.pos, stop - in.pos);
+      int64_t value = 0;
+      if (!to_int(token, value))
+        fail(text, "'" + key + "'[" + std::to_string(v[k].size()) + "] = '" + std::string(token) +
+                       "' is not an integer " + in.where());
+      v[k].push_back(value);
+      in.pos = stop;
+      if (!list || in.take(']')) break;
+      if (!in.take(',')) fail(text, "expected ',' or ']' in '" + key + "' " + in.where());
+    }
+    if (in.take('}')) break;
+    if (!in.take(',')) fail(text, "expected ',' or '}' after '" + key + "' " + in.where());
+    closed = in.take('}');  // Python allows a trailing comma
+  }
+  if (!in.at_end()) fail(text, "unexpected text after the closing '}' " + in.where());
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    if (!seen[k]) fail(text, "missing key '" + names[k] + "'");
+  }
+  // Per-layer lists as long as num_layers (DyNAS-T writes 12): pad them.
+  if (v[0].size() == 1) {
+    for (std::size_t k = 1; k < 3; ++k) {
+      if (static_cast<int64_t>(v[k].size()) == v[0][0] && v[k].size() < kCounts[k]) v[k].resize(kCounts[k], kUnset);
+    }
+  }
+  return v;
+}
+
+Architecture EncoderSpace::from_values(std::string_view text, const Values& v) const {
+  const std::array<std::string, 3> names{"num_layers", "num_attention_heads", family_.intermediate_key};
+  for (std::size_t k = 0; k < 3; ++k) {
+    if (v[k].size() != kCounts[k])
+      fail(text, std::string(kBrief[k]) + " (" + names[k] + ") has " + std::to_string(v[k].size()) +
+                     " values, expected " + std::to_string(kCounts[k]));
+  }
+  Architecture arch(kVariables, 0);
+  if (v[0][0] == kUnset) fail(text, "l[0] is '-' but the depth is needed");
+  const int d = index_of(family_.depths, v[0][0]);
+  if (d < 0) fail(text, "l = " + std::to_string(v[0][0]) + " is not one of " + set_text(family_.depths));
+  arch[kDepth] = d;
+  const int used = depth(arch);
+  auto pick = [&](std::size_t key, int i, int target, const auto& choices) {
+    const int64_t value = v[key][i];
+    const std::string at = std::string(kBrief[key]) + "[" + std::to_string(i) + "]";
+    if (value == kUnset) {
+      if (i < used) fail(text, at + " is '-' but layer " + std::to_string(i) + " is used (l = " + std::to_string(used) + ")");
+      return;  // unused slot: canonical choice 0
+    }
+    const int choice = index_of(choices, value);
+    if (choice < 0) fail(text, at + " = " + std::to_string(value) + " is not one of " + set_text(choices));
+    arch[target] = choice;
+  };
+  for (int i = 0; i < kSlots; ++i) {
+    pick(1, i, kHeads + i, kHeadChoices);
+    pick(2, i, kIntermediate + i, kIntermediateChoices);
+  }
+  return canonicalize(arch);
+}
+
+}  // namespace nasctl::spaces::bert_vit

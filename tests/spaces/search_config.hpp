@@ -1,0 +1,36 @@
+// The run config the spaces' CLI tests write: seed 3, random search over
+// `evaluations` networks of `space` (its keys in `space_keys`), an analytic
+// hardware model named "cost", then `rest` (more hardware, objectives).
+#pragma once
+
+#include <string>
+
+namespace nasctl::test {
+
+inline std::string search_config(const std::string& space, const std::string& space_keys, int evaluations,
+                                 const std::string& rest) {
+  return "seed = 3\n\n[space]\nplugin = \"" + space + "\"\n" + space_keys + "\n[search]\nplugin = \"random\"\n\n" +
+         "[budget]\nevaluations = " + std::to_string(evaluations) +
+         "\n\n[[hardware]]\nname = \"cost\"\nplugin = \"analytic\"\n\n" + rest;
+}
+
+// A `measure` model named "cpu" (one thread, 1 warm-up, 3 repeats, no
+// confidence target) and two objectives: cost.macs (`macs_goal`) and
+// cpu.latency_ms (min).
+inline std::string measure_objectives(const std::string& macs_goal = "min") {
+  return "[[hardware]]\nname = \"cpu\"\nplugin = \"measure\"\nthreads = 1\nwarmup = 1\nrepeats = 3\n"
+         "ci_target_percent = 0\n\n[[objectives]]\nmetric = \"cost.macs\"\ngoal = \"" +
+         macs_goal + "\"\n\n[[objectives]]\nmetric = \"cpu.latency_ms\"\ngoal = \"min\"\n";
+}
+
+// A lookup-table model named "table" reading `file`, and its latency as the
+// one objective.
+inline std::string lut_objective(const std::string& file = "macs.csv") {
+  return "[[hardware]]\nname = \"table\"\nplugin = \"lut\"\nfile = \"" + file +
+         "\"\n\n[[objectives]]\nmetric = \"table.latency_ms\"\ngoal = \"min\"\n";
+}
+
+// One objective on the analytic model's MACs, for configs only validated.
+inline const std::string kMacsObjective = "[[objectives]]\nmetric = \"cost.macs\"\ngoal = \"min\"\n";
+
+}  // namespace nasctl::test
