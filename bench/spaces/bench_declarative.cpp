@@ -14,35 +14,25 @@
 #include "declarative_space.hpp"
 #include "nasctl/network_spec.hpp"
 #include "nasctl/rng.hpp"
+#include "space_fixture.hpp"
 #include "ofa_mobilenetv3.hpp"
 
 namespace {
+
+using nasctl::bench::make_plugin;
 
 using nasctl::spaces::declarative::DeclarativeSpace;
 using nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3;
 
 const std::string kExamples = std::string(NASCTL_SOURCE_DIR) + "/examples/spaces/";
 
-template <typename T>
-std::unique_ptr<T> make() {
-  std::map<std::string, nasctl::PluginConfig::Entry> entries;
-  for (const auto& key : T::config_keys()) entries[key.name] = {key.default_value, "default"};
-  const nasctl::PluginConfig config("bench", "", "", std::move(entries));
-  return std::make_unique<T>(nasctl::PluginContext{config, "bench", 42});
-}
-
-// 256 random canonical architectures of the C++ space (the declarative one
-// has the same variables), cycled.
 std::vector<nasctl::Architecture> samples(const nasctl::SearchSpace& space) {
-  nasctl::Rng rng(1);
-  std::vector<nasctl::Architecture> out;
-  for (int i = 0; i < 256; ++i) out.push_back(space.canonicalize(space.sample(rng)));
-  return out;
+  return nasctl::bench::random_architectures(space);
 }
 
 void BM_OfaBuiltinLowerAndAnalytic(benchmark::State& state) {
-  const auto space = make<OfaMobileNetV3>();
-  const auto model = make<nasctl::hardware::analytic::AnalyticModel>();
+  const auto space = make_plugin<OfaMobileNetV3>();
+  const auto model = make_plugin<nasctl::hardware::analytic::AnalyticModel>();
   const auto archs = samples(*space);
   std::size_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(model->evaluate(space->lower(archs[i++ % archs.size()])));
@@ -51,15 +41,15 @@ BENCHMARK(BM_OfaBuiltinLowerAndAnalytic);
 
 void BM_OfaDeclarativeLowerAndAnalytic(benchmark::State& state) {
   const DeclarativeSpace space(kExamples + "ofa-mobilenetv3.toml");
-  const auto model = make<nasctl::hardware::analytic::AnalyticModel>();
-  const auto archs = samples(*make<OfaMobileNetV3>());
+  const auto model = make_plugin<nasctl::hardware::analytic::AnalyticModel>();
+  const auto archs = samples(*make_plugin<OfaMobileNetV3>());
   std::size_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(model->evaluate(space.lower(archs[i++ % archs.size()])));
 }
 BENCHMARK(BM_OfaDeclarativeLowerAndAnalytic);
 
 void BM_OfaBuiltinLower(benchmark::State& state) {
-  const auto space = make<OfaMobileNetV3>();
+  const auto space = make_plugin<OfaMobileNetV3>();
   const auto archs = samples(*space);
   std::size_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(space->lower(archs[i++ % archs.size()]));
@@ -68,7 +58,7 @@ BENCHMARK(BM_OfaBuiltinLower);
 
 void BM_OfaDeclarativeLower(benchmark::State& state) {
   const DeclarativeSpace space(kExamples + "ofa-mobilenetv3.toml");
-  const auto archs = samples(*make<OfaMobileNetV3>());
+  const auto archs = samples(*make_plugin<OfaMobileNetV3>());
   std::size_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(space.lower(archs[i++ % archs.size()]));
 }
@@ -76,7 +66,7 @@ BENCHMARK(BM_OfaDeclarativeLower);
 
 void BM_SmallCnnLowerAndAnalytic(benchmark::State& state) {
   const DeclarativeSpace space(kExamples + "small-cnn.toml");
-  const auto model = make<nasctl::hardware::analytic::AnalyticModel>();
+  const auto model = make_plugin<nasctl::hardware::analytic::AnalyticModel>();
   const auto archs = samples(space);
   std::size_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(model->evaluate(space.lower(archs[i++ % archs.size()])));
@@ -97,7 +87,7 @@ void BM_OfaDeclarativeDistinctLayers(benchmark::State& state) {
 BENCHMARK(BM_OfaDeclarativeDistinctLayers)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_OfaBuiltinDistinctLayers(benchmark::State& state) {
-  const auto space = make<OfaMobileNetV3>();
+  const auto space = make_plugin<OfaMobileNetV3>();
   for (auto _ : state) benchmark::DoNotOptimize(space->distinct_layers().size());
 }
 BENCHMARK(BM_OfaBuiltinDistinctLayers)->Unit(benchmark::kMillisecond)->Iterations(3);

@@ -12,31 +12,21 @@
 #include "nasbench201_space.hpp"
 #include "nasctl/network_spec.hpp"
 #include "nasctl/rng.hpp"
+#include "space_fixture.hpp"
 
 namespace {
 
-template <typename T>
-std::unique_ptr<T> make(const std::map<std::string, nasctl::ConfigValue>& overrides = {}) {
-  std::map<std::string, nasctl::PluginConfig::Entry> entries;
-  for (const auto& key : T::config_keys()) entries[key.name] = {key.default_value, "default"};
-  for (const auto& [name, value] : overrides) entries[name] = {value, "bench"};
-  const nasctl::PluginConfig config("bench", "", "", std::move(entries));
-  return std::make_unique<T>(nasctl::PluginContext{config, "bench", 42});
-}
+using nasctl::bench::make_plugin;
 
 using nasctl::spaces::nasbench201::NasBench201;
 
-// 256 random architectures, cycled, so the branch pattern is realistic.
 std::vector<nasctl::Architecture> samples(const nasctl::SearchSpace& space) {
-  nasctl::Rng rng(1);
-  std::vector<nasctl::Architecture> out;
-  for (int i = 0; i < 256; ++i) out.push_back(space.sample(rng));
-  return out;
+  return nasctl::bench::random_architectures(space, /*canonical=*/false);
 }
 
 void BM_Nasbench201LowerAndAnalytic(benchmark::State& state) {
-  const auto space = make<NasBench201>();
-  const auto model = make<nasctl::hardware::analytic::AnalyticModel>();
+  const auto space = make_plugin<NasBench201>();
+  const auto model = make_plugin<nasctl::hardware::analytic::AnalyticModel>();
   const auto archs = samples(*space);
   std::size_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(model->evaluate(space->lower(archs[i++ % archs.size()])));
@@ -44,7 +34,7 @@ void BM_Nasbench201LowerAndAnalytic(benchmark::State& state) {
 BENCHMARK(BM_Nasbench201LowerAndAnalytic);
 
 void BM_Nasbench201Lower(benchmark::State& state) {
-  const auto space = make<NasBench201>();
+  const auto space = make_plugin<NasBench201>();
   const auto archs = samples(*space);
   std::size_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(space->lower(archs[i++ % archs.size()]));
@@ -52,7 +42,7 @@ void BM_Nasbench201Lower(benchmark::State& state) {
 BENCHMARK(BM_Nasbench201Lower);
 
 void BM_Nasbench201Canonicalize(benchmark::State& state) {
-  const auto space = make<NasBench201>();
+  const auto space = make_plugin<NasBench201>();
   const auto archs = samples(*space);
   space->canonicalize(archs[0]);  // the class table is built once per process
   std::size_t i = 0;
@@ -61,7 +51,7 @@ void BM_Nasbench201Canonicalize(benchmark::State& state) {
 BENCHMARK(BM_Nasbench201Canonicalize);
 
 void BM_Nasbench201Parse(benchmark::State& state) {
-  const auto space = make<NasBench201>();
+  const auto space = make_plugin<NasBench201>();
   std::vector<std::string> texts;
   for (const auto& a : samples(*space)) texts.push_back(space->to_string(a));
   std::size_t i = 0;
