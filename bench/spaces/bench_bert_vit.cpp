@@ -1,5 +1,5 @@
 // bert-base and vit-base lowering cost: lower + the analytic model's counts
-// per architecture (up to 12 encoder layers, about 200 NetworkSpec layers),
+// per architecture (6-12 encoder layers, 73-139 NetworkSpec layers),
 // lower alone, and DyNAS-T dict parsing.
 #include <benchmark/benchmark.h>
 

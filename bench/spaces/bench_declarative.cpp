@@ -14,8 +14,8 @@
 #include "declarative_space.hpp"
 #include "nasctl/network_spec.hpp"
 #include "nasctl/rng.hpp"
-#include "space_fixture.hpp"
 #include "ofa_mobilenetv3.hpp"
+#include "space_fixture.hpp"
 
 namespace {
 
@@ -26,6 +26,7 @@ using nasctl::spaces::ofa_mobilenetv3::OfaMobileNetV3;
 
 const std::string kExamples = std::string(NASCTL_SOURCE_DIR) + "/examples/spaces/";
 
+// Architectures of the C++ space: the declarative one has the same variables.
 std::vector<nasctl::Architecture> samples(const nasctl::SearchSpace& space) {
   return nasctl::bench::random_architectures(space);
 }
