@@ -132,17 +132,24 @@ void check_against_space(const runtime::Session& session, train::TrainOptions& o
   }
 }
 
-// The input every sub-network takes: one shape for all of them (a training
-// reads its batches at one resolution).
-TensorShape space_input(const runtime::Session& session) {
+// The input the largest sub-network takes. Several sizes (elastic
+// resolution) are read from image folders only: Fashion-MNIST's images are
+// 28 x 28 and augmented by a padded crop, not a resized one, so there is no
+// other size to read them at.
+TensorShape space_input(const runtime::Session& session, bool fashion) {
   const train::ElasticSpace elastic(*session.space);
   const TensorShape big = session.space->lower(elastic.largest(elastic.all())).input;
   const TensorShape small = session.space->lower(elastic.smallest(elastic.all())).input;
-  if (big.height != small.height || big.width != small.width)
+  if (fashion && (big.height != small.height || big.width != small.width))
     throw ConfigError(session.config.space.where + ": key 'space.resolutions': the sub-networks take " +
                       std::to_string(small.height) + " to " + std::to_string(big.height) +
-                      " pixel images, and a training reads its batches at one resolution (Once-for-All's elastic "
-                      "resolution is not supported yet); fix: list one resolution");
+                      " pixel images, and Fashion-MNIST is served at its own 28 x 28 only (its augmentation pads "
+                      "and crops, it does not resize; elastic resolution is for image folders); fix: list one "
+                      "resolution, resolutions = [28]");
+  if (small.channels != big.channels || small.height != small.width)
+    throw ConfigError(session.config.space.where + ": key 'space': the smallest sub-network takes " +
+                      std::to_string(small.channels) + " x " + std::to_string(small.height) + " x " +
+                      std::to_string(small.width) + " images; fix: configure the space for square images");
   return big;
 }
 
@@ -187,8 +194,8 @@ std::pair<std::shared_ptr<const datasets::Dataset>, std::shared_ptr<const datase
 train::TrainData open_data(const runtime::Session& session, const train::TrainOptions& options) {
   const PluginConfig& k = session.config.train->keys;
   const std::string& where = session.config.space.where;
-  const TensorShape input = space_input(session);
   const bool fashion = k.get_string("dataset") == "fashion-mnist";
+  const TensorShape input = space_input(session, fashion);
   train::TrainData data;
   if (fashion) {
     // Fashion-MNIST is served at 28 x 28 only: every sub-network must take that.

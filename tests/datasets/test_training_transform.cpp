@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "dataset_files.hpp"
@@ -272,4 +274,51 @@ TEST_CASE("a jittered training read is the plain read's crop and flip with the i
     INFO("image " << i);
     CHECK(mismatched == 0);
   }
+}
+
+TEST_CASE("elastic resolution: each batch of a training read comes at its own size, as a read at that size gives it") {
+  ScratchFolder folder("datasets-elastic");
+  for (int c = 0; c < 2; ++c) {
+    fs::create_directories(folder / ("c" + std::to_string(c)));
+    for (int i = 0; i < 5; ++i)
+      write_png(folder / ("c" + std::to_string(c)) / ("i" + std::to_string(i) + ".png"),
+                patterned_image(41 + 3 * i, 35 + 6 * c, c * 5 + i));
+  }
+  auto open = [&](int threads) {
+    ImageFolderOptions options;
+    options.root = folder.path();
+    options.threads = threads;
+    return open_image_folder(options);
+  };
+  const auto serial = open(1), parallel = open(3);
+  const std::vector<std::size_t> order = seeded_draw(10, 10, 4);
+  // Batches of 3: sizes 16, 24, 16 and 8 (the last batch holds one image).
+  const std::vector<int> sizes{16, 24, 16, 8};
+  auto read = [&](const Dataset& dataset, const std::vector<int>& resolutions, int resolution) {
+    AugmentOptions augment;
+    augment.seed = 8;
+    augment.color_jitter = ColorJitter::Tf;
+    augment.batch_resolutions = resolutions;
+    std::vector<at::Tensor> batches;
+    auto stream = dataset.read_augmented(order, 3, resolution, augment);
+    while (auto batch = stream.next()) batches.push_back(batch->images);
+    return batches;
+  };
+  const std::vector<at::Tensor> elastic = read(*serial, sizes, 16);
+  const std::vector<at::Tensor> threaded = read(*parallel, sizes, 16);
+  REQUIRE(elastic.size() == 4);
+  REQUIRE(threaded.size() == 4);
+  for (std::size_t b = 0; b < elastic.size(); ++b) {
+    INFO("batch " << b);
+    const std::int64_t images = b < 3 ? 3 : 1;
+    CHECK(elastic[b].sizes() == at::IntArrayRef({images, 3, sizes[b], sizes[b]}));
+    CHECK(at::equal(elastic[b], threaded[b]));
+    // The same draws as a whole read at that size: batch b's images equal
+    // that read's batch b.
+    const std::vector<at::Tensor> fixed = read(*serial, {}, sizes[b]);
+    CHECK(at::equal(elastic[b], fixed[b]));
+  }
+  // One size per batch, each one the dataset can serve.
+  CHECK_THROWS_AS(read(*serial, {16, 24}, 16), std::invalid_argument);
+  CHECK(error_of([&] { read(*serial, {16, 0, 16, 16}, 16); }).find("resolution 0 cannot be served") != std::string::npos);
 }

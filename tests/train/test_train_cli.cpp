@@ -116,6 +116,33 @@ TEST_CASE("an image folder trains with Once-for-All's training transform, the sa
   CHECK(metrics_without_timing(dir / "a/metrics.csv").find("\n1,1,2,") != std::string::npos);
 }
 
+TEST_CASE("elastic resolution on an image folder: a run stopped and resumed ends as the uninterrupted run") {
+  test::TempDir dir("train-elastic-resume");
+  write_rgb_folder(dir.path() / "images", 3, 4);
+  // Each step's images at 32 or 40 pixels, drawn with the step's sub-networks.
+  const std::string config =
+      "[space]\nplugin = \"ofa-mobilenetv3\"\nwidth = 0.35\nclasses = 3\nstem = \"small\"\nresolutions = [32, 40]\n" +
+      with(with(kRgbTrain, "epochs = 1", "epochs = 2"), "random_per_step = 0", "random_per_step = 1") +
+      "dataset = \"images\"\ncolor_jitter = \"tf\"\n";
+  test::write_text(dir / "train.toml", config);
+  check_success(train({"-c", dir / "train.toml", "-o", dir / "straight"}));
+  check_success(train({"-c", dir / "train.toml", "-o", dir / "resumed", "--stop-after-epochs", "1"}));
+  CHECK(test::count_lines(dir / "resumed/metrics.csv") == 2);
+  check_success(train({"--resume", dir / "resumed"}));
+  const supernet::StateDict a = supernet::read_checkpoint(dir / "straight/checkpoint.pt");
+  const supernet::StateDict b = supernet::read_checkpoint(dir / "resumed/checkpoint.pt");
+  REQUIRE(a.names() == b.names());
+  int differing = 0;
+  for (const std::string& name : a.names())
+    if (!at::equal(a.at(name), b.at(name))) ++differing;
+  CHECK(differing == 0);
+  CHECK(metrics_without_timing(dir / "straight/metrics.csv") == metrics_without_timing(dir / "resumed/metrics.csv"));
+  // The same seed trains the same tensors again; another seed other ones.
+  check_success(train({"-c", dir / "train.toml", "-o", dir / "again"}));
+  CHECK(at::equal(a.at("classifier.linear.weight"),
+                  supernet::read_checkpoint(dir / "again/checkpoint.pt").at("classifier.linear.weight")));
+}
+
 TEST_CASE("a run stopped after one epoch and resumed ends with the tensors of the uninterrupted run") {
   test::TempDir dir("train-resume");
   test::write_text(dir / "train.toml", kSpace + kTrain);
@@ -254,6 +281,10 @@ TEST_CASE("bad training input is one line naming the key with exit code 2 and no
   }
   SUBCASE("bf16 on the CPU") {
     refused(kSpace + kTrain + "bf16 = true\n", {"train.bf16", "device = \"cuda\""});
+  }
+  SUBCASE("several resolutions with Fashion-MNIST, which is served at 28 x 28 only") {
+    refused(with(kSpace, "resolutions = [28]", "resolutions = [28, 32]") + kTrain,
+            {"space.resolutions", "Fashion-MNIST", "28 x 28 only", "resolutions = [28]"});
   }
   SUBCASE("a space whose networks do not take Fashion-MNIST's 28 x 28 grey images") {
     refused(with(kSpace, "resolutions = [28]", "resolutions = [32]") + kTrain, {"key 'space'", "1 x 28 x 28"});

@@ -1,7 +1,8 @@
 // nasctl::train's pieces on the grey small-stem OFA super-network: which
 // sub-networks a step trains, what a phase holds fixed, the learning-rate
-// schedule, which tensors the optimiser decays, and that training on a
-// small fixed Fashion-MNIST subset lowers the loss.
+// schedule, which tensors the optimiser decays, that training on a small
+// fixed Fashion-MNIST subset lowers the loss, and elastic resolution on an
+// image folder (one size per step, the batches at that size).
 #include "torch_doctest.hpp"  // first: LibTorch's CHECK must not replace doctest's
 
 #include <ATen/Context.h>
@@ -12,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "dataset_files.hpp"
 #include "nasctl/datasets/fashion_mnist.hpp"
+#include "nasctl/datasets/image_folder.hpp"
 #include "nasctl/datasets/subset.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/supernet/checkpoint.hpp"
@@ -389,4 +392,93 @@ TEST_CASE("on CUDA a float32 epoch follows the CPU's, and bf16 with channels-las
   CHECK(std::isfinite(mixed.loss));
   CHECK(std::abs(mixed.loss - cpu.loss) < 0.05 * cpu.loss);
   CHECK_FALSE(at::equal(mixed_tensors.at("classifier.linear.weight"), a));
+}
+
+namespace {
+
+// An RGB space with two resolutions (elastic resolution) and a folder of
+// 3 classes x 6 patterned PNGs for it.
+const std::map<std::string, ConfigValue> kElasticKeys{
+    {"width", 0.35}, {"classes", int64_t{3}}, {"stem", std::string("small")},
+    {"resolutions", std::vector<int64_t>{40, 32}}};
+
+train::TrainData small_folder_data(const std::filesystem::path& root) {
+  for (int c = 0; c < 3; ++c) {
+    std::filesystem::create_directories(root / ("c" + std::to_string(c)));
+    for (int i = 0; i < 6; ++i)
+      datasets::test::write_png(root / ("c" + std::to_string(c)) / ("i" + std::to_string(i) + ".png"),
+                                datasets::test::patterned_image(50 + 4 * i, 44 + 3 * c, 13 * c + i));
+  }
+  datasets::ImageFolderOptions folder_options;
+  folder_options.root = root;
+  folder_options.threads = 2;
+  const datasets::TrainValidation parts =
+      datasets::split_train_validation(datasets::open_image_folder(folder_options), 6, 0);
+  train::TrainData data;
+  data.train = parts.train;
+  data.validation = parts.validation;
+  data.resolution = 40;
+  return data;
+}
+
+}  // namespace
+
+TEST_CASE("elastic resolution: the resolution is an input variable, drawn once per step for all its sub-networks") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kElasticKeys);
+  const train::ElasticSpace elastic(*space);
+  CHECK(elastic.input_variables() == std::vector<std::size_t>{OfaMobileNetV3::kRIndex});
+  CHECK(elastic.input_sizes(elastic.all()) == std::vector<int>{40, 32});
+  CHECK(elastic.input_sizes(elastic.phase({"ks"})) == std::vector<int>{40});  // r held at its largest
+  // A grey single-resolution space has none.
+  CHECK(train::ElasticSpace(*test::make_plugin<OfaMobileNetV3>(kGreyKeys)).input_variables().empty());
+
+  for (const train::Sampler sampler : {train::Sampler::Sandwich, train::Sampler::Spos}) {
+    std::set<int> seen;
+    for (uint64_t step = 0; step < 40; ++step) {
+      Rng rng(step);
+      const std::vector<Architecture> archs = train::step_architectures(elastic, elastic.all(), sampler, 2, rng);
+      const int size = elastic.input_size(archs.front());
+      for (const Architecture& arch : archs) CHECK(elastic.input_size(arch) == size);
+      seen.insert(size);
+    }
+    CHECK(seen == std::set<int>{32, 40});
+  }
+}
+
+TEST_CASE("elastic resolution on an image folder: every step's batch comes at its sub-networks' size") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kElasticKeys);
+  const train::ElasticSpace elastic(*space);
+  test::TempDir dir("train-elastic");
+  const train::TrainData data = small_folder_data(dir.path() / "images");
+  train::TrainOptions options = quick_options();
+  options.sampler = train::Sampler::Sandwich;
+  options.random_per_step = 1;
+  options.batch_size = 3;  // 12 training images: 4 steps an epoch
+  options.calibration_images = 6;
+  options.calibration_batch = 6;
+  options.phases = {train::Phase{{"ks", "r"}, 2, 0.05, 0.0}};
+  std::map<int64_t, int> steps_at;
+  int checked = 0;
+  train::TrainCallbacks callbacks;
+  callbacks.on_step = [&](const train::StepReport& r) {
+    ++steps_at[r.resolution];
+    for (const Architecture& arch : r.architectures) {
+      CHECK(elastic.input_size(arch) == r.resolution);
+      ++checked;
+    }
+  };
+  std::filesystem::create_directories(dir / "run");
+  const train::TrainSummary summary =
+      train::train_supernet(*space, data, options, dir / "run", false, callbacks);
+  CHECK(summary.finished);
+  CHECK(checked >= 8 * 2);
+  // 8 steps over two sizes: both were drawn (for this seed; any fixed seed is a fixed draw).
+  CHECK(steps_at.size() == 2);
+  CHECK(steps_at.count(32) == 1);
+  CHECK(steps_at.count(40) == 1);
+  // Validated at their own sizes: both scores are percentages of the 6 images.
+  for (const train::EpochReport& e : summary.history) {
+    CHECK(e.top1_largest >= 0.0);
+    CHECK(e.top1_smallest <= 100.0);
+  }
 }

@@ -65,6 +65,13 @@ BatchStream Dataset::read(const std::vector<std::size_t>& indices, std::size_t b
 BatchStream Dataset::read_augmented(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
                                     const AugmentOptions& augment) const {
   check_read(*this, indices, batch_size, resolution);
+  if (!augment.batch_resolutions.empty()) {
+    const std::size_t batches = batch_count(indices.size(), batch_size);
+    if (augment.batch_resolutions.size() != batches)
+      throw std::invalid_argument(description() + ": " + std::to_string(augment.batch_resolutions.size()) +
+                                  " batch resolutions for a read of " + std::to_string(batches) + " batches");
+    for (const int r : augment.batch_resolutions) input_shape(r);  // the user-facing error for a size it cannot serve
+  }
   return read_augmented_checked(indices, batch_size, resolution, augment);
 }
 

@@ -13,6 +13,18 @@
 
 namespace nasctl::datasets {
 
+namespace {
+
+// The largest size a batch of the plan is read at: what a memory block holds.
+int largest_resolution(const ImageReadPlan& plan) {
+  int largest = plan.resolution;
+  if (plan.augment)
+    for (const int r : plan.augment->batch_resolutions) largest = std::max(largest, r);
+  return largest;
+}
+
+}  // namespace
+
 ImageBatchSource::ImageBatchSource(std::shared_ptr<const ImageFolderIndex> index, ImageReadPlan plan)
     : index_(std::move(index)),
       plan_(std::move(plan)),
@@ -20,7 +32,8 @@ ImageBatchSource::ImageBatchSource(std::shared_ptr<const ImageFolderIndex> index
       // Batches being decoded, the one the caller holds and one it is
       // about to drop can each hold a block.
       memory_(std::make_shared<BatchMemory>(
-          plan_.batch_size * 3 * static_cast<std::size_t>(plan_.resolution) * static_cast<std::size_t>(plan_.resolution),
+          plan_.batch_size * 3 * static_cast<std::size_t>(largest_resolution(plan_)) *
+              static_cast<std::size_t>(largest_resolution(plan_)),
           plan_.prefetch_batches + 3)),
       pool_(static_cast<std::size_t>(std::max(plan_.threads, 1))) {
   // The batch being waited for plus prefetch_batches behind it.
@@ -33,12 +46,18 @@ ImageBatchSource::~ImageBatchSource() {
   pool_.join();
 }
 
+int ImageBatchSource::resolution_of(std::size_t batch_index) const {
+  if (plan_.augment && !plan_.augment->batch_resolutions.empty()) return plan_.augment->batch_resolutions[batch_index];
+  return plan_.resolution;
+}
+
 void ImageBatchSource::schedule(std::size_t batch_index) {
   const std::size_t begin = batch_index * plan_.batch_size;
   const std::size_t end = std::min(begin + plan_.batch_size, plan_.indices.size());
   const auto count = static_cast<std::int64_t>(end - begin);
   auto pending = std::make_unique<PendingBatch>();
-  pending->batch.images = memory_->tensor({count, 3, plan_.resolution, plan_.resolution});
+  pending->resolution = resolution_of(batch_index);
+  pending->batch.images = memory_->tensor({count, 3, pending->resolution, pending->resolution});
   pending->batch.labels = at::empty({count}, at::kLong);
   pending->images = pending->batch.images.data_ptr<float>();
   std::int64_t* labels = pending->batch.labels.data_ptr<std::int64_t>();
@@ -65,7 +84,8 @@ void ImageBatchSource::load_image(PendingBatch* pending, std::size_t position, s
   try {
     // Loader threads write their own image's floats and never touch the
     // tensor object itself.
-    const std::size_t floats_per_image = 3 * static_cast<std::size_t>(plan_.resolution) * plan_.resolution;
+    const int resolution = pending->resolution;
+    const std::size_t floats_per_image = 3 * static_cast<std::size_t>(resolution) * static_cast<std::size_t>(resolution);
     float* out = pending->images + position * floats_per_image;
     // Per-thread buffers, reused from image to image (see decode_image_file).
     thread_local RgbImage image;
@@ -73,9 +93,9 @@ void ImageBatchSource::load_image(PendingBatch* pending, std::size_t position, s
     decode_image_file(index_->files[item], image, file_bytes);
     if (plan_.augment) {
       Rng rng(stream_seed(plan_.augment->seed, read_position));
-      apply_training_transform(image, plan_.resolution, rng, out, plan_.augment->color_jitter);
+      apply_training_transform(image, resolution, rng, out, plan_.augment->color_jitter);
     } else {
-      apply_evaluation_transform(image, plan_.resolution, out);
+      apply_evaluation_transform(image, resolution, out);
     }
   } catch (...) {
     failure = std::current_exception();

@@ -46,11 +46,14 @@ class ImageBatchSource final : public BatchSource {
  private:
   struct PendingBatch {
     Batch batch;
+    int resolution = 0;       // of its images (elastic resolution: per batch)
     float* images = nullptr;  // batch.images' data, taken on the consumer's thread
     std::size_t unfinished = 0;
     std::vector<std::exception_ptr> failures;  // by position in the batch
   };
 
+  // The size batch `batch_index` is read at.
+  int resolution_of(std::size_t batch_index) const;
   // Queues the decoding of every image of batch `batch_index`.
   void schedule(std::size_t batch_index);
   // `position`: in the batch; `read_position`: in the whole read.

@@ -56,6 +56,45 @@ ElasticSpace::ElasticSpace(const SearchSpace& space) : space_(&space) {
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return size[a] > size[b]; });
     order_.push_back(std::move(order));
   }
+  // The variables that move the input size: one other choice each, in the
+  // reference network, changes the lowered input.
+  const int base_size = input_size(space.canonicalize(base));
+  for (std::size_t v = 0; v < vars.size(); ++v) {
+    for (int c = 0; c < vars[v].cardinality(); ++c) {
+      if (c == base[v]) continue;
+      Architecture arch = base;
+      arch[v] = c;
+      if (input_size(space.canonicalize(arch)) != base_size) {
+        input_variables_.push_back(v);
+        break;
+      }
+    }
+  }
+}
+
+int ElasticSpace::input_size(const Architecture& arch) const {
+  return static_cast<int>(space_->lower(arch).input.height);
+}
+
+std::vector<int> ElasticSpace::input_sizes(const PhaseChoices& choices) const {
+  std::vector<int> sizes;
+  Architecture arch = largest(choices);
+  // Only the input variables vary; every combination of their choices.
+  std::vector<std::size_t> position(input_variables_.size(), 0);
+  while (true) {
+    for (std::size_t i = 0; i < input_variables_.size(); ++i)
+      arch[input_variables_[i]] = choices.allowed[input_variables_[i]][position[i]];
+    const int size = input_size(space_->canonicalize(arch));
+    if (std::find(sizes.begin(), sizes.end(), size) == sizes.end()) sizes.push_back(size);
+    std::size_t i = 0;
+    for (; i < position.size(); ++i) {
+      if (++position[i] < choices.allowed[input_variables_[i]].size()) break;
+      position[i] = 0;
+    }
+    if (i == position.size()) break;
+  }
+  std::sort(sizes.rbegin(), sizes.rend());
+  return sizes;
 }
 
 PhaseChoices ElasticSpace::all() const {
@@ -165,6 +204,17 @@ std::vector<Architecture> step_architectures(const ElasticSpace& space, const Ph
   if (sampler == Sampler::Spos) return {space.random(choices, rng)};
   std::vector<Architecture> drawn{space.largest(choices), space.smallest(choices)};
   for (int64_t i = 0; i < random_count; ++i) drawn.push_back(space.random(choices, rng));
+  // One input size for the whole step (elastic resolution).
+  bool resized = false;
+  for (const std::size_t v : space.input_variables()) {
+    const std::vector<int>& allowed = choices.allowed[v];
+    if (allowed.size() < 2) continue;
+    const int choice = allowed[static_cast<std::size_t>(uniform_index(rng, static_cast<int>(allowed.size())))];
+    for (Architecture& arch : drawn) arch[v] = choice;
+    resized = true;
+  }
+  if (resized)
+    for (Architecture& arch : drawn) arch = space.space().canonicalize(arch);
   // A sub-network twice in one step would count its gradient twice (in a
   // phase where nothing is elastic, four times): each is trained once.
   std::vector<Architecture> archs;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 #include "augmentation.hpp"
 #include "losses.hpp"
@@ -162,14 +163,20 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
   // alone is both.
   const PhaseChoices everything = alone ? elastic.fixed(*alone) : held ? phase_choices.back() : elastic.all();
   const Architecture largest = elastic.largest(everything), smallest = elastic.smallest(everything);
-  for (const Architecture* arch : {&largest, &smallest}) {
-    const TensorShape input = space.lower(*arch).input;
-    if (input.height != data.resolution || input.width != data.resolution)
-      throw Error("the sub-network " + space.to_string(*arch) + " takes " + std::to_string(input.height) + " x " +
-                  std::to_string(input.width) + " images, but the training images are " +
-                  std::to_string(data.resolution) + " x " + std::to_string(data.resolution) +
-                  "; fix: give the space the dataset's resolution only (e.g. resolutions = [" +
-                  std::to_string(data.resolution) + "])");
+  // A dataset read at one size needs every sub-network a phase draws to
+  // take that size; an image folder serves each step at its own (square).
+  const bool reader_augments = data.train->augments_when_read();
+  for (std::size_t p = 0; p <= phase_choices.size(); ++p) {
+    const PhaseChoices& choices = p < phase_choices.size() ? phase_choices[p] : everything;
+    for (const Architecture& arch : {elastic.largest(choices), elastic.smallest(choices)}) {
+      const TensorShape input = space.lower(arch).input;
+      if (input.height != input.width || (!reader_augments && input.height != data.resolution))
+        throw Error("the sub-network " + space.to_string(arch) + " takes " + std::to_string(input.height) + " x " +
+                    std::to_string(input.width) + " images, but the training images are " +
+                    std::to_string(data.resolution) + " x " + std::to_string(data.resolution) +
+                    "; fix: give the space the dataset's resolution only (e.g. resolutions = [" +
+                    std::to_string(data.resolution) + "])");
+    }
   }
 
   const auto steps_per_epoch = static_cast<int64_t>(data.train->size()) / options.batch_size;
@@ -211,7 +218,6 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
                            ? data.validation
                            : datasets::seeded_subset(data.validation, static_cast<std::size_t>(options.validation_images),
                                                      detail::derived_seed(options.seed, detail::Purpose::Validation, 1));
-  scoring.resolution = data.resolution;
   scoring.calibration_batch = options.calibration_batch;
   scoring.device = options.device;
   scoring.channels_last = options.channels_last;
@@ -242,14 +248,28 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
           data.train->size(), data.train->size(),
           detail::derived_seed(options.seed, detail::Purpose::EpochOrder, static_cast<uint64_t>(epoch)));
       order.resize(static_cast<std::size_t>(steps_per_epoch * options.batch_size));
+      // The epoch's sub-networks, drawn up front (each step's from its own
+      // seeded generator, so nothing depends on when they are drawn): the
+      // loader must know each batch's size before it decodes it.
+      std::vector<std::vector<Architecture>> step_archs;
+      std::vector<int> step_sizes;
+      for (int64_t s = 1; s <= steps_per_epoch; ++s) {
+        Rng picks = detail::derived_rng(options.seed, detail::Purpose::SubNetworks, static_cast<uint64_t>(epoch),
+                                        static_cast<uint64_t>(s));
+        step_archs.push_back(
+            step_architectures(elastic, phase_choices[p], options.sampler, options.random_per_step, picks));
+        step_sizes.push_back(elastic.input_variables().empty() ? data.resolution
+                                                               : elastic.input_size(step_archs.back().front()));
+      }
       // Image folders augment as they decode (Once-for-All's training
-      // transform, seeded per epoch); Fashion-MNIST's tensors are augmented
-      // below.
-      const bool reader_augments = data.train->augments_when_read();
+      // transform, seeded per epoch, each batch at its step's size);
+      // Fashion-MNIST's tensors are augmented below.
+      datasets::AugmentOptions augment = augment_options(options, epoch);
+      augment.batch_resolutions = step_sizes;
       datasets::BatchStream stream =
           reader_augments
               ? data.train->read_augmented(order, static_cast<std::size_t>(options.batch_size), data.resolution,
-                                           augment_options(options, epoch))
+                                           augment)
               : data.train->read(order, static_cast<std::size_t>(options.batch_size), data.resolution);
 
       EpochReport report;
@@ -268,6 +288,11 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
       for (int64_t s = 1; s <= steps_per_epoch; ++s) {
         std::optional<datasets::Batch> batch = stream.next();
         at::Tensor x = batch->images;
+        const std::vector<Architecture>& archs = step_archs[static_cast<std::size_t>(s - 1)];
+        if (x.size(2) != step_sizes[static_cast<std::size_t>(s - 1)])
+          throw std::logic_error("step " + std::to_string(s) + ": a batch of " + std::to_string(x.size(2)) +
+                                 " pixel images for sub-networks of " +
+                                 std::to_string(step_sizes[static_cast<std::size_t>(s - 1)]));
         if (!reader_augments && (options.crop_padding > 0 || options.flip)) {
           Rng augmentation = detail::derived_rng(options.seed, detail::Purpose::Augmentation,
                                                  static_cast<uint64_t>(epoch), static_cast<uint64_t>(s));
@@ -277,10 +302,6 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
         if (options.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
         const at::Tensor y = batch->labels.to(device);
 
-        Rng picks = detail::derived_rng(options.seed, detail::Purpose::SubNetworks, static_cast<uint64_t>(epoch),
-                                        static_cast<uint64_t>(s));
-        const std::vector<Architecture> archs =
-            step_architectures(elastic, phase_choices[p], options.sampler, options.random_per_step, picks);
         report.lr = learning_rate(schedule, e * steps_per_epoch + (s - 1));
 
         optimiser.zero_grad();
@@ -326,6 +347,8 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
                                                  static_cast<double>(read_steps * options.batch_size)
                                            : 0.0;
           step.images = images;
+          step.resolution = x.size(2);
+          step.architectures = archs;
           callbacks.on_step(step);
         }
       }
@@ -333,7 +356,11 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
       report.loss = loss_sum / static_cast<double>(steps_per_epoch);
       report.train_top1 = 100.0 * static_cast<double>(correct) / static_cast<double>(images);
       report.images_per_second = report.seconds > 0 ? static_cast<double>(images) / report.seconds : 0.0;
+      // Each at its own input size (elastic resolution: the largest at the
+      // largest, the smallest at the smallest).
+      scoring.resolution = elastic.input_size(largest);
       report.top1_largest = detail::top1(net, largest, scoring);
+      scoring.resolution = elastic.input_size(smallest);
       report.top1_smallest = smallest == largest ? report.top1_largest : detail::top1(net, smallest, scoring);
 
       // The checkpoint first, the state (the commit point of --resume) last:

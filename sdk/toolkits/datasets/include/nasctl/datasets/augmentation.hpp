@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace nasctl::datasets {
 
@@ -22,6 +23,11 @@ struct AugmentOptions {
   // Each image's draws come from this and its position in the read alone.
   std::uint64_t seed = 0;
   ColorJitter color_jitter = ColorJitter::None;
+  // Elastic resolution (Once-for-All's MyRandomResizedCrop): non-empty,
+  // batch b is cut and resized to batch_resolutions[b] x batch_resolutions[b]
+  // instead of the read's resolution; one entry per batch of the read. The
+  // draws of an image do not depend on its size, only its pixels do.
+  std::vector<int> batch_resolutions;
 };
 
 }  // namespace nasctl::datasets

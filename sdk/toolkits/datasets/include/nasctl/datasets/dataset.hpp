@@ -108,7 +108,11 @@ class Dataset {
   // in `indices` alone, so a read is the same whatever the loader threads.
   // A dataset without one returns read()'s batches: its caller augments
   // the tensors itself (Fashion-MNIST's crop and flip in nasctl::train).
-  // `augment` also says what else the augmentation does (the colour jitter).
+  // `augment` also says what else the augmentation does (the colour jitter)
+  // and, for elastic resolution, each batch's size (AugmentOptions::
+  // batch_resolutions, checked as `resolution` is; a dataset that serves
+  // one resolution only refuses others). A dataset that does not augment
+  // when read reads every batch at `resolution`.
   BatchStream read_augmented(const std::vector<std::size_t>& indices, std::size_t batch_size, int resolution,
                              const AugmentOptions& augment) const;
   // As above with only a seed (no colour jitter).

@@ -56,11 +56,20 @@ class ElasticSpace {
   // "ks (ks0..ks19), e (e0..e19), d (d0..d4), r": for messages.
   std::string variables_text() const;
 
+  // The variables whose choice changes the size of the networks' input
+  // images (ofa-mobilenetv3's r): elastic resolution. Found by lowering.
+  const std::vector<std::size_t>& input_variables() const { return input_variables_; }
+  // The height of the images `arch`'s network takes.
+  int input_size(const Architecture& arch) const;
+  // Every input size the choices allow, largest first.
+  std::vector<int> input_sizes(const PhaseChoices& choices) const;
+
  private:
   PhaseChoices with_elastic(const std::vector<std::string>& elastic, PhaseChoices held) const;
 
   const SearchSpace* space_;
   std::vector<std::vector<int>> order_;
+  std::vector<std::size_t> input_variables_;
 };
 
 // The sub-networks of one step, in the order they are trained: SPOS one
@@ -68,6 +77,13 @@ class ElasticSpace {
 // ones (the largest first, so the others can learn from its outputs), each
 // once: one drawn again is left out (in a phase with nothing elastic the
 // sandwich is the largest alone). All canonical (SearchSpace::canonicalize).
+// Elastic resolution: every sub-network of a step takes images of one size,
+// as Once-for-All reads each batch at one size for all the sub-networks it
+// trains on it. SPOS's sub-network draws it with its other variables; the
+// sandwich draws it once per step, after its random sub-networks, uniformly
+// from the allowed choices, and sets it in all of them (the largest is then
+// the largest at the step's resolution). Without an elastic input variable
+// nothing more is drawn.
 std::vector<Architecture> step_architectures(const ElasticSpace& space, const PhaseChoices& choices, Sampler sampler,
                                              int64_t random_count, Rng& rng);
 

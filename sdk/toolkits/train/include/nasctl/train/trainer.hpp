@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "nasctl/architecture.hpp"
 #include "nasctl/train/options.hpp"
 
 namespace nasctl {
@@ -36,7 +37,10 @@ namespace nasctl::train {
 struct TrainData {
   std::shared_ptr<const datasets::Dataset> train;       // what steps read (shuffled each epoch)
   std::shared_ptr<const datasets::Dataset> validation;  // what each epoch is scored on
-  int resolution = 0;       // the input size the batches are read at
+  // The input size the batches are read at. A dataset that augments as it
+  // reads (an image folder) is read at each step's sub-networks' size
+  // instead, which may differ from step to step (elastic resolution).
+  int resolution = 0;
   float pad_value = 0.0f;   // the value of a black pixel after normalisation (random-crop padding)
   std::string description;  // for logs
 };
@@ -52,6 +56,8 @@ struct StepReport {
   double loss = 0.0;           // mean over the epoch so far (see EpochReport::loss)
   double train_top1 = 0.0;     // % of the epoch's images so far
   int64_t images = 0;          // images trained in this epoch so far (per sub-network)
+  int64_t resolution = 0;      // the step's images were resolution x resolution
+  std::vector<Architecture> architectures;  // the step's sub-networks, in training order
 };
 
 struct EpochReport {
