@@ -24,7 +24,15 @@ int run_validate_command(const ConfigOptions& options) {
     train.check_only = true;
     run_train_command_lazily(train);
   }
-  // A config that only trains has no strategy or providers to build.
+  // A config that only describes a space or only trains has no strategy or
+  // providers to build.
+  if (config.only_describes_space()) {
+    auto session = runtime::open_session(std::move(config), false);
+    std::printf("%s: valid (space %s only: for nasctl space info; a search needs [search], objectives, a budget and "
+                "a metric provider)\n",
+                session->config.file.c_str(), session->config.space.plugin.c_str());
+    return 0;
+  }
   if (!config.searches) {
     const std::size_t phases = std::max<std::size_t>(1, config.train->phases.size());
     auto session = runtime::open_session(std::move(config), false);

@@ -329,3 +329,34 @@ TEST_CASE("space info on bad configs: one line naming the file and the key") {
     CHECK_USER_ERROR(r, dir / "absent.toml");
   }
 }
+
+TEST_CASE("a config of [space] alone describes the space: space info and validate take it, search says what it lacks") {
+  TempDir dir("cli-space-only");
+  const std::string space_only = "seed = 3\n[space]\nplugin = \"ofa-mobilenetv3\"\nwidth = 1.2\nresolutions = [160, 224]\n";
+  const nlohmann::json alone = json_info(dir, space_only);
+  // The same space inside a complete search config gives the same answer.
+  const nlohmann::json in_search =
+      json_info(dir, config_with("plugin = \"ofa-mobilenetv3\"", "plugin = \"ofa-mobilenetv3\"\nwidth = 1.2\n"
+                                                                "resolutions = [160, 224]"));
+  for (const char* key : {"variables", "size", "distinct_networks", "smallest", "largest"}) {
+    CAPTURE(key);
+    CHECK(alone.at(key) == in_search.at(key));
+  }
+  CHECK(alone.at("space").at("config") == in_search.at("space").at("config"));
+  CHECK(alone.at("variables").size() == 46);
+
+  write_text(dir / "space.toml", space_only);
+  const CliResult valid = run_nasctl({"validate", "-c", dir / "space.toml"});
+  INFO("stderr: " << valid.err);
+  CHECK(valid.exit_code == 0);
+  CHECK(valid.out.find("valid (space ofa-mobilenetv3 only") != std::string::npos);
+
+  const CliResult search = run_nasctl({"search", "-c", dir / "space.toml", "-o", dir / "run"});
+  CHECK_USER_ERROR(search, dir / "space.toml", "key 'search': is required to search",
+                   "only describes a space", "fix:");
+  CHECK(!fs::exists(dir / "run"));
+
+  // A search part without [search] is a forgotten [search], not a space file.
+  const CliResult forgotten = info_with(dir, space_only + "[budget]\nevaluations = 10\n");
+  CHECK_USER_ERROR(forgotten, dir / "space.toml", "key 'search': is required", "fix: add a [search] table");
+}

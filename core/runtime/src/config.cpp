@@ -267,9 +267,14 @@ RunConfig build(toml::table root, const std::string& name, const std::string& ba
   const toml::table* space = table_at(root, "space", origin, true);
   config.space = read_plugin_section(*space, "space", "space", where_of_table(*space, "space", origin), config, origin);
   if (const toml::table* train = table_at(root, "train", origin, false)) config.train = read_train(*train, config, origin);
-  // A config with [train] and no [search] only trains: what a search needs
-  // besides the space is then not asked for.
-  config.searches = !config.train || root.get("search") != nullptr;
+  // A config with [train] and no [search] only trains, and one with [space]
+  // and nothing a search needs (no [search], provider, objective, constraint
+  // or budget) only describes a space (`nasctl space info`, `validate`): what
+  // a search needs besides the space is then not asked for. A config with
+  // some of those but no [search] has forgotten [search] and is told so.
+  const bool names_search_parts = root.get("search") || root.get("hardware") || root.get("accuracy") ||
+                                  root.get("objectives") || root.get("constraints") || root.get("budget");
+  config.searches = root.get("search") != nullptr || (!config.train && names_search_parts);
   if (config.searches) {
     const toml::table* search = table_at(root, "search", origin, true);
     config.search = read_plugin_section(*search, "search", "search", where_of_table(*search, "search", origin), config, origin);

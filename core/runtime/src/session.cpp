@@ -43,10 +43,15 @@ void check_metric(const Session& s, const std::string& metric, const std::string
 }  // namespace
 
 std::unique_ptr<Session> open_session(RunConfig config, bool with_search) {
-  if (with_search && !config.searches)
+  if (with_search && !config.searches) {
+    if (config.only_describes_space())
+      throw ConfigError(config.file + ": key 'search': is required to search; this config only describes a space "
+                        "([space] alone, for nasctl space info); fix: add [search], [[objectives]], [budget] and a "
+                        "metric provider ([[hardware]] or [accuracy]); `nasctl defaults` prints a complete config");
     throw ConfigError(config.file + ": key 'search': is required to search; this config only trains a super-network "
                       "([train] without [search]); fix: run it with nasctl train, or add [search], [[objectives]], "
                       "[budget] and a metric provider");
+  }
   auto s = std::make_unique<Session>();
   s->config = std::move(config);
   s->plugin_dirs = default_plugin_dirs();

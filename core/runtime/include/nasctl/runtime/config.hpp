@@ -54,9 +54,11 @@ struct RunConfig {
   std::string resolved_toml;           // the whole config after overrides, as TOML
   std::optional<TrainSection> train;   // [train]: a config `nasctl train` runs
   // Whether the config can search: it has [search] (then objectives, a
-  // budget and a metric provider are required too), or no [train] at all. A
-  // config with [train] and no [search] only trains.
+  // budget and a metric provider are required too), or no [train] but some
+  // other part of a search. A config with [train] and no [search] only
+  // trains; one with [space] alone only describes the space.
   bool searches = true;
+  bool only_describes_space() const { return !searches && !train; }
 };
 
 // Parses and checks the structure (top-level keys, types, required tables).
