@@ -12,6 +12,16 @@ int64_t conv_out(int64_t size, int kernel, int stride, int padding) {
   return (size + 2 * padding - kernel) / stride + 1;
 }
 
+// A pool's output size as PyTorch computes it (pooling_output_shape): in ceil
+// mode the division rounds up, but a last window must start inside the input
+// or its left padding.
+int64_t pool_out(int64_t size, int kernel, int stride, int padding, bool ceil_mode) {
+  if (!ceil_mode) return conv_out(size, kernel, stride, padding);
+  int64_t out = (size + 2 * padding - kernel + stride - 1) / stride + 1;
+  if ((out - 1) * stride >= size + padding) --out;
+  return out;
+}
+
 }  // namespace
 
 NetworkBuilder::NetworkBuilder(std::string name, TensorShape input) {
@@ -71,19 +81,21 @@ int NetworkBuilder::global_avg_pool() {
   return append(std::move(l));
 }
 
-int NetworkBuilder::avg_pool(int kernel, int stride, int padding) {
+int NetworkBuilder::avg_pool(int kernel, int stride, int padding, bool ceil_mode) {
   const TensorShape& in = current_shape();
   Layer l;
   l.op = OpKind::AvgPool2d;
   l.kernel = kernel;
   l.stride = stride;
   l.padding = padding;
-  l.out = {in.channels, conv_out(in.height, kernel, stride, padding), conv_out(in.width, kernel, stride, padding)};
+  l.ceil_mode = ceil_mode;
+  l.out = {in.channels, pool_out(in.height, kernel, stride, padding, ceil_mode),
+           pool_out(in.width, kernel, stride, padding, ceil_mode)};
   return append(std::move(l));
 }
 
-int NetworkBuilder::max_pool(int kernel, int stride, int padding) {
-  const int index = avg_pool(kernel, stride, padding);
+int NetworkBuilder::max_pool(int kernel, int stride, int padding, bool ceil_mode) {
+  const int index = avg_pool(kernel, stride, padding, ceil_mode);
   spec_.layers[index].op = OpKind::MaxPool2d;
   return index;
 }

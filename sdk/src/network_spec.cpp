@@ -72,6 +72,7 @@ std::string Layer::key() const {
     case OpKind::AvgPool2d:
     case OpKind::MaxPool2d:
       k += "|k" + std::to_string(kernel) + "|s" + std::to_string(stride) + "|p" + std::to_string(padding);
+      if (ceil_mode) k += "|ceil";
       break;
     case OpKind::Linear:
       if (bias) k += "|bias";
@@ -250,6 +251,8 @@ void check_network(const NetworkSpec& spec) {
          l.hidden + l.out.height > l.in.height))
       fail(i, "takes tokens [" + std::to_string(l.hidden) + ", " + std::to_string(l.hidden + l.out.height) +
                   ") of " + shape_text(l.in));
+    if (l.ceil_mode && l.op != OpKind::AvgPool2d && l.op != OpKind::MaxPool2d)
+      fail(i, "has ceil_mode set; only the pools have a ceil mode");
     if ((l.op == OpKind::LayerNorm || l.op == OpKind::Activation) && l.in != l.out)
       fail(i, "changes shape " + shape_text(l.in) + " to " + shape_text(l.out));
     if (l.op == OpKind::Attention) {

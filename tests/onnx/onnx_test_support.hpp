@@ -57,7 +57,8 @@ inline std::vector<std::pair<std::string, NetworkSpec>> all_networks() {
           {"mobilenet-like", mobilenet_like()},
           {"shufflenet-like", shufflenet_like()},
           {"grouped", grouped_net()},
-          {"odd-channels", odd_channels()}};
+          {"odd-channels", odd_channels()},
+          {"ceil-pools", ceil_pools()}};
 }
 
 inline int count_ops(const ::onnx::GraphProto& graph, const std::string& op_type) {

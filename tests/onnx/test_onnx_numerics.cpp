@@ -78,6 +78,7 @@ TEST_CASE("the whole graph computes the eager network's output, for every OpKind
       {"shufflenet-like", test::shufflenet_like()},
       {"grouped", test::grouped_net()},
       {"odd-channels", test::odd_channels()},
+      {"ceil-pools", test::ceil_pools()},
       {"ofa smallest at 128", test::ofa_network(false, 128)},
       {"ofa largest at 128", test::ofa_network(true, 128)},
       {"hurricane shuffle at 96", test::hurricane_shuffle_network(96)}};

@@ -92,7 +92,8 @@ TEST_CASE("HURRICANE with ShuffleNetV2 units: slices, concats and shuffles have 
 }
 
 TEST_CASE("the hand-built specs covering every OpKind have the spec's shapes, at batch 3") {
-  for (const NetworkSpec& spec : {test::mobilenet_like(), test::shufflenet_like(), test::grouped_net(), test::odd_channels()}) {
+  for (const NetworkSpec& spec : {test::mobilenet_like(), test::shufflenet_like(), test::grouped_net(), test::odd_channels(),
+                                 test::ceil_pools()}) {
     INFO("network: " << spec.name);
     check_shapes(spec, 3);
   }

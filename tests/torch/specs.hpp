@@ -87,4 +87,18 @@ inline NetworkSpec odd_channels(int64_t resolution = 16) {
   return std::move(b).finish();
 }
 
+// Ceil-mode pools on odd maps (OFA ResNet's downsample pool): a 2x2 average
+// pool 9 -> 5 and a padded 3x3 max pool 5 -> 3, each keeping the partial
+// last window floor mode would drop.
+inline NetworkSpec ceil_pools(int64_t resolution = 9) {
+  using A = ActivationKind;
+  NetworkBuilder b("ceil-pools", {4, resolution, resolution});
+  b.conv(6, 3, 1, 1, true, A::ReLU);
+  b.avg_pool(2, 2, 0, /*ceil_mode=*/true);
+  b.conv(6, 3, 1, 1, true, A::ReLU);
+  b.max_pool(3, 2, 1, /*ceil_mode=*/true);
+  b.linear(5, true);
+  return std::move(b).finish();
+}
+
 }  // namespace nasctl::test

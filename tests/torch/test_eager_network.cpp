@@ -3,7 +3,9 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nasctl/error.hpp"
@@ -109,6 +111,72 @@ TEST_CASE("avg pool excludes padding from the average (count_include_pad = false
   const at::Tensor y = net.forward(at::ones({1, 2, 4, 4}));
   // Corners would be 4/9 if the zero padding were counted.
   CHECK(at::allclose(y, at::ones({1, 2, 4, 4})));
+}
+
+TEST_CASE("ceil-mode pools on an odd map: one more row and column, the edge windows pool only what they cover") {
+  // 2x2 stride-2 pools of a 5x5 map, as OFA ResNet's downsample branch on
+  // any odd map: floor mode drops the last row and column (2x2 out), ceil
+  // mode keeps them (3x3 out), pooling a 2x1, 1x2 or 1x1 window there.
+  // Expected values by hand from the window contents.
+  c10::InferenceMode guard;
+  const at::Tensor x = at::arange(25, at::kFloat).reshape({1, 1, 5, 5});
+  auto window = [&](int64_t i, int64_t j, bool max) {
+    double sum = 0, best = -1e30;
+    int64_t count = 0;
+    for (int64_t r = 2 * i; r < std::min<int64_t>(2 * i + 2, 5); ++r)
+      for (int64_t c = 2 * j; c < std::min<int64_t>(2 * j + 2, 5); ++c) {
+        const double v = static_cast<double>(r * 5 + c);
+        sum += v;
+        best = std::max(best, v);
+        ++count;
+      }
+    return max ? best : sum / static_cast<double>(count);
+  };
+  auto pooled = [](TensorShape in, bool max, int kernel, int stride, int padding, bool ceil_mode) {
+    NetworkBuilder b("pool", in);
+    if (max) b.max_pool(kernel, stride, padding, ceil_mode);
+    else b.avg_pool(kernel, stride, padding, ceil_mode);
+    return std::move(b).finish();
+  };
+  for (const bool max : {false, true}) {
+    CAPTURE(max);
+    const NetworkSpec floor_spec = pooled({1, 5, 5}, max, 2, 2, 0, false);
+    const NetworkSpec ceil_spec = pooled({1, 5, 5}, max, 2, 2, 0, true);
+    CHECK(floor_spec.output() == TensorShape{1, 2, 2});
+    CHECK(ceil_spec.output() == TensorShape{1, 3, 3});
+    CHECK(ceil_spec.layers[0].key() == floor_spec.layers[0].key().substr(0, floor_spec.layers[0].key().find('|')) +
+                                           "|1x5x5|1x3x3|k2|s2|p0|ceil");
+    const at::Tensor y = EagerNetwork(ceil_spec, 0).forward(x);
+    REQUIRE(y.sizes() == at::IntArrayRef{1, 1, 3, 3});
+    for (int64_t i = 0; i < 3; ++i)
+      for (int64_t j = 0; j < 3; ++j) CHECK(y[0][0][i][j].item<double>() == doctest::Approx(window(i, j, max)));
+    // On an even map the two modes are one function of one shape.
+    CHECK(pooled({1, 4, 4}, max, 2, 2, 0, true).output() == TensorShape{1, 2, 2});
+  }
+  // With padding, PyTorch drops a last window that would start past the
+  // input and its left padding: 5 wide, k3 s3 p1 gives ceil(4 / 3) + 1 = 3
+  // windows, the third starting at 6 - 1 = 5 >= 5, so 2 (floor mode: 2 too);
+  // 6 wide, k3 s2 p1 gives ceil(5 / 2) + 1 = 4 (floor mode: 3).
+  struct Case {
+    int64_t size;
+    int kernel, stride, padding;
+    int64_t out;
+  };
+  for (const Case c : {Case{5, 3, 3, 1, 2}, Case{6, 3, 2, 1, 4}}) {
+    CAPTURE(c.size);
+    const NetworkSpec spec = pooled({1, c.size, c.size}, false, c.kernel, c.stride, c.padding, true);
+    CHECK(spec.output() == TensorShape{1, c.out, c.out});
+    CHECK(EagerNetwork(spec, 0).forward(at::ones({1, 1, c.size, c.size})).sizes() ==
+          at::IntArrayRef{1, 1, c.out, c.out});
+  }
+}
+
+TEST_CASE("ceil_mode on a layer that is not a pool is refused by check_network") {
+  NetworkBuilder b("conv", {3, 8, 8});
+  b.conv(4, 3, 1, 1, false, ActivationKind::None);
+  NetworkSpec spec = std::move(b).finish();
+  spec.layers[0].ceil_mode = true;
+  CHECK_THROWS_WITH_AS(check_network(spec), doctest::Contains("only the pools have a ceil mode"), Error);
 }
 
 TEST_CASE("channel slice takes the channels from offset to offset + out.channels") {

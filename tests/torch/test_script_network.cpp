@@ -40,6 +40,26 @@ TEST_CASE("optimized TorchScript module equals the eager module within 1e-4 (sam
   }
 }
 
+TEST_CASE("ceil-mode pools: the TorchScript module equals the eager one on odd maps") {
+  const NetworkSpec spec = test::ceil_pools();
+  REQUIRE(spec.layers[1].out.height == 5);  // 9 -> 5: the partial last window kept
+  REQUIRE(spec.layers[3].out.height == 3);  // 5 -> 3
+  libtorch::EagerNetwork eager(spec, 3);
+  torch::jit::Module scripted = libtorch::to_script(eager);
+  torch::jit::Module optimized = libtorch::optimize_for_deployment(scripted);
+  c10::InferenceMode guard;
+  const at::Tensor x = libtorch::random_input(spec, 2, 7);
+  const at::Tensor expected = eager.forward(x);
+  const at::Tensor plain = scripted.forward({x}).toTensor();
+  at::Tensor fast;
+  for (int run = 0; run < 3; ++run) fast = optimized.forward({x}).toTensor();
+  REQUIRE(plain.sizes() == expected.sizes());
+  REQUIRE(fast.sizes() == expected.sizes());
+  CHECK(expected.abs().max().item<double>() > 1e-3);
+  CHECK(max_abs_diff(plain, expected) <= 1e-5);
+  CHECK(max_abs_diff(fast, expected) <= 1e-4);
+}
+
 TEST_CASE("optimized module on channel counts off the oneDNN block equals eager from LibTorch 2 on") {
   const NetworkSpec spec = test::odd_channels();
   libtorch::EagerNetwork eager(spec, 11);

@@ -139,13 +139,12 @@ NetworkSpec OfaResNet50::lower(const Architecture& arch) const {
       // avg-pool k = s = stride (ceil mode) when the stride is 2, then 1x1
       // conv + BN. The stride-1 pool of stage 0 is the identity: omitted.
       if (blk == 0) {
-        if (stride > 1) {
-          // Ceil mode on an odd map (e.g. 33 at r = 132) gives ceil(h / 2)
-          // outputs, as the 3x3 stride-2 conv does; NetworkSpec's pool is
-          // floor mode, so padding 1 yields that size (docs/spaces.md).
-          const int64_t h = b.current_shape().height;
-          b.avg_pool(2, 2, static_cast<int>(h % 2));
-        }
+        // OFA pools in ceil mode: on an odd map (e.g. 33 at r = 132) the last
+        // window covers one row/column and averages it alone, giving
+        // ceil(h / 2) outputs, as the 3x3 stride-2 conv does. On an even map
+        // ceil and floor mode are the same function; the flag is set only
+        // where it matters, so latency-table keys of even maps stay as they were.
+        if (stride > 1) b.avg_pool(2, 2, 0, /*ceil_mode=*/b.current_shape().height % 2 == 1);
         b.conv(width, 1, 1, 1, true, ActivationKind::None);
         shortcut = b.current();
         b.set_current(x);

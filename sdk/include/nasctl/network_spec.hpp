@@ -20,8 +20,8 @@ enum class OpKind {
                   // is {F, 1, 1}, else per position (out {F, H, W} from in {C, H, W}, C features each)
   SqueezeExcite,  // global pool -> 1x1 (C->hidden, bias) -> ReLU -> 1x1 (hidden->C, bias) -> h-sigmoid -> scale
   GlobalAvgPool,  // C x H x W -> C x 1 x 1
-  AvgPool2d,      // kernel, stride, padding (count_include_pad = false)
-  MaxPool2d,      // kernel, stride, padding
+  AvgPool2d,      // kernel, stride, padding (count_include_pad = false), ceil_mode
+  MaxPool2d,      // kernel, stride, padding, ceil_mode
   Add,            // element-wise sum of its inputs (residual)
   Concat,         // channel concatenation of its inputs
   ChannelSlice,   // channels [offset, offset + out.channels) of its input
@@ -79,6 +79,11 @@ struct Layer {
   bool batch_norm = false;  // Conv2d: followed by a (foldable) batch norm
   ActivationKind activation = ActivationKind::None;
   bool causal = false;      // Attention: query i sees keys 0..i only (a decoder's self-attention)
+  // AvgPool2d / MaxPool2d: PyTorch's ceil_mode. The output is
+  // ceil((H + 2p - k) / s) + 1 (less one where that last window would start
+  // past the input and its left padding), and a window hanging over the edge
+  // averages only what it covers: OFA ResNet's downsample pool on odd maps.
+  bool ceil_mode = false;
 
   // Stable, human-readable signature of everything that determines the cost
   // of this layer, e.g. "conv2d|16x112x112|24x56x56|k3|s2|p1|g1|bn|relu".
@@ -139,8 +144,8 @@ class NetworkBuilder {
   int depthwise(int kernel, int stride, bool batch_norm, ActivationKind act);
   int squeeze_excite(int64_t hidden);
   int global_avg_pool();
-  int avg_pool(int kernel, int stride, int padding);
-  int max_pool(int kernel, int stride, int padding);
+  int avg_pool(int kernel, int stride, int padding, bool ceil_mode = false);
+  int max_pool(int kernel, int stride, int padding, bool ceil_mode = false);
   int linear(int64_t out_features, bool bias, ActivationKind act = ActivationKind::None);
   int batch_norm();
   int activation(ActivationKind act);

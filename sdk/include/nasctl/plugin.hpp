@@ -19,7 +19,8 @@ namespace nasctl {
 // 4: the ops ToSequence, ClassToken, PositionEmbedding, TokenSlice, the
 //    activations GELU and Tanh, Embedding's plain mode (kernel 0): a plugin
 //    built before them would not know what these layers compute.
-constexpr int kSdkAbiVersion = 4;
+// 5: Layer::ceil_mode (the struct grew; pools in ceil mode).
+constexpr int kSdkAbiVersion = 5;
 
 enum class PluginKind { Space, Search, Hardware, Accuracy };
 

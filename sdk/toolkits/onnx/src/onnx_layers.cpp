@@ -59,6 +59,7 @@ void conv(GraphWriter& g, const std::vector<std::string>& inputs, const std::str
   set_attribute(n, "strides", std::vector<int64_t>{l.stride, l.stride});
   const int64_t p = l.padding;
   set_attribute(n, "pads", std::vector<int64_t>{p, p, p, p});
+  if (l.ceil_mode) set_attribute(n, "ceil_mode", int64_t{1});
   return n;
 }
 

@@ -61,10 +61,11 @@ at::Tensor run_layer(const Layer& l, int index, const LayerTensors& t, const Bat
     case OpKind::GlobalAvgPool:
       return global_average(in(0));
     case OpKind::AvgPool2d:
-      return at::avg_pool2d(in(0), {l.kernel, l.kernel}, {l.stride, l.stride}, {l.padding, l.padding},
-                            /*ceil_mode=*/false, /*count_include_pad=*/false);
+      return at::avg_pool2d(in(0), {l.kernel, l.kernel}, {l.stride, l.stride}, {l.padding, l.padding}, l.ceil_mode,
+                            /*count_include_pad=*/false);
     case OpKind::MaxPool2d:
-      return at::max_pool2d(in(0), {l.kernel, l.kernel}, {l.stride, l.stride}, {l.padding, l.padding});
+      return at::max_pool2d(in(0), {l.kernel, l.kernel}, {l.stride, l.stride}, {l.padding, l.padding},
+                            /*dilation=*/{1, 1}, l.ceil_mode);
     case OpKind::Add: {
       at::Tensor sum = in(0) + in(1);
       for (std::size_t k = 2; k < l.inputs.size(); ++k) sum = sum + in(k);

@@ -236,10 +236,11 @@ at::Tensor EagerNetwork::run_layer(int index, const std::vector<at::Tensor>& val
     case OpKind::GlobalAvgPool:
       return at::adaptive_avg_pool2d(in(0), {1, 1});
     case OpKind::AvgPool2d:
-      return at::avg_pool2d(in(0), {l.kernel, l.kernel}, {l.stride, l.stride}, {l.padding, l.padding},
-                            /*ceil_mode=*/false, /*count_include_pad=*/false);
+      return at::avg_pool2d(in(0), {l.kernel, l.kernel}, {l.stride, l.stride}, {l.padding, l.padding}, l.ceil_mode,
+                            /*count_include_pad=*/false);
     case OpKind::MaxPool2d:
-      return at::max_pool2d(in(0), {l.kernel, l.kernel}, {l.stride, l.stride}, {l.padding, l.padding});
+      return at::max_pool2d(in(0), {l.kernel, l.kernel}, {l.stride, l.stride}, {l.padding, l.padding},
+                            /*dilation=*/{1, 1}, l.ceil_mode);
     case OpKind::Add: {
       at::Tensor sum = in(0) + in(1);
       for (std::size_t k = 2; k < l.inputs.size(); ++k) sum.add_(in(k));

@@ -75,11 +75,11 @@ class LayerWriter {
         return;
       case OpKind::AvgPool2d:
         assign("torch.avg_pool2d(" + in(0) + ", " + pair(l_.kernel) + ", " + pair(l_.stride) + ", " +
-               pair(l_.padding) + ", False, False)");
+               pair(l_.padding) + ", " + (l_.ceil_mode ? "True" : "False") + ", False)");
         return;
       case OpKind::MaxPool2d:
         assign("torch.max_pool2d(" + in(0) + ", " + pair(l_.kernel) + ", " + pair(l_.stride) + ", " +
-               pair(l_.padding) + ")");
+               pair(l_.padding) + ", [1, 1], " + (l_.ceil_mode ? "True" : "False") + ")");
         return;
       case OpKind::Add: {
         std::string sum = in(0);
