@@ -9,6 +9,7 @@
 #include "encoder_space.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/literal_cursor.hpp"
+#include "nasctl/text.hpp"
 
 namespace nasctl::spaces::bert_vit {
 
@@ -17,41 +18,13 @@ namespace {
 constexpr std::array<const char*, 3> kBrief{"l", "h", "i"};
 constexpr std::array<std::size_t, 3> kCounts{1, EncoderSpace::kSlots, EncoderSpace::kSlots};
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool to_int(std::string_view token, int64_t& out) {
-  if (!token.empty() && token.front() == '+') token.remove_prefix(1);
-  const char* end = token.data() + token.size();
-  auto [ptr, ec] = std::from_chars(token.data(), end, out);
-  return ec == std::errc() && ptr == end && !token.empty();
-}
-
-template <typename Values>
-int index_of(const Values& values, int64_t v) {
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (values[i] == v) return static_cast<int>(i);
-  }
-  return -1;
-}
-
-template <typename Values>
-std::string set_text(const Values& values) {
-  std::string s = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + std::to_string(values[i]);
-  return s + "}";
-}
-
 }  // namespace
 
 void EncoderSpace::fail(std::string_view text, const std::string& what) const {
   std::string shown(text.substr(0, 100));
   if (text.size() > 100) shown += "...";
   throw Error(std::string(family_.space) + " architecture '" + shown + "': " + what + "; fix: write 'l=<" +
-              set_text(family_.depths) + ">;h=<12 of 6/8/10/12>;i=<12 of 1024/2048/3072>' ('-' for layers past l) "
+              braced_list(family_.depths) + ">;h=<12 of 6/8/10/12>;i=<12 of 1024/2048/3072>' ('-' for layers past l) "
               "or DyNAS-T's dict");
 }
 
@@ -82,7 +55,7 @@ std::string EncoderSpace::to_dynast(const Architecture& arch) const {
 }
 
 Architecture EncoderSpace::parse(std::string_view text) const {
-  const std::string_view body = trim(text);
+  const std::string_view body = trimmed(text);
   if (body.empty()) fail(text, "is empty");
   const Values v = body.front() == '{' ? parse_dynast(body) : parse_canonical(body);
   return from_values(text, v);
@@ -94,7 +67,7 @@ EncoderSpace::Values EncoderSpace::parse_canonical(std::string_view text) const 
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t end = std::min(text.find(';', start), text.size());
-    const std::string_view part = trim(text.substr(start, end - start));
+    const std::string_view part = trimmed(text.substr(start, end - start));
     start = end + 1;
     if (part.empty()) {
       if (end == text.size()) break;
@@ -102,7 +75,7 @@ EncoderSpace::Values EncoderSpace::parse_canonical(std::string_view text) const 
     }
     const std::size_t eq = part.find('=');
     if (eq == std::string_view::npos) fail(text, "part '" + std::string(part) + "' is not key=values");
-    const std::string key(trim(part.substr(0, eq)));
+    const std::string key(trimmed(part.substr(0, eq)));
     std::size_t k = 0;
     while (k < kBrief.size() && key != kBrief[k]) ++k;
     if (k == kBrief.size()) fail(text, "unknown key '" + key + "' (the keys are l, h, i)");
@@ -111,11 +84,11 @@ EncoderSpace::Values EncoderSpace::parse_canonical(std::string_view text) const 
     std::string_view values = part.substr(eq + 1);
     while (true) {
       const std::size_t comma = std::min(values.find(','), values.size());
-      const std::string_view token = trim(values.substr(0, comma));
+      const std::string_view token = trimmed(values.substr(0, comma));
       int64_t value = 0;
       if (token == "-") {
         value = kUnset;
-      } else if (!to_int(token, value)) {
+      } else if (!parse_integer(token, value)) {
         fail(text, key + "[" + std::to_string(v[k].size()) + "] = '" + std::string(token) + "' is not an integer");
       }
       v[k].push_back(value);
@@ -164,7 +137,7 @@ EncoderSpace::Values EncoderSpace::parse_dynast(std::string_view text) const {
         ++stop;
       const std::string_view token = text.substr(in.pos, stop - in.pos);
       int64_t value = 0;
-      if (!to_int(token, value))
+      if (!parse_integer(token, value))
         fail(text, "'" + key + "'[" + std::to_string(v[k].size()) + "] = '" + std::string(token) +
                        "' is not an integer " + in.where());
       v[k].push_back(value);
@@ -198,8 +171,8 @@ Architecture EncoderSpace::from_values(std::string_view text, const Values& v) c
   }
   Architecture arch(kVariables, 0);
   if (v[0][0] == kUnset) fail(text, "l[0] is '-' but the depth is needed");
-  const int d = index_of(family_.depths, v[0][0]);
-  if (d < 0) fail(text, "l = " + std::to_string(v[0][0]) + " is not one of " + set_text(family_.depths));
+  const int d = choice_index(family_.depths, v[0][0]);
+  if (d < 0) fail(text, "l = " + std::to_string(v[0][0]) + " is not one of " + braced_list(family_.depths));
   arch[kDepth] = d;
   const int used = depth(arch);
   auto pick = [&](std::size_t key, int i, int target, const auto& choices) {
@@ -209,8 +182,8 @@ Architecture EncoderSpace::from_values(std::string_view text, const Values& v) c
       if (i < used) fail(text, at + " is '-' but layer " + std::to_string(i) + " is used (l = " + std::to_string(used) + ")");
       return;  // unused slot: canonical choice 0
     }
-    const int choice = index_of(choices, value);
-    if (choice < 0) fail(text, at + " = " + std::to_string(value) + " is not one of " + set_text(choices));
+    const int choice = choice_index(choices, value);
+    if (choice < 0) fail(text, at + " = " + std::to_string(value) + " is not one of " + braced_list(choices));
     arch[target] = choice;
   };
   for (int i = 0; i < kSlots; ++i) {

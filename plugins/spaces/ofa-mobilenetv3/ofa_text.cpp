@@ -16,14 +16,6 @@ namespace nasctl::spaces::ofa_mobilenetv3 {
 
 namespace {
 
-template <typename T>
-int index_of(const T& values, int64_t v) {
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (values[i] == v) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 // Writes arch[base .. base+count) as values, '-' for unused slots when asked.
 void append_list(std::string& s, const Architecture& arch, int base, int count, const std::array<int, 3>& values,
                  const char* separator, bool dash_unused) {
@@ -200,12 +192,12 @@ Architecture OfaMobileNetV3::from_values(std::string_view text, const Values& v)
 
   Architecture arch(kVariables, 0);
   for (int s = 0; s < kStages; ++s) {
-    const int choice = index_of(kDepths, v.d[s]);
+    const int choice = choice_index(kDepths, v.d[s]);
     if (choice < 0)
       fail(text, "d[" + std::to_string(s) + "] = " + std::to_string(v.d[s]) + " is not one of " + braced_list(kDepths));
     arch[kDBase + s] = choice;
   }
-  const int r = index_of(resolutions_, v.r[0]);
+  const int r = choice_index(resolutions_, v.r[0]);
   if (r < 0)
     fail(text, "r = " + std::to_string(v.r[0]) + " is not one of this space's resolutions " + braced_list(resolutions_) +
                    " (config key 'resolutions')");
@@ -221,7 +213,7 @@ Architecture OfaMobileNetV3::from_values(std::string_view text, const Values& v)
                          std::to_string(depth(arch, slot / kSlotsPerStage)) + ")");
         continue;  // unused slot: canonical choice 0
       }
-      const int choice = index_of(choices, list[slot]);
+      const int choice = choice_index(choices, list[slot]);
       if (choice < 0) fail(text, at + " = " + std::to_string(list[slot]) + " is not one of " + braced_list(choices));
       arch[base + slot] = choice;
     }

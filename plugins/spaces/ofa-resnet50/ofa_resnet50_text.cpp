@@ -49,14 +49,6 @@ std::string percent_set_text() {
   return s + "}";
 }
 
-template <typename T>
-int index_of(const T& values, int64_t v) {
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (values[i] == v) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 // e values of arch (canonical), '-' for unused slots when asked.
 void append_e(std::string& s, const Architecture& arch, const char* separator, bool dash_unused) {
   for (int i = 0; i < OfaResNet50::kBlocks; ++i) {
@@ -240,7 +232,7 @@ Architecture OfaResNet50::from_values(std::string_view text, const Values& v) co
 
   Architecture arch(kVariables, 0);
   for (int i = 0; i < kDepthVars; ++i) {
-    const int choice = index_of(kDepths, v.d[i]);
+    const int choice = choice_index(kDepths, v.d[i]);
     if (choice < 0)
       fail(text, "d[" + std::to_string(i) + "] = " + std::to_string(v.d[i]) + " is not one of " + braced_list(kDepths));
     arch[kDBase + i] = choice;
@@ -251,7 +243,7 @@ Architecture OfaResNet50::from_values(std::string_view text, const Values& v) co
                      " is not one of {0, 1, 2} (indices into the width multipliers 0.65, 0.8, 1.0)");
     arch[kWBase + i] = v.w[i];
   }
-  const int r = index_of(resolutions_, v.r[0]);
+  const int r = choice_index(resolutions_, v.r[0]);
   if (r < 0)
     fail(text, "r = " + std::to_string(v.r[0]) + " is not one of this space's resolutions " + braced_list(resolutions_) +
                    " (config key 'resolutions')");
@@ -268,7 +260,7 @@ Architecture OfaResNet50::from_values(std::string_view text, const Values& v) co
       }
       continue;  // unused slot: canonical choice 0
     }
-    const int choice = index_of(kExpandPercents, v.e[slot]);
+    const int choice = choice_index(kExpandPercents, v.e[slot]);
     if (choice < 0)
       fail(text, at + " = " + percent_text(v.e[slot]) + " is not one of " + percent_set_text());
     arch[kEBase + slot] = choice;

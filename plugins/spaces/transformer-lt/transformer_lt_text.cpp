@@ -52,14 +52,6 @@ void for_each_key(Put&& put) {
 }
 
 template <std::size_t N>
-int index_of(const std::array<int64_t, N>& values, int64_t v) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (values[i] == v) return static_cast<int>(i);
-  }
-  return -1;
-}
-
-template <std::size_t N>
 std::string braced_list(const std::array<int64_t, N>& values) {
   std::string s = "{";
   for (std::size_t i = 0; i < N; ++i) s += (i ? ", " : "") + std::to_string(values[i]);
@@ -234,7 +226,7 @@ Architecture TransformerLT::from_values(std::string_view text, const Values& v) 
                                               : std::string("the value is needed")));
       return;  // unused slot: canonical choice 0
     }
-    const int choice = index_of(choices, value);
+    const int choice = choice_index(choices, value);
     if (choice < 0) fail(text, at + " = " + std::to_string(value) + " is not one of " + braced_list(choices));
     arch[target] = choice;
   };

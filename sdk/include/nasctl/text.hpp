@@ -37,6 +37,16 @@ bool parse_integer(std::string_view token, T& out) {
   return ec == std::errc() && ptr == end && !token.empty();
 }
 
+// Where a value read from an architecture string stands among a variable's
+// choices; -1 when it is not one of them.
+template <typename Numbers, typename Value>
+int choice_index(const Numbers& choices, Value value) {
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    if (choices[i] == value) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 // "{3, 5, 7}": a set of numbers as the spaces' messages show the choices.
 template <typename Numbers>
 std::string braced_list(const Numbers& values) {
