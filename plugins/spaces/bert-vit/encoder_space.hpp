@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "nasctl/config.hpp"
+#include "nasctl/keyed_lists.hpp"
 #include "nasctl/layer_enumeration.hpp"
 #include "nasctl/plugin.hpp"
 #include "nasctl/search_space.hpp"
@@ -91,7 +92,8 @@ class EncoderSpace : public SearchSpace, public LayerEnumerable, public SizeExtr
 
  private:
   static constexpr int64_t kUnset = -1000;
-  using Values = std::array<std::vector<int64_t>, 3>;
+  using Values = KeyedLists;
+  std::vector<ListKey> list_keys() const;
   Values parse_canonical(std::string_view text) const;
   Values parse_dynast(std::string_view text) const;
   Architecture from_values(std::string_view text, const Values& v) const;

@@ -2,13 +2,12 @@
 // DyNAS-T's dict "{'num_layers': [12], 'num_attention_heads': [...], ...}".
 // Both parse to the same Values, which one function checks and converts, so
 // the two forms cannot disagree on what is valid.
-#include <cctype>
-#include <charconv>
 #include <string>
+#include <vector>
 
 #include "encoder_space.hpp"
 #include "nasctl/error.hpp"
-#include "nasctl/literal_cursor.hpp"
+#include "nasctl/keyed_lists.hpp"
 #include "nasctl/text.hpp"
 
 namespace nasctl::spaces::bert_vit {
@@ -61,97 +60,28 @@ Architecture EncoderSpace::parse(std::string_view text) const {
   return from_values(text, v);
 }
 
+// The keys of both forms (the intermediate size's DyNAS-T name differs
+// between BERT and ViT).
+std::vector<ListKey> EncoderSpace::list_keys() const {
+  return {{kBrief[0], "num_layers", kCounts[0]},
+          {kBrief[1], "num_attention_heads", kCounts[1]},
+          {kBrief[2], family_.intermediate_key, kCounts[2]}};
+}
+
 EncoderSpace::Values EncoderSpace::parse_canonical(std::string_view text) const {
-  Values v;
-  std::array<bool, 3> seen{};
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t end = std::min(text.find(';', start), text.size());
-    const std::string_view part = trimmed(text.substr(start, end - start));
-    start = end + 1;
-    if (part.empty()) {
-      if (end == text.size()) break;
-      fail(text, "has an empty ';'-separated part");
-    }
-    const std::size_t eq = part.find('=');
-    if (eq == std::string_view::npos) fail(text, "part '" + std::string(part) + "' is not key=values");
-    const std::string key(trimmed(part.substr(0, eq)));
-    std::size_t k = 0;
-    while (k < kBrief.size() && key != kBrief[k]) ++k;
-    if (k == kBrief.size()) fail(text, "unknown key '" + key + "' (the keys are l, h, i)");
-    if (seen[k]) fail(text, "key '" + key + "' is given twice");
-    seen[k] = true;
-    std::string_view values = part.substr(eq + 1);
-    while (true) {
-      const std::size_t comma = std::min(values.find(','), values.size());
-      const std::string_view token = trimmed(values.substr(0, comma));
-      int64_t value = 0;
-      if (token == "-") {
-        value = kUnset;
-      } else if (!parse_integer(token, value)) {
-        fail(text, key + "[" + std::to_string(v[k].size()) + "] = '" + std::string(token) + "' is not an integer");
-      }
-      v[k].push_back(value);
-      if (comma == values.size()) break;
-      values.remove_prefix(comma + 1);
-    }
-    if (end == text.size()) break;
+  try {
+    return read_keyed_lists(text, list_keys(), kUnset);
+  } catch (const KeyedListError& e) {
+    fail(text, e.what());
   }
-  for (std::size_t k = 0; k < kBrief.size(); ++k) {
-    if (!seen[k]) fail(text, std::string("missing key '") + kBrief[k] + "'");
-  }
-  return v;
 }
 
 EncoderSpace::Values EncoderSpace::parse_dynast(std::string_view text) const {
-  const std::array<std::string, 3> names{"num_layers", "num_attention_heads", family_.intermediate_key};
   Values v;
-  std::array<bool, 3> seen{};
-  LiteralCursor in{text};
-  if (!in.take('{')) fail(text, "expected '{'");
-  bool closed = in.take('}');
-  while (!closed) {
-    in.skip();
-    if (in.pos >= text.size() || (text[in.pos] != '\'' && text[in.pos] != '"'))
-      fail(text, "expected a quoted key " + in.where());
-    const char quote = text[in.pos];
-    const std::size_t end = text.find(quote, in.pos + 1);
-    if (end == std::string_view::npos) fail(text, "unterminated key " + in.where());
-    const std::string key(text.substr(in.pos + 1, end - in.pos - 1));
-    in.pos = end + 1;
-    std::size_t k = 0;
-    while (k < names.size() && key != names[k]) ++k;
-    if (k == names.size())
-      fail(text, "unknown key '" + key + "' (DyNAS-T's keys are num_layers, num_attention_heads, " + names[2] + ")");
-    if (seen[k]) fail(text, "key '" + key + "' is given twice");
-    seen[k] = true;
-    if (!in.take(':')) fail(text, "expected ':' after '" + key + "' " + in.where());
-    const bool list = in.take('[');
-    if (!list && kCounts[k] != 1) fail(text, "'" + key + "' must be a list " + in.where());
-    bool done = list && in.take(']');
-    while (!done) {
-      in.skip();
-      std::size_t stop = in.pos;
-      while (stop < text.size() && (std::isalnum(static_cast<unsigned char>(text[stop])) || text[stop] == '-' ||
-                                    text[stop] == '+'))
-        ++stop;
-      const std::string_view token = text.substr(in.pos, stop - in.pos);
-      int64_t value = 0;
-      if (!parse_integer(token, value))
-        fail(text, "'" + key + "'[" + std::to_string(v[k].size()) + "] = '" + std::string(token) +
-                       "' is not an integer " + in.where());
-      v[k].push_back(value);
-      in.pos = stop;
-      if (!list || in.take(']')) break;
-      if (!in.take(',')) fail(text, "expected ',' or ']' in '" + key + "' " + in.where());
-    }
-    if (in.take('}')) break;
-    if (!in.take(',')) fail(text, "expected ',' or '}' after '" + key + "' " + in.where());
-    closed = in.take('}');  // Python allows a trailing comma
-  }
-  if (!in.at_end()) fail(text, "unexpected text after the closing '}' " + in.where());
-  for (std::size_t k = 0; k < names.size(); ++k) {
-    if (!seen[k]) fail(text, "missing key '" + names[k] + "'");
+  try {
+    v = read_dynast_dict(text, list_keys());
+  } catch (const KeyedListError& e) {
+    fail(text, e.what());
   }
   // Per-layer lists as long as num_layers (DyNAS-T writes 12): pad them.
   if (v[0].size() == 1) {

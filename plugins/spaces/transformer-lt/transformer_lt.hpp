@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "nasctl/config.hpp"
+#include "nasctl/keyed_lists.hpp"
 #include "nasctl/layer_enumeration.hpp"
 #include "nasctl/plugin.hpp"
 #include "nasctl/search_space.hpp"
@@ -98,7 +99,7 @@ class TransformerLT : public SearchSpace, public LayerEnumerable, public SizeExt
  private:
   // Parsed values of either text form, per key (DyNAS-T order); kUnset for '-'.
   static constexpr int64_t kUnset = -1000;
-  using Values = std::array<std::vector<int64_t>, 9>;
+  using Values = KeyedLists;
   Architecture from_values(std::string_view text, const Values& v) const;
   Values parse_canonical(std::string_view text) const;
   Values parse_dynast(std::string_view text) const;

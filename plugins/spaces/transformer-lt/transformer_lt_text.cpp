@@ -2,12 +2,11 @@
 // DyNAS-T's dict "{'encoder_embed_dim': [640], ...}". Both parse to the same
 // Values, which one function checks and converts, so the two forms cannot
 // disagree on what is valid.
-#include <cctype>
-#include <charconv>
 #include <string>
+#include <vector>
 
 #include "nasctl/error.hpp"
-#include "nasctl/literal_cursor.hpp"
+#include "nasctl/keyed_lists.hpp"
 #include "nasctl/text.hpp"
 #include "transformer_lt.hpp"
 
@@ -37,6 +36,16 @@ bool per_decoder_slot(std::size_t key) { return key == 3 || key >= 6; }
 
 // Calls put(key, first architecture index, value count, choice values) for
 // each key of kKeys in order: what both string forms print.
+// kKeys as the shared keyed-list readers take them.
+const std::vector<ListKey>& list_keys() {
+  static const std::vector<ListKey> keys = [] {
+    std::vector<ListKey> out;
+    for (const KeyInfo& k : kKeys) out.push_back({k.brief, k.dynast, k.count});
+    return out;
+  }();
+  return keys;
+}
+
 template <typename Put>
 void for_each_key(Put&& put) {
   using T = TransformerLT;
@@ -103,98 +112,19 @@ Architecture TransformerLT::parse(std::string_view text) const {
 }
 
 TransformerLT::Values TransformerLT::parse_canonical(std::string_view text) const {
-  Values v;
-  std::array<bool, 9> seen{};
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t end = std::min(text.find(';', start), text.size());
-    const std::string_view part = trimmed(text.substr(start, end - start));
-    start = end + 1;
-    if (part.empty()) {
-      if (end == text.size()) break;
-      fail(text, "has an empty ';'-separated part");
-    }
-    const std::size_t eq = part.find('=');
-    if (eq == std::string_view::npos) fail(text, "part '" + std::string(part) + "' is not key=values");
-    const std::string key(trimmed(part.substr(0, eq)));
-    std::size_t k = 0;
-    while (k < kKeys.size() && key != kKeys[k].brief) ++k;
-    if (k == kKeys.size()) fail(text, "unknown key '" + key + "' (the keys are ee, de, ef, df, dl, eh, dh, ch, ca)");
-    if (seen[k]) fail(text, "key '" + key + "' is given twice");
-    seen[k] = true;
-    std::string_view values = part.substr(eq + 1);
-    while (true) {
-      const std::size_t comma = std::min(values.find(','), values.size());
-      const std::string_view token = trimmed(values.substr(0, comma));
-      int64_t value = 0;
-      if (token == "-") {
-        value = kUnset;
-      } else if (!parse_integer(token, value)) {
-        fail(text, key + "[" + std::to_string(v[k].size()) + "] = '" + std::string(token) + "' is not an integer");
-      }
-      v[k].push_back(value);
-      if (comma == values.size()) break;
-      values.remove_prefix(comma + 1);
-    }
-    if (end == text.size()) break;
+  try {
+    return read_keyed_lists(text, list_keys(), kUnset);
+  } catch (const KeyedListError& e) {
+    fail(text, e.what());
   }
-  for (std::size_t k = 0; k < kKeys.size(); ++k) {
-    if (!seen[k]) fail(text, std::string("missing key '") + kKeys[k].brief + "'");
-  }
-  return v;
 }
 
 TransformerLT::Values TransformerLT::parse_dynast(std::string_view text) const {
   Values v;
-  std::array<bool, 9> seen{};
-  LiteralCursor in{text};
-  if (!in.take('{')) fail(text, "expected '{'");
-  bool closed = in.take('}');
-  while (!closed) {
-    in.skip();
-    if (in.pos >= text.size() || (text[in.pos] != '\'' && text[in.pos] != '"'))
-      fail(text, "expected a quoted key " + in.where());
-    const char quote = text[in.pos];
-    const std::size_t end = text.find(quote, in.pos + 1);
-    if (end == std::string_view::npos) fail(text, "unterminated key " + in.where());
-    const std::string key(text.substr(in.pos + 1, end - in.pos - 1));
-    in.pos = end + 1;
-    std::size_t k = 0;
-    while (k < kKeys.size() && key != kKeys[k].dynast) ++k;
-    if (k == kKeys.size())
-      fail(text, "unknown key '" + key + "' (DyNAS-T's keys are encoder_embed_dim, decoder_embed_dim, "
-                 "encoder_ffn_embed_dim, decoder_ffn_embed_dim, decoder_layer_num, encoder_self_attention_heads, "
-                 "decoder_self_attention_heads, decoder_ende_attention_heads, decoder_arbitrary_ende_attn)");
-    if (seen[k]) fail(text, "key '" + key + "' is given twice");
-    seen[k] = true;
-    if (!in.take(':')) fail(text, "expected ':' after '" + key + "' " + in.where());
-    // Single values may be bare; per-layer values are a list.
-    const bool list = in.take('[');
-    if (!list && kKeys[k].count != 1) fail(text, "'" + key + "' must be a list " + in.where());
-    bool done = list && in.take(']');
-    while (!done) {
-      in.skip();
-      std::size_t stop = in.pos;
-      while (stop < text.size() && (std::isalnum(static_cast<unsigned char>(text[stop])) || text[stop] == '-' ||
-                                    text[stop] == '+'))
-        ++stop;
-      const std::string_view token = text.substr(in.pos, stop - in.pos);
-      int64_t value = 0;
-      if (!parse_integer(token, value))
-        fail(text, "'" + key + "'[" + std::to_string(v[k].size()) + "] = '" + std::string(token) +
-                       "' is not an integer " + in.where());
-      v[k].push_back(value);
-      in.pos = stop;
-      if (!list || in.take(']')) break;
-      if (!in.take(',')) fail(text, "expected ',' or ']' in '" + key + "' " + in.where());
-    }
-    if (in.take('}')) break;
-    if (!in.take(',')) fail(text, "expected ',' or '}' after '" + key + "' " + in.where());
-    closed = in.take('}');  // Python allows a trailing comma
-  }
-  if (!in.at_end()) fail(text, "unexpected text after the closing '}' " + in.where());
-  for (std::size_t k = 0; k < kKeys.size(); ++k) {
-    if (!seen[k]) fail(text, std::string("missing key '") + kKeys[k].dynast + "'");
+  try {
+    v = read_dynast_dict(text, list_keys());
+  } catch (const KeyedListError& e) {
+    fail(text, e.what());
   }
   // HAT writes the per-decoder-layer lists only as long as decoder_layer_num
   // (DyNAS-T always 6): pad the short ones with unused slots.
