@@ -12,6 +12,7 @@
 #include "nasctl/network_spec.hpp"
 #include "plugin_config.hpp"
 #include "search_config.hpp"
+#include "searched_rows.hpp"
 #include "temp_dir.hpp"
 
 using namespace nasctl;
@@ -42,16 +43,7 @@ TEST_CASE("a search with analytic and measure runs on bert-base and vit-base: ea
     const CsvTable t = read_csv(dir / "run/evaluations.csv");
     REQUIRE(t.rows.size() == 3);
     const auto space = small_space(name);
-    for (std::size_t row = 0; row < t.rows.size(); ++row) {
-      const std::string arch = t.rows[row][t.column("arch")];
-      CAPTURE(arch);
-      CHECK(space->to_string(space->parse(arch)) == arch);
-      const NetworkCost cost = count_cost(space->lower(space->parse(arch)));
-      CHECK(t.number(row, t.column("cost.macs")) == static_cast<double>(cost.macs));
-      CHECK(t.number(row, t.column("cost.params")) == static_cast<double>(cost.params));
-      CHECK(t.number(row, t.column("cpu.latency_ms")) > 0.0);
-      CHECK(t.rows[row][t.column("error")].empty());
-    }
+    check_searched_rows(t, *space);
   }
 }
 

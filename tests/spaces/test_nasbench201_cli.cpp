@@ -11,6 +11,7 @@
 #include "nasctl/network_spec.hpp"
 #include "plugin_config.hpp"
 #include "search_config.hpp"
+#include "searched_rows.hpp"
 #include "temp_dir.hpp"
 
 using namespace nasctl;
@@ -36,17 +37,7 @@ TEST_CASE("a search with analytic and measure runs on nasbench201: each network 
   const CsvTable t = read_csv(dir / "run/evaluations.csv");
   REQUIRE(t.rows.size() == 8);
   const auto space = make_plugin<NasBench201>({{"classes", int64_t{100}}});
-  for (std::size_t row = 0; row < t.rows.size(); ++row) {
-    const std::string arch = t.rows[row][t.column("arch")];
-    CAPTURE(arch);
-    // The journal holds canonical NAS-Bench-201 strings.
-    CHECK(space->to_string(space->parse(arch)) == arch);
-    const NetworkCost cost = count_cost(space->lower(space->parse(arch)));
-    CHECK(t.number(row, t.column("cost.macs")) == static_cast<double>(cost.macs));
-    CHECK(t.number(row, t.column("cost.params")) == static_cast<double>(cost.params));
-    CHECK(t.number(row, t.column("cpu.latency_ms")) > 0.0);
-    CHECK(t.rows[row][t.column("error")].empty());
-  }
+  check_searched_rows(t, *space);
 }
 
 TEST_CASE("lut build enumerates nasbench201's layers exactly, and the table prices searched networks at their MACs") {

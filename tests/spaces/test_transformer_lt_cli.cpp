@@ -11,6 +11,7 @@
 #include "nasctl/network_spec.hpp"
 #include "plugin_config.hpp"
 #include "search_config.hpp"
+#include "searched_rows.hpp"
 #include "temp_dir.hpp"
 #include "transformer_lt.hpp"
 
@@ -37,16 +38,7 @@ TEST_CASE("a search with analytic and measure runs on transformer-lt: each netwo
   REQUIRE(t.rows.size() == 4);
   const auto space = make_plugin<TransformerLT>(
       {{"source_length", int64_t{6}}, {"target_length", int64_t{5}}, {"vocabulary", int64_t{64}}});
-  for (std::size_t row = 0; row < t.rows.size(); ++row) {
-    const std::string arch = t.rows[row][t.column("arch")];
-    CAPTURE(arch);
-    CHECK(space->to_string(space->parse(arch)) == arch);
-    const NetworkCost cost = count_cost(space->lower(space->parse(arch)));
-    CHECK(t.number(row, t.column("cost.macs")) == static_cast<double>(cost.macs));
-    CHECK(t.number(row, t.column("cost.params")) == static_cast<double>(cost.params));
-    CHECK(t.number(row, t.column("cpu.latency_ms")) > 0.0);
-    CHECK(t.rows[row][t.column("error")].empty());
-  }
+  check_searched_rows(t, *space);
 }
 
 TEST_CASE("lut build enumerates transformer-lt's layers exactly, and the table prices networks at their MACs") {
