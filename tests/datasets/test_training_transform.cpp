@@ -66,21 +66,33 @@ TEST_CASE("an image no box of the ranges fits gets torchvision's centre crop wit
   CHECK(tall.top == (1000 - 13) / 2);
 }
 
+namespace {
+
+// `classes` class folders c0, c1, ... of `per_class` PNGs each; image i of
+// class c is image(c, i).
+template <typename MakeImage>
+void write_patterned_folder(const ScratchFolder& folder, int classes, int per_class, MakeImage image) {
+  for (int c = 0; c < classes; ++c) {
+    fs::create_directories(folder / ("c" + std::to_string(c)));
+    for (int i = 0; i < per_class; ++i)
+      write_png(folder / ("c" + std::to_string(c)) / ("i" + std::to_string(i) + ".png"), image(c, i));
+  }
+}
+
+// The folder as a dataset decoded on `threads` loader threads.
+auto open_folder(const ScratchFolder& folder, int threads) {
+  ImageFolderOptions options;
+  options.root = folder.path();
+  options.threads = threads;
+  return open_image_folder(options);
+}
+
+}  // namespace
+
 TEST_CASE("a training read is fixed by its seed, whatever the loader threads, and differs from evaluation") {
   ScratchFolder folder("datasets-training");
-  for (int c = 0; c < 3; ++c) {
-    fs::create_directories(folder / ("c" + std::to_string(c)));
-    for (int i = 0; i < 4; ++i)
-      write_png(folder / ("c" + std::to_string(c)) / ("i" + std::to_string(i) + ".png"),
-                patterned_image(40 + 3 * i, 30 + 2 * c, c * 10 + i));
-  }
-  auto open = [&](int threads) {
-    ImageFolderOptions options;
-    options.root = folder.path();
-    options.threads = threads;
-    return open_image_folder(options);
-  };
-  const auto serial = open(1), parallel = open(3);
+  write_patterned_folder(folder, 3, 4, [](int c, int i) { return patterned_image(40 + 3 * i, 30 + 2 * c, c * 10 + i); });
+  const auto serial = open_folder(folder, 1), parallel = open_folder(folder, 3);
   REQUIRE(serial->augments_when_read());
   const std::vector<std::size_t> order = seeded_draw(12, 12, 5);
   auto read = [&](const Dataset& dataset, std::uint64_t seed) {
@@ -224,19 +236,8 @@ TEST_CASE("OFA's \"tf\" colour jitter draws its factors in torchvision's ranges,
 
 TEST_CASE("a jittered training read is the plain read's crop and flip with the image's drawn jitter, for any loader threads") {
   ScratchFolder folder("datasets-jitter");
-  for (int c = 0; c < 2; ++c) {
-    fs::create_directories(folder / ("c" + std::to_string(c)));
-    for (int i = 0; i < 3; ++i)
-      write_png(folder / ("c" + std::to_string(c)) / ("i" + std::to_string(i) + ".png"),
-                patterned_image(45 + 5 * i, 33 + 4 * c, c * 7 + i));
-  }
-  auto open = [&](int threads) {
-    ImageFolderOptions options;
-    options.root = folder.path();
-    options.threads = threads;
-    return open_image_folder(options);
-  };
-  const auto serial = open(1), parallel = open(3);
+  write_patterned_folder(folder, 2, 3, [](int c, int i) { return patterned_image(45 + 5 * i, 33 + 4 * c, c * 7 + i); });
+  const auto serial = open_folder(folder, 1), parallel = open_folder(folder, 3);
   const std::vector<std::size_t> order = seeded_draw(6, 6, 9);
   auto read = [&](const Dataset& dataset, ColorJitter jitter) {
     AugmentOptions augment;
@@ -280,19 +281,8 @@ TEST_CASE("a jittered training read is the plain read's crop and flip with the i
 
 TEST_CASE("elastic resolution: each batch of a training read comes at its own size, as a read at that size gives it") {
   ScratchFolder folder("datasets-elastic");
-  for (int c = 0; c < 2; ++c) {
-    fs::create_directories(folder / ("c" + std::to_string(c)));
-    for (int i = 0; i < 5; ++i)
-      write_png(folder / ("c" + std::to_string(c)) / ("i" + std::to_string(i) + ".png"),
-                patterned_image(41 + 3 * i, 35 + 6 * c, c * 5 + i));
-  }
-  auto open = [&](int threads) {
-    ImageFolderOptions options;
-    options.root = folder.path();
-    options.threads = threads;
-    return open_image_folder(options);
-  };
-  const auto serial = open(1), parallel = open(3);
+  write_patterned_folder(folder, 2, 5, [](int c, int i) { return patterned_image(41 + 3 * i, 35 + 6 * c, c * 5 + i); });
+  const auto serial = open_folder(folder, 1), parallel = open_folder(folder, 3);
   const std::vector<std::size_t> order = seeded_draw(10, 10, 4);
   // Batches of 3: sizes 16, 24, 16 and 8 (the last batch holds one image).
   const std::vector<int> sizes{16, 24, 16, 8};
