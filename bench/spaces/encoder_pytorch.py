@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The bert-base / vit-base sub-network written directly in PyTorch, timed at
-batch 1 on the CPU: the reference `nasctl evaluate` with the `measure` model
+batch 1 on the CPU or on CUDA: the reference `nasctl evaluate` with the `measure` model
 is compared with (encoder_vs_pytorch.sh).
 
 Same networks as plugins/spaces/bert-vit lowers. Heads are 64 wide as in
@@ -10,19 +10,18 @@ token-type (type 0) embeddings, LayerNorm; x = LN(x + attn(x)),
 x = LN(x + ffn(x)) with a GELU FFN; pooler tanh(W x[0] + b); classifier.
 ViT-B/16 (pre-norm, torchvision's layout): 16x16 stride-16 convolution,
 class token, learned positions; x = x + attn(LN(x)), x = x + ffn(LN(x));
-final LN, class token, head. Timed in the two forms `measure` has: "eager"
-(the module) and "optimized" (frozen TorchScript + optimize_for_inference).
+final LN, class token, head. Timed in the forms of pytorch_timing.py.
 
   python3 bench/spaces/encoder_pytorch.py --space bert-base --arch 'l=12;h=...;i=...' \
-      --sequence 128 --threads 1 --repeats 10
+      --sequence 128 --threads 1 --repeats 10 [--device cuda]
 """
 import argparse
 import math
-import statistics
-import time
 
 import torch
 from torch import nn
+
+import pytorch_timing
 
 WIDTH, HEAD = 768, 64
 
@@ -113,21 +112,6 @@ class Vit(nn.Module):
         return self.head(self.norm(x)[:, 0:1])
 
 
-def time_form(fn, x, warmup, repeats):
-    for _ in range(warmup):
-        fn(x)
-    times, cpu = [], []
-    for _ in range(repeats):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn(x)
-        times.append((time.perf_counter() - start) * 1e3)
-        cpu.append((time.process_time() - start_cpu) * 1e3)
-    # Wall median and minimum, and the median process CPU time per pass (as
-    # measure's latency_cpu_ms): on a shared machine the CPU time is what
-    # other processes do not inflate.
-    return statistics.median(times), min(times), statistics.median(cpu)
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--space", choices=["bert-base", "vit-base"], required=True)
@@ -136,11 +120,8 @@ def main():
     p.add_argument("--vocab", type=int, default=30522)
     p.add_argument("--image", type=int, default=224)
     p.add_argument("--classes", type=int, default=0, help="default: 2 (bert-base), 1000 (vit-base)")
-    p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--warmup", type=int, default=3)
-    p.add_argument("--repeats", type=int, default=10)
+    pytorch_timing.add_arguments(p, warmup=3, repeats=10)
     args = p.parse_args()
-    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     arch = parse_arch(args.arch)
     if args.space == "bert-base":
@@ -149,15 +130,7 @@ def main():
     else:
         model = Vit(arch, args.image, args.classes or 1000).eval()
         x = torch.randn(1, 3, args.image, args.image)
-    params = sum(t.numel() for t in model.parameters())
-    with torch.inference_mode():
-        eager = time_form(model, x, args.warmup, args.repeats)
-    with torch.no_grad():
-        frozen = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.script(model)))
-        optimized = time_form(frozen, x, args.warmup, args.repeats)
-    print(f"pytorch params={params} "
-          f"eager: median_ms={eager[0]:.3f} min_ms={eager[1]:.3f} cpu_ms={eager[2]:.3f} | "
-          f"optimized: median_ms={optimized[0]:.3f} min_ms={optimized[1]:.3f} cpu_ms={optimized[2]:.3f}")
+    pytorch_timing.report(model, x, args)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,14 @@
 # (optimized = frozen TorchScript, then eager) and the same bert-base /
 # vit-base network written in PyTorch (encoder_pytorch.py), alternating per
 # architecture so both see the same machine load. BERT at 128 tokens, ViT at
-# 224x224. The sibling of transformer_vs_pytorch.sh.
-#   bash bench/spaces/encoder_vs_pytorch.sh [build dir] [repeats]
+# 224x224. The sibling of transformer_vs_pytorch.sh; DEVICE=cuda times both
+# on the GPU (vs_pytorch_common.sh).
+#   [DEVICE=cuda] [PYTHON=python3] bash bench/spaces/encoder_vs_pytorch.sh [build dir] [repeats]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
 repeats=${2:-10}
+source "$root/bench/spaces/vs_pytorch_common.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 six() { printf '%s,%s,%s,%s,%s,%s' "$1" "$1" "$1" "$1" "$1" "$1"; }
@@ -21,39 +23,14 @@ archs=(
 )
 for space in bert-base vit-base; do
   for mode in optimized eager; do
-    cat > "$tmp/$space-$mode.toml" <<TOML
-seed = 1
-[space]
-plugin = "$space"
-[budget]
-evaluations = 1
-[search]
-plugin = "random"
-[[hardware]]
-name = "cpu"
-plugin = "measure"
-threads = 1
-mode = "$mode"
-warmup = 3
-repeats = $repeats
-max_repeats = $repeats
-ci_target_percent = 0
-max_seconds = 120
-[[objectives]]
-metric = "cpu.latency_ms"
-goal = "min"
-TOML
+    printf '[space]\nplugin = "%s"\n' "$space" | measure_config "$tmp/$space-$mode.toml" "$mode" 3 "$repeats" 120
   done
 done
 for entry in "${archs[@]}"; do
   space=${entry%% *}
   arch=${entry#* }
   echo "== $space $arch"
-  for mode in optimized eager; do
-    line=$("$build/bin/nasctl" evaluate -c "$tmp/$space-$mode.toml" "$arch" 2>/dev/null | tail -1)
-    # After the quoted arch: latency_ms, latency_spread, latency_cpu_ms, latency_ci_percent.
-    echo "nasctl $mode: median_ms=$(cut -d, -f2 <<<"${line##*\"}") cpu_ms=$(cut -d, -f4 <<<"${line##*\"}")"
-  done
-  OMP_NUM_THREADS=1 /usr/bin/python3 "$root/bench/spaces/encoder_pytorch.py" --space "$space" --arch "$arch" \
-    --threads 1 --warmup 3 --repeats "$repeats"
+  for mode in optimized eager; do nasctl_figures "$build" "$tmp/$space-$mode.toml" "$arch" "$mode"; done
+  "$python" "$root/bench/spaces/encoder_pytorch.py" --space "$space" --arch "$arch" \
+    --threads 1 --warmup 3 --repeats "$repeats" --device "$device"
 done

@@ -1,27 +1,26 @@
 #!/usr/bin/env python3
 """The Transformer-LT sub-network written directly in PyTorch, timed at batch 1
-on the CPU: the reference `nasctl evaluate` with the `measure` model is
-compared with (docs: /work/notes/transformer-docs.md).
+on the CPU or on CUDA: the reference `nasctl evaluate` with the `measure`
+model is compared with (transformer_vs_pytorch.sh; docs/results.md).
 
 Same network as plugins/spaces/transformer-lt lowers: post-norm fairseq
 Transformer, q/k/v projections to HAT's qkv_dim 512 with bias, softmax
 attention over heads (head dim 512/heads), causal decoder self-attention,
 arbitrary encoder-decoder attention over the last 1/2/3 encoder layers joined
 along the tokens, ReLU FFN, embeddings scaled by sqrt(width) plus sinusoidal
-positions, output projection without bias. Timed in the two forms `measure`
-has: "eager" (the module) and "optimized" (frozen TorchScript +
-optimize_for_inference).
+positions, output projection without bias. Timed in the forms of
+pytorch_timing.py.
 
   python3 bench/spaces/transformer_pytorch.py --arch 'ee=640;...' \
-      --source 30 --target 30 --vocab 32768 --threads 1 --repeats 30
+      --source 30 --target 30 --vocab 32768 --threads 1 --repeats 30 [--device cuda]
 """
 import argparse
 import math
-import statistics
-import time
 
 import torch
 from torch import nn
+
+import pytorch_timing
 
 QKV = 512
 
@@ -120,44 +119,18 @@ class TransformerLT(nn.Module):
         return self.project(y)
 
 
-def time_form(fn, ids, warmup, repeats):
-    for _ in range(warmup):
-        fn(ids)
-    times, cpu = [], []
-    for _ in range(repeats):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn(ids)
-        times.append((time.perf_counter() - start) * 1e3)
-        cpu.append((time.process_time() - start_cpu) * 1e3)
-    # Wall median and minimum, and the median process CPU time per pass
-    # (CLOCK_PROCESS_CPUTIME_ID, as measure's latency_cpu_ms): on a shared
-    # machine the CPU time is what other processes do not inflate.
-    return statistics.median(times), min(times), statistics.median(cpu)
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--arch", required=True, help="canonical transformer-lt string")
     p.add_argument("--source", type=int, default=30)
     p.add_argument("--target", type=int, default=30)
     p.add_argument("--vocab", type=int, default=32768)
-    p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--warmup", type=int, default=5)
-    p.add_argument("--repeats", type=int, default=30)
+    pytorch_timing.add_arguments(p, warmup=5, repeats=30)
     args = p.parse_args()
-    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model = TransformerLT(parse_arch(args.arch), args.source, args.target, args.vocab).eval()
     ids = torch.randint(0, args.vocab, (1, args.source + args.target))
-    params = sum(t.numel() for t in model.parameters())
-    with torch.inference_mode():
-        eager = time_form(model, ids, args.warmup, args.repeats)
-    with torch.no_grad():
-        frozen = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.script(model)))
-        optimized = time_form(frozen, ids, args.warmup, args.repeats)
-    print(f"pytorch params={params} "
-          f"eager: median_ms={eager[0]:.3f} min_ms={eager[1]:.3f} cpu_ms={eager[2]:.3f} | "
-          f"optimized: median_ms={optimized[0]:.3f} min_ms={optimized[1]:.3f} cpu_ms={optimized[2]:.3f}")
+    pytorch_timing.report(model, ids, args)
 
 
 if __name__ == "__main__":

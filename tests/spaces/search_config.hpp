@@ -14,13 +14,17 @@ inline std::string search_config(const std::string& space, const std::string& sp
          "\n\n[[hardware]]\nname = \"cost\"\nplugin = \"analytic\"\n\n" + rest;
 }
 
-// A `measure` model named "cpu" (one thread, 1 warm-up, 3 repeats, no
-// confidence target) and two objectives: cost.macs (`macs_goal`) and
-// cpu.latency_ms (min).
-inline std::string measure_objectives(const std::string& macs_goal = "min") {
-  return "[[hardware]]\nname = \"cpu\"\nplugin = \"measure\"\nthreads = 1\nwarmup = 1\nrepeats = 3\n"
-         "ci_target_percent = 0\n\n[[objectives]]\nmetric = \"cost.macs\"\ngoal = \"" +
-         macs_goal + "\"\n\n[[objectives]]\nmetric = \"cpu.latency_ms\"\ngoal = \"min\"\n";
+// The name measure_objectives gives its model on `device`.
+inline std::string measure_name(const std::string& device) { return device == "cuda" ? "gpu" : "cpu"; }
+
+// A `measure` model on `device`, named by measure_name (one thread, 1
+// warm-up, 3 repeats, no confidence target), and two objectives: cost.macs
+// (`macs_goal`) and that model's latency_ms (min).
+inline std::string measure_objectives(const std::string& macs_goal = "min", const std::string& device = "cpu") {
+  const std::string name = measure_name(device);
+  return "[[hardware]]\nname = \"" + name + "\"\nplugin = \"measure\"\ndevice = \"" + device +
+         "\"\nthreads = 1\nwarmup = 1\nrepeats = 3\nci_target_percent = 0\n\n[[objectives]]\nmetric = \"cost.macs\"\n"
+         "goal = \"" + macs_goal + "\"\n\n[[objectives]]\nmetric = \"" + name + ".latency_ms\"\ngoal = \"min\"\n";
 }
 
 // A lookup-table model named "table" reading `file`, and its latency as the

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli_runner.hpp"
+#include "cuda_agreement.hpp"
 #include "encoder_space.hpp"
 #include "nasctl/csv.hpp"
 #include "nasctl/network_spec.hpp"
@@ -31,20 +32,30 @@ std::unique_ptr<EncoderSpace> small_space(const std::string& name) {
   return make_plugin<VitBase>({{"image_size", int64_t{32}}, {"classes", int64_t{10}}});
 }
 
-}  // namespace
-
-TEST_CASE("a search with analytic and measure runs on bert-base and vit-base: each network counted as lowered and timed") {
+void check_searches(const std::string& device) {
   for (const std::string name : {"bert-base", "vit-base"}) {
     CAPTURE(name);
     TempDir dir("bert-vit-cli");
-    write_text(dir / "cfg.toml", search_config(name, name == "bert-base" ? kBertKeys : kVitKeys, 3, measure_objectives()));
+    write_text(dir / "cfg.toml",
+               search_config(name, name == "bert-base" ? kBertKeys : kVitKeys, 3, measure_objectives("min", device)));
     const auto r = run_nasctl({"search", "-c", dir / "cfg.toml", "-o", dir / "run", "--no-progress"}, "", 300);
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     const CsvTable t = read_csv(dir / "run/evaluations.csv");
     REQUIRE(t.rows.size() == 3);
     const auto space = small_space(name);
-    check_searched_rows(t, *space);
+    check_searched_rows(t, *space, measure_name(device));
   }
+}
+
+}  // namespace
+
+TEST_CASE("a search with analytic and measure runs on bert-base and vit-base: each network counted as lowered and timed") {
+  check_searches("cpu");
+}
+
+TEST_CASE("measure times bert-base and vit-base on CUDA in a search (skipped without a GPU)") {
+  if (!cuda_usable()) return;
+  check_searches("cuda");
 }
 
 TEST_CASE("lut build enumerates bert-base's and vit-base's layers exactly, and the table prices networks at their MACs") {

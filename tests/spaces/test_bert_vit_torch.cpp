@@ -1,8 +1,9 @@
 // bert-base and vit-base networks as LibTorch modules: the module built from
 // each NetworkSpec has exactly count_cost(spec).params parameters (at full
 // size too: BERT-base's and ViT-B/16's), its forward pass gives the stated
-// [batch, 1, classes] logits, the TorchScript form computes the same, and
-// every input token (BERT) or patch (ViT) reaches the output.
+// [batch, 1, classes] logits, the TorchScript form computes the same,
+// every input token (BERT) or patch (ViT) reaches the output, and where a
+// GPU is usable CUDA computes what the CPU does.
 #include "../torch/torch_doctest.hpp"
 
 #include <ATen/ATen.h>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cuda_agreement.hpp"
 #include "encoder_space.hpp"
 #include "nasctl/rng.hpp"
 #include "nasctl/torch/eager_network.hpp"
@@ -88,5 +90,19 @@ TEST_CASE("bert-base and vit-base modules: every token or patch reaches the logi
     at::Tensor img2 = img.clone();
     img2.index_put_({0, 0, (patch / 2) * 16 + 3, (patch % 2) * 16 + 5}, at::scalar_tensor(5.0f));
     CHECK_FALSE(at::allclose(logits, vnet.forward(img2), 1e-4, 1e-4));
+  }
+}
+
+TEST_CASE("bert-base and vit-base modules on CUDA compute what they compute on the CPU (skipped without a GPU)") {
+  if (!test::cuda_usable()) return;
+  const auto bert = test::make_plugin<BertBase>(
+      {{"sequence_length", int64_t{8}}, {"vocabulary", int64_t{40}}, {"classes", int64_t{3}}});
+  const auto vit = test::make_plugin<VitBase>({{"image_size", int64_t{32}}, {"classes", int64_t{10}}});
+  Rng rng(5);
+  for (const EncoderSpace* s : {static_cast<const EncoderSpace*>(bert.get()), static_cast<const EncoderSpace*>(vit.get())}) {
+    for (const Architecture& a : {s->smallest(), s->largest(), s->sample(rng)}) {
+      CAPTURE(s->to_string(a));
+      test::check_cuda_matches_cpu(s->lower(a));
+    }
   }
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli_runner.hpp"
+#include "cuda_agreement.hpp"
 #include "nasctl/csv.hpp"
 #include "nasctl/network_spec.hpp"
 #include "plugin_config.hpp"
@@ -27,18 +28,27 @@ std::string config(const std::string& space_keys, const std::string& rest) {
   return search_config("transformer-lt", space_keys, 4, rest);
 }
 
-}  // namespace
-
-TEST_CASE("a search with analytic and measure runs on transformer-lt: each network counted as lowered and timed") {
+void check_search(const std::string& device) {
   TempDir dir("transformer-lt-cli");
-  write_text(dir / "cfg.toml", config(kSpaceKeys, measure_objectives()));
+  write_text(dir / "cfg.toml", config(kSpaceKeys, measure_objectives("min", device)));
   const auto r = run_nasctl({"search", "-c", dir / "cfg.toml", "-o", dir / "run", "--no-progress"}, "", 300);
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   const CsvTable t = read_csv(dir / "run/evaluations.csv");
   REQUIRE(t.rows.size() == 4);
   const auto space = make_plugin<TransformerLT>(
       {{"source_length", int64_t{6}}, {"target_length", int64_t{5}}, {"vocabulary", int64_t{64}}});
-  check_searched_rows(t, *space);
+  check_searched_rows(t, *space, measure_name(device));
+}
+
+}  // namespace
+
+TEST_CASE("a search with analytic and measure runs on transformer-lt: each network counted as lowered and timed") {
+  check_search("cpu");
+}
+
+TEST_CASE("measure times transformer-lt on CUDA in a search (skipped without a GPU)") {
+  if (!cuda_usable()) return;
+  check_search("cuda");
 }
 
 TEST_CASE("lut build enumerates transformer-lt's layers exactly, and the table prices networks at their MACs") {

@@ -1,9 +1,9 @@
 // Transformer-LT networks as LibTorch modules: the module built from each
 // NetworkSpec has exactly count_cost(spec).params parameters, its forward
 // pass gives [batch, T, vocabulary] logits, the TorchScript form computes
-// the same, and the decoder is causal (a target token changes only the
-// logits of its own and later positions) while every source token reaches
-// every target position.
+// the same, the decoder is causal (a target token changes only the logits
+// of its own and later positions) while every source token reaches every
+// target position, and where a GPU is usable CUDA computes what the CPU does.
 #include "../torch/torch_doctest.hpp"
 
 #include <ATen/ATen.h>
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cuda_agreement.hpp"
 #include "nasctl/rng.hpp"
 #include "nasctl/torch/eager_network.hpp"
 #include "nasctl/torch/script_network.hpp"
@@ -75,4 +76,14 @@ TEST_CASE("transformer-lt modules: the decoder is causal and reads the whole sou
   x3.index_put_({0, 0, 4, 0}, at::scalar_tensor(std::fmod(x[0][0][4][0].item<float>() + 1.0f, 20.0f)));
   const at::Tensor y3 = net.forward(x3);
   for (int64_t t = 0; t < 4; ++t) CHECK_FALSE(at::allclose(y.narrow(1, t, 1), y3.narrow(1, t, 1), 1e-3, 1e-3));
+}
+
+TEST_CASE("transformer-lt modules on CUDA compute what they compute on the CPU (skipped without a GPU)") {
+  if (!test::cuda_usable()) return;
+  const auto s = small_space();
+  Rng rng(5);
+  for (const Architecture& a : {s->smallest(), s->largest(), s->sample(rng)}) {
+    CAPTURE(s->to_string(a));
+    test::check_cuda_matches_cpu(s->lower(a));
+  }
 }
