@@ -126,10 +126,35 @@ at::Tensor run_onnx_graph(const ::onnx::GraphProto& graph, const at::Tensor& inp
     } else if (op == "MaxPool") {
       y = at::max_pool2d(in(node, 0), ints_attr(node, "kernel_shape", {}), ints_attr(node, "strides", {1, 1}),
                          symmetric_pads(node), {1, 1}, int_attr(node, "ceil_mode", 0) != 0);
+    } else if (op == "Tanh") {
+      y = at::tanh(in(node, 0));
+    } else if (op == "Erf") {
+      y = at::erf(in(node, 0));
+    } else if (op == "Sqrt") {
+      y = at::sqrt(in(node, 0));
     } else if (op == "Mul") {
       y = in(node, 0) * in(node, 1);
     } else if (op == "Add") {
       y = in(node, 0) + in(node, 1);
+    } else if (op == "Sub") {
+      y = in(node, 0) - in(node, 1);
+    } else if (op == "Div") {
+      y = in(node, 0) / in(node, 1);
+    } else if (op == "MatMul") {
+      y = at::matmul(in(node, 0), in(node, 1));
+    } else if (op == "Softmax") {
+      y = at::softmax(in(node, 0), int_attr(node, "axis", -1));
+    } else if (op == "ReduceMean") {
+      y = in(node, 0).mean(ints_attr(node, "axes", {}), int_attr(node, "keepdims", 1) != 0);
+    } else if (op == "Gather") {
+      if (int_attr(node, "axis", 0) != 0) throw std::runtime_error(node.name() + ": Gather on axis != 0 is not covered");
+      y = at::embedding(in(node, 0), in(node, 1));  // rows of the table, one per index
+    } else if (op == "Cast") {
+      if (int_attr(node, "to", 0) != ::onnx::TensorProto_DataType_INT64)
+        throw std::runtime_error(node.name() + ": Cast to other than int64 is not covered");
+      y = in(node, 0).to(at::kLong);  // truncation toward zero, as ONNX's float -> int cast
+    } else if (op == "Expand") {
+      y = in(node, 0).expand(ints_of(node, 1));
     } else if (op == "Sum") {
       y = in(node, 0).clone();
       for (int k = 1; k < node.input_size(); ++k) y = y + in(node, k);

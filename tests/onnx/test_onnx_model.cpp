@@ -6,6 +6,7 @@
 
 #include <onnx/checker.h>
 
+#include <cmath>
 #include <map>
 
 #include "nasctl/error.hpp"
@@ -146,39 +147,30 @@ TEST_CASE("h-sigmoid and ReLU6 are written with PyTorch's constants, not ONNX's 
   CHECK(test::tensor_of(*max).item<float>() == 6.0f);
 }
 
-TEST_CASE("sequence layers and GELU are refused in one line naming the layer; Tanh lowers to ONNX Tanh") {
-  // A ViT-like network: patch convolution, tokens, class token, positions,
-  // a per-position GELU linear, the class token, a head.
-  NetworkBuilder b("vit-like", TensorShape{3, 32, 32});
-  b.patch_embedding(8, 16);
-  b.class_token();
-  b.position_embedding(5);
-  b.token_slice(0, 1);
-  b.linear(4, true, ActivationKind::GELU);
-  const NetworkSpec vit = std::move(b).finish();
-  std::string error;
-  try {
-    to_onnx_model(vit, onnx_options());
-  } catch (const Error& e) {
-    error = e.what();
+TEST_CASE("sequence layers lower to standard operators: Gather, MatMul, Softmax, the causal mask, GELU by Erf, Tanh") {
+  const ::onnx::ModelProto translator = to_onnx_model(test::translator_like(), onnx_options());
+  const auto& g = translator.graph();
+  CHECK(test::count_ops(g, "Gather") == 2);  // source and target embeddings
+  CHECK(test::count_ops(g, "Softmax") == 4);  // 2 encoder, 2 decoder attentions
+  CHECK(test::count_ops(g, "MatMul") == 4 * 2 + 4 * 4 + 2 * 2 + 1);  // scores and mix, projections, FFNs, output
+  CHECK(test::count_ops(g, "ReduceMean") == 2 * 2 * 2 + 2 * 2);  // two per LayerNorm
+  // The decoder's self-attention alone is causal: one -inf mask above the diagonal.
+  int masks = 0;
+  for (const auto& init : g.initializer()) {
+    if (init.name().size() < 5 || init.name().substr(init.name().size() - 5) != "_mask") continue;
+    ++masks;
+    const at::Tensor mask = test::tensor_of(init);
+    CHECK(mask.sizes().vec() == std::vector<int64_t>{3, 3});
+    CHECK(std::isinf(mask[0][1].item<float>()));
+    CHECK(mask[1][0].item<float>() == 0.0f);
   }
-  CHECK(error.find("ONNX export: layer 1 (tokens) is a sequence layer") != std::string::npos);
-  CHECK(error.find("fix: export this space as TorchScript") != std::string::npos);
-  CHECK(error.find('\n') == std::string::npos);
-  // A flattening linear with GELU: the activation is what is refused.
-  NetworkBuilder g("gelu", TensorShape{6, 1, 1});
-  g.linear(4, true, ActivationKind::GELU);
-  error.clear();
-  try {
-    to_onnx_model(std::move(g).finish(), onnx_options());
-  } catch (const Error& e) {
-    error = e.what();
-  }
-  CHECK(error.find("ONNX export: activation gelu has no operator at this exporter's opset") != std::string::npos);
-  NetworkBuilder t("tanh", TensorShape{6, 1, 1});
-  t.linear(4, true, ActivationKind::Tanh);
-  const ::onnx::ModelProto m = to_onnx_model(std::move(t).finish(), onnx_options());
-  bool has_tanh = false;
-  for (const auto& node : m.graph().node()) has_tanh = has_tanh || node.op_type() == "Tanh";
-  CHECK(has_tanh);
+  CHECK(masks == 1);
+  const ::onnx::ModelProto vit = to_onnx_model(test::vit_like(), onnx_options());
+  CHECK(test::count_ops(vit.graph(), "Erf") == 1);  // the GELU of the feed-forward
+  CHECK(test::count_ops(vit.graph(), "Expand") == 1);  // the class token
+  const ::onnx::ModelProto bert = to_onnx_model(test::bert_like(), onnx_options());
+  CHECK(test::count_ops(bert.graph(), "Tanh") == 1);  // the pooler
+  CHECK(test::count_ops(bert.graph(), "Gather") == 1);
+  // Tokens -> image for the convolution, image -> tokens after the pool.
+  CHECK(test::count_ops(bert.graph(), "Transpose") == 4 + 2);  // q, k^T, v, heads joined; the two layout changes
 }

@@ -81,7 +81,10 @@ TEST_CASE("the whole graph computes the eager network's output, for every OpKind
       {"ceil-pools", test::ceil_pools()},
       {"ofa smallest at 128", test::ofa_network(false, 128)},
       {"ofa largest at 128", test::ofa_network(true, 128)},
-      {"hurricane shuffle at 96", test::hurricane_shuffle_network(96)}};
+      {"hurricane shuffle at 96", test::hurricane_shuffle_network(96)},
+      {"vit-like", test::vit_like()},
+      {"translator-like", test::translator_like()},
+      {"bert-like", test::bert_like()}};
   for (const auto& [name, spec] : networks) {
     INFO("network: " << name);
     const uint64_t seed = 11;
@@ -110,4 +113,20 @@ TEST_CASE("the reference evaluator notices a wrong constant, so the comparison a
   const auto eager = std::make_shared<libtorch::EagerNetwork>(spec, 0);
   const at::Tensor x = libtorch::random_input(spec, 1, 3);
   CHECK(relative_error(test::run_onnx_graph(model.graph(), x), eager->forward(x)) > 1e-4);
+}
+
+TEST_CASE("the causal mask is what keeps the decoder causal in the graph: without it the output changes") {
+  const NetworkSpec spec = test::translator_like();
+  ::onnx::ModelProto model = to_onnx_model(spec, options_for(1, 4));
+  const auto eager = std::make_shared<libtorch::EagerNetwork>(spec, 4);
+  const at::Tensor x = libtorch::random_input(spec, 1, 8);
+  const at::Tensor want = eager->forward(x);
+  CHECK(relative_error(test::run_onnx_graph(model.graph(), x), want) < 1e-4);
+  for (auto& init : *model.mutable_graph()->mutable_initializer()) {
+    if (init.name().size() > 5 && init.name().substr(init.name().size() - 5) == "_mask") {
+      const std::vector<float> zeros(9, 0.0f);
+      init.set_raw_data(zeros.data(), zeros.size() * sizeof(float));
+    }
+  }
+  CHECK(relative_error(test::run_onnx_graph(model.graph(), x), want) > 1e-3);
 }

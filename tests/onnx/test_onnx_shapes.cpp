@@ -8,6 +8,7 @@
 #include <map>
 
 #include "nasctl/onnx/onnx_model.hpp"
+#include "nasctl/torch/eager_network.hpp"
 
 using namespace nasctl;
 using namespace nasctl::model_export;
@@ -34,17 +35,23 @@ Shapes inferred_shapes(::onnx::ModelProto model) {
   return shapes;
 }
 
-// What the spec says layer i's value is: [N, C, H, W], or [N, features] from
-// a Linear on (LibTorch flattens there, and element-wise layers keep it flat).
-// Derived here from the spec alone, not from the exporter.
+// What the spec says layer i's value is: [N, C, H, W]; [N, features] from
+// a flattening Linear on (LibTorch flattens there, and element-wise layers
+// keep it flat); [N, tokens, features] for the layers the LibTorch module
+// runs on tokens. Derived here from the spec and the module, not from the
+// exporter.
 std::vector<std::vector<int64_t>> spec_shapes(const NetworkSpec& spec, int64_t batch) {
+  const std::vector<bool> tokens = libtorch::token_major_layers(spec);
   std::vector<bool> flat(spec.layers.size());
   std::vector<std::vector<int64_t>> out;
   for (std::size_t i = 0; i < spec.layers.size(); ++i) {
     const Layer& l = spec.layers[i];
     const bool input_flat = l.inputs[0] != kNetworkInput && flat[l.inputs[0]];
-    flat[i] = l.op == OpKind::Linear || (input_flat && (l.op == OpKind::Activation || l.op == OpKind::Add));
-    if (flat[i]) {
+    flat[i] = (l.op == OpKind::Linear && !tokens[i]) ||
+              (input_flat && (l.op == OpKind::Activation || l.op == OpKind::Add));
+    if (tokens[i]) {
+      out.push_back({batch, l.out.height, l.out.channels});
+    } else if (flat[i]) {
       out.push_back({batch, l.out.channels});
     } else {
       out.push_back({batch, l.out.channels, l.out.height, l.out.width});
@@ -96,6 +103,13 @@ TEST_CASE("the hand-built specs covering every OpKind have the spec's shapes, at
                                  test::ceil_pools()}) {
     INFO("network: " << spec.name);
     check_shapes(spec, 3);
+  }
+}
+
+TEST_CASE("the miniature ViT, Transformer and BERT: every layer's inferred shape is the spec's, at batch 2") {
+  for (const NetworkSpec& spec : {test::vit_like(), test::translator_like(), test::bert_like()}) {
+    INFO("network: " << spec.name);
+    check_shapes(spec, 2);
   }
 }
 

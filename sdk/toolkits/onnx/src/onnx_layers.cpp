@@ -2,8 +2,11 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
+
 #include "batch_norm_folding.hpp"
 #include "nasctl/error.hpp"
+#include "onnx_sequence_layers.hpp"
 
 namespace nasctl::model_export {
 
@@ -17,8 +20,8 @@ void hard_sigmoid(GraphWriter& g, const std::string& in, const std::string& out)
   set_attribute(n, "beta", 0.5f);
 }
 
-// Writes `out` = act(in). ActivationKind::None copies (Identity), for a
-// stand-alone activation layer without one.
+}  // namespace
+
 void activation(GraphWriter& g, ActivationKind act, const std::string& in, const std::string& out) {
   switch (act) {
     case ActivationKind::None: g.node("Identity", {in}, out); return;
@@ -30,11 +33,19 @@ void activation(GraphWriter& g, ActivationKind act, const std::string& in, const
     case ActivationKind::Sigmoid: g.node("Sigmoid", {in}, out); return;
     case ActivationKind::Tanh: g.node("Tanh", {in}, out); return;
     case ActivationKind::GELU:
-      throw Error("ONNX export: activation gelu has no operator at this exporter's opset (ONNX's Gelu came in opset "
-                  "20); fix: export this space as TorchScript");
+      // ONNX's Gelu came in opset 20; the exact (erf) form PyTorch's
+      // default computes: x * (1 + erf(x / sqrt(2))) / 2.
+      g.node("Div", {in, g.scalar("gelu_sqrt2", static_cast<float>(std::sqrt(2.0)))}, out + "_gelu_scaled");
+      g.node("Erf", {out + "_gelu_scaled"}, out + "_gelu_erf");
+      g.node("Add", {out + "_gelu_erf", g.scalar("gelu_one", 1.0f)}, out + "_gelu_sum");
+      g.node("Mul", {in, out + "_gelu_sum"}, out + "_gelu_product");
+      g.node("Mul", {out + "_gelu_product", g.scalar("gelu_half", 0.5f)}, out);
+      return;
   }
   throw Error(std::string("ONNX export: activation ") + to_string(act) + " has no ONNX lowering; fix: update sdk/toolkits/onnx");
 }
+
+namespace {
 
 // The name a layer's main node writes: the layer's output when no
 // activation follows, else an intermediate the activation reads.
@@ -66,7 +77,9 @@ void conv(GraphWriter& g, const std::vector<std::string>& inputs, const std::str
 }  // namespace
 
 void lower_layer(GraphWriter& g, const Layer& l, int index, const libtorch::LayerTensors& t,
-                 const std::vector<std::string>& in, const std::string& output) {
+                 const std::vector<std::string>& in, const std::string& output, bool token_major, int64_t batch) {
+  // A Linear on tokens works per position; the flattening one is below.
+  if ((l.op != OpKind::Linear || token_major) && lower_sequence_layer(g, l, index, t, in, output, batch)) return;
   const std::string p = "l" + std::to_string(index) + "_";
   switch (l.op) {
     case OpKind::Conv2d: {
@@ -87,7 +100,6 @@ void lower_layer(GraphWriter& g, const Layer& l, int index, const libtorch::Laye
       return;
     }
     case OpKind::Linear: {
-      if (l.out.height * l.out.width > 1) break;  // per position: a sequence layer, refused below
       // As the eager module: flatten(1), then x W^T + b.
       const std::string flat = p + "flat";
       set_attribute(g.node("Flatten", {in[0]}, flat), "axis", int64_t{1});
@@ -160,14 +172,8 @@ void lower_layer(GraphWriter& g, const Layer& l, int index, const libtorch::Laye
     case OpKind::ClassToken:
     case OpKind::PositionEmbedding:
     case OpKind::TokenSlice:
-      break;
+      break;  // lowered by lower_sequence_layer above
   }
-  if (l.op == OpKind::Linear || l.op == OpKind::Embedding || l.op == OpKind::LayerNorm || l.op == OpKind::Attention ||
-      l.op == OpKind::TokenConcat || l.op == OpKind::ToSequence || l.op == OpKind::ClassToken ||
-      l.op == OpKind::PositionEmbedding || l.op == OpKind::TokenSlice)
-    throw Error("ONNX export: layer " + std::to_string(index) + " (" + to_string(l.op) +
-                ") is a sequence layer, which the ONNX exporter does not lower yet; fix: export this space as "
-                "TorchScript");
   throw Error("ONNX export: layer " + std::to_string(index) + ": op kind " + to_string(l.op) +
               " has no ONNX lowering; fix: update sdk/toolkits/onnx");
 }

@@ -3,11 +3,13 @@
 #include "nasctl/onnx/onnx_model.hpp"
 
 #include <memory>
+#include <set>
 
 #include "nasctl/error.hpp"
 #include "nasctl/torch/eager_network.hpp"
 #include "onnx_graph.hpp"
 #include "onnx_layers.hpp"
+#include "onnx_sequence_layers.hpp"
 #include "serializers.hpp"
 
 #ifndef NASCTL_VERSION
@@ -20,20 +22,61 @@ namespace {
 
 constexpr const char* kInputName = "input";
 
-// Whether each layer's value is [N, features] (a Linear's output, and what
-// element-wise layers make of one) rather than [N, C, H, W]: the eager
-// module flattens in Linear, and the declared graph output must agree.
-std::vector<bool> flat_values(const NetworkSpec& spec) {
+// Whether each layer's value is [N, features] (a flattening Linear's output,
+// and what element-wise layers make of one) rather than [N, C, H, W] or
+// tokens: the eager module flattens in Linear, and the declared graph
+// output must agree.
+std::vector<bool> flat_values(const NetworkSpec& spec, const std::vector<bool>& tokens) {
   std::vector<bool> flat(spec.layers.size(), false);
   for (std::size_t i = 0; i < spec.layers.size(); ++i) {
     const Layer& l = spec.layers[i];
     const int src = l.inputs.empty() ? kNetworkInput : l.inputs.front();
     const bool input_flat = src != kNetworkInput && flat[src];
-    flat[i] = l.op == OpKind::Linear ||
+    flat[i] = (l.op == OpKind::Linear && !tokens[i]) ||
               (input_flat && (l.op == OpKind::Activation || l.op == OpKind::Add || l.op == OpKind::BatchNorm2d));
   }
   return flat;
 }
+
+// The values layer `index` reads, in its layout: where a token-major layer
+// reads an image-layout value or the reverse, the value converted (once per
+// value and direction; the eager module converts in the same places).
+class LayoutInputs {
+ public:
+  LayoutInputs(GraphWriter& graph, const NetworkSpec& spec, const std::vector<bool>& tokens)
+      : graph_(graph), spec_(spec), tokens_(tokens) {}
+
+  std::vector<std::string> of(int index) {
+    const Layer& l = spec_.layers[index];
+    std::vector<std::string> names;
+    for (int src : l.inputs) {
+      const std::string name = onnx_value_name(spec_, src);
+      // An Embedding reads the token ids as they come.
+      const bool produced_tokens = src != kNetworkInput && tokens_[src];
+      const bool wanted_tokens = tokens_[index] && !(src == kNetworkInput && l.op == OpKind::Embedding);
+      if (produced_tokens == wanted_tokens) {
+        names.push_back(name);
+        continue;
+      }
+      const TensorShape& shape = src == kNetworkInput ? spec_.input : spec_.layers[src].out;
+      const std::string converted = name + (wanted_tokens ? "_tokens" : "_channels");
+      if (converted_.insert(converted).second) {
+        if (wanted_tokens)
+          to_tokens(graph_, name, shape, converted);
+        else
+          to_channels(graph_, name, shape, converted);
+      }
+      names.push_back(converted);
+    }
+    return names;
+  }
+
+ private:
+  GraphWriter& graph_;
+  const NetworkSpec& spec_;
+  const std::vector<bool>& tokens_;
+  std::set<std::string> converted_;
+};
 
 void add_metadata(::onnx::ModelProto& model, const std::string& key, const std::string& value) {
   ::onnx::StringStringEntryProto& entry = *model.add_metadata_props();
@@ -75,18 +118,20 @@ std::string onnx_value_name(const NetworkSpec& spec, int layer) {
   set_float_tensor_type(*graph.add_input(), kInputName, {options.batch, in.channels, in.height, in.width});
 
   GraphWriter writer(graph);
+  const std::vector<bool> tokens = libtorch::token_major_layers(spec);
+  LayoutInputs inputs(writer, spec, tokens);
   const int n = static_cast<int>(spec.layers.size());
   for (int i = 0; i < n; ++i) {
-    const Layer& layer = spec.layers[i];
-    std::vector<std::string> inputs;
-    for (int src : layer.inputs) inputs.push_back(onnx_value_name(spec, src));
-    lower_layer(writer, layer, i, network->layer_tensors(i), inputs, onnx_value_name(spec, i));
+    lower_layer(writer, spec.layers[i], i, network->layer_tensors(i), inputs.of(i), onnx_value_name(spec, i), tokens[i],
+                options.batch);
   }
 
   const TensorShape& out = spec.output();
-  const std::vector<int64_t> out_dims = flat_values(spec).back()
-                                            ? std::vector<int64_t>{options.batch, out.channels}
-                                            : std::vector<int64_t>{options.batch, out.channels, out.height, out.width};
+  std::vector<int64_t> out_dims{options.batch, out.channels, out.height, out.width};
+  if (tokens.back())
+    out_dims = {options.batch, out.height, out.channels};
+  else if (flat_values(spec, tokens).back())
+    out_dims = {options.batch, out.channels};
   set_float_tensor_type(*graph.add_output(), onnx_value_name(spec, n - 1), out_dims);
   return model;
 }

@@ -4,7 +4,7 @@
 //
 // The graph, at opset onnx_opset() with standard operators only:
 // - input "input" [batch, C, H, W] float32; output "output" [batch, C, H, W],
-//   or [batch, features] when the last layer is a Linear;
+//   or [batch, features] when the last layer is a flattening Linear;
 // - layer i writes the value onnx_value_name(spec, i): "l<i>", the last
 //   layer "output"; values inside a layer are "l<i>_<step>" (l3_conv);
 // - Conv2d: Conv (+ activation); a batch norm is folded into the Conv's
@@ -19,7 +19,17 @@
 //   stand-alone BatchNorm2d: BatchNormalization (eps 1e-5);
 // - activations: Relu, Clip(0, 6) for ReLU6, HardSwish, HardSigmoid with
 //   alpha 1/6 and beta 1/2 (PyTorch's definition, not ONNX's default 0.2),
-//   Sigmoid.
+//   Sigmoid, Tanh, GELU as x * (1 + Erf(x / sqrt 2)) / 2;
+// - sequence layers (token-major values [batch, T, F], as in LibTorch; the
+//   output too when the last layer is one): Embedding: Slice of the float
+//   ids, Cast to int64, Gather (+ Mul by sqrt F, Add of the sinusoidal
+//   table); Attention: Reshape/Transpose into heads, MatMul, Add of the
+//   causal mask, Softmax, MatMul, Transpose/Reshape back; LayerNorm: its
+//   formula (ReduceMean, Sub, Mul, ReduceMean, Add, Sqrt, Div, Mul, Add);
+//   per-position Linear: MatMul + Add; ClassToken: Expand + Concat;
+//   PositionEmbedding: Add of the rows used; TokenSlice: Slice on axis 1;
+//   TokenConcat: Concat on axis 1; ToSequence: Identity after the layout
+//   change Reshape + Transpose (Transpose + Reshape the other way).
 // Initializers carry EagerNetwork(spec, seed)'s (or the given network's)
 // tensors under its names:
 // l<i>_weight and l<i>_bias (BN folded in where the layer has one),
