@@ -11,22 +11,15 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
 repeats=${2:-10}
 source "$root/bench/spaces/vs_pytorch_common.sh"
+source "$root/bench/spaces/sequence_archs.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-six() { printf '%s,%s,%s,%s,%s,%s' "$1" "$1" "$1" "$1" "$1" "$1"; }
-# smallest and largest of each space
-archs=(
-  "bert-base l=6;h=$(six 6),-,-,-,-,-,-;i=$(six 1024),-,-,-,-,-,-"
-  "bert-base l=12;h=$(six 12),$(six 12);i=$(six 3072),$(six 3072)"
-  "vit-base l=10;h=$(six 6),6,6,6,6,-,-;i=$(six 1024),1024,1024,1024,1024,-,-"
-  "vit-base l=12;h=$(six 12),$(six 12);i=$(six 3072),$(six 3072)"
-)
 for space in bert-base vit-base; do
   for mode in optimized eager; do
     printf '[space]\nplugin = "%s"\n' "$space" | measure_config "$tmp/$space-$mode.toml" "$mode" 3 "$repeats" 120
   done
 done
-for entry in "${archs[@]}"; do
+for entry in "${encoder_archs[@]}"; do
   space=${entry%% *}
   arch=${entry#* }
   echo "== $space $arch"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The ONNX export of the sequence spaces in ONNX Runtime: the smallest and
-# the largest network of transformer-lt, bert-base and vit-base (full size,
+# The ONNX export of the sequence spaces in ONNX Runtime: the networks of
+# sequence_archs.sh (transformer-lt, bert-base and vit-base at full size,
 # DyNAS-T's defaults) exported by `nasctl export` as .onnx and as .pt with
 # the same seeded weights, run side by side on one input by
 # onnx_runtime_check.py. Needs python3 with torch and onnxruntime (the GPU
@@ -12,20 +12,18 @@ build=${1:-$root/build}
 python=${PYTHON:-python3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-six() { printf '%s,%s,%s,%s,%s,%s' "$1" "$1" "$1" "$1" "$1" "$1"; }
-# space|vocabulary (0: an image)|arch
-cases=(
-  "transformer-lt|32768|ee=512;de=512;ef=1024,1024,1024,1024,1024,1024;df=1024,-,-,-,-,-;dl=1;eh=4,4,4,4,4,4;dh=4,-,-,-,-,-;ch=4,-,-,-,-,-;ca=-1,-,-,-,-,-"
-  "transformer-lt|32768|ee=640;de=640;ef=3072,3072,3072,3072,3072,3072;df=3072,3072,3072,3072,3072,3072;dl=6;eh=8,8,8,8,8,8;dh=8,8,8,8,8,8;ch=8,8,8,8,8,8;ca=2,2,2,2,2,2"
-  "bert-base|30522|l=6;h=$(six 6),-,-,-,-,-,-;i=$(six 1024),-,-,-,-,-,-"
-  "bert-base|30522|l=12;h=$(six 12),$(six 12);i=$(six 3072),$(six 3072)"
-  "vit-base|0|l=10;h=$(six 6),6,6,6,6,-,-;i=$(six 1024),1024,1024,1024,1024,-,-"
-  "vit-base|0|l=12;h=$(six 12),$(six 12);i=$(six 3072),$(six 3072)"
-)
+source "$root/bench/spaces/sequence_archs.sh"
+# "SPACE VOCABULARY ARCH": token ids below VOCABULARY, or an image (0)
+cases=()
+for arch in "${transformer_archs[@]}"; do cases+=("transformer-lt 32768 $arch"); done
+for entry in "${encoder_archs[@]}"; do
+  space=${entry%% *}
+  cases+=("$space $([ "$space" = bert-base ] && echo 30522 || echo 0) ${entry#* }")
+done
 status=0
 n=0
 for entry in "${cases[@]}"; do
-  IFS='|' read -r space vocabulary arch <<<"$entry"
+  read -r space vocabulary arch <<<"$entry"
   printf '[space]\nplugin = "%s"\n[search]\nplugin = "random"\n[budget]\nevaluations = 1\n[[hardware]]\nname = "cost"\nplugin = "analytic"\n[[objectives]]\nmetric = "cost.macs"\ngoal = "min"\n' \
     "$space" > "$tmp/$space.toml"
   n=$((n + 1))

@@ -10,14 +10,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
 repeats=${2:-30}
 source "$root/bench/spaces/vs_pytorch_common.sh"
+source "$root/bench/spaces/sequence_archs.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-archs=(
-  # smallest, HAT's example from DyNAS-T's predictor script, largest
-  'ee=512;de=512;ef=1024,1024,1024,1024,1024,1024;df=1024,-,-,-,-,-;dl=1;eh=4,4,4,4,4,4;dh=4,-,-,-,-,-;ch=4,-,-,-,-,-;ca=-1,-,-,-,-,-'
-  'ee=640;de=512;ef=3072,3072,3072,3072,3072,3072;df=2048,3072,3072,3072,1024,-;dl=5;eh=8,8,8,8,8,4;dh=4,8,8,4,4,-;ch=4,8,8,4,4,-;ca=-1,1,1,1,1,-'
-  'ee=640;de=640;ef=3072,3072,3072,3072,3072,3072;df=3072,3072,3072,3072,3072,3072;dl=6;eh=8,8,8,8,8,8;dh=8,8,8,8,8,8;ch=8,8,8,8,8,8;ca=2,2,2,2,2,2'
-)
 for mode in optimized eager; do
   measure_config "$tmp/$mode.toml" "$mode" 5 "$repeats" 60 <<TOML
 [space]
@@ -27,7 +22,7 @@ target_length = 30
 vocabulary = 32768
 TOML
 done
-for arch in "${archs[@]}"; do
+for arch in "${transformer_archs[@]}"; do
   echo "== $arch"
   for mode in optimized eager; do nasctl_figures "$build" "$tmp/$mode.toml" "$arch" "$mode"; done
   "$python" "$root/bench/spaces/transformer_pytorch.py" --arch "$arch" --threads 1 --warmup 5 \

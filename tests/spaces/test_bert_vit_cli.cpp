@@ -36,14 +36,9 @@ void check_searches(const std::string& device) {
   for (const std::string name : {"bert-base", "vit-base"}) {
     CAPTURE(name);
     TempDir dir("bert-vit-cli");
-    write_text(dir / "cfg.toml",
-               search_config(name, name == "bert-base" ? kBertKeys : kVitKeys, 3, measure_objectives("min", device)));
-    const auto r = run_nasctl({"search", "-c", dir / "cfg.toml", "-o", dir / "run", "--no-progress"}, "", 300);
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    const CsvTable t = read_csv(dir / "run/evaluations.csv");
-    REQUIRE(t.rows.size() == 3);
-    const auto space = small_space(name);
-    check_searched_rows(t, *space, measure_name(device));
+    const std::string keys = name == "bert-base" ? kBertKeys : kVitKeys;
+    const CsvTable t = searched_table(dir, search_config(name, keys, 3, measure_objectives("min", device)), 3);
+    check_searched_rows(t, *small_space(name), measure_name(device));
   }
 }
 

@@ -30,11 +30,7 @@ std::string config(const std::string& space_keys, const std::string& rest) {
 
 void check_search(const std::string& device) {
   TempDir dir("transformer-lt-cli");
-  write_text(dir / "cfg.toml", config(kSpaceKeys, measure_objectives("min", device)));
-  const auto r = run_nasctl({"search", "-c", dir / "cfg.toml", "-o", dir / "run", "--no-progress"}, "", 300);
-  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  const CsvTable t = read_csv(dir / "run/evaluations.csv");
-  REQUIRE(t.rows.size() == 4);
+  const CsvTable t = searched_table(dir, config(kSpaceKeys, measure_objectives("min", device)), 4);
   const auto space = make_plugin<TransformerLT>(
       {{"source_length", int64_t{6}}, {"target_length", int64_t{5}}, {"vocabulary", int64_t{64}}});
   check_searched_rows(t, *space, measure_name(device));
