@@ -2,8 +2,9 @@
 # Prepares .carry/ (git-ignored) for a GPU machine without a package
 # registry: the header-only libraries nasctl needs (TOML++, CLI11,
 # nlohmann-json), libcsv, OpenSSL's libcrypto (the supernet source's
-# checkpoint digest), Google Benchmark (for bench/torch/run_gpu.sh) and
-# ONNX with its protobuf, copied from this Debian machine's packages.
+# checkpoint digest) and Google Benchmark (for bench/torch/run_gpu.sh),
+# and ONNX with its protobuf in .carry-onnx, copied from this Debian
+# machine's packages.
 # The GPU scripts configure with -DNASCTL_EXTRA_PREFIX=$PWD/.carry.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,16 +19,20 @@ mkdir -p .carry/lib/x86_64-linux-gnu/cmake
 cp -r /usr/include/benchmark .carry/include/
 cp -P /usr/lib/x86_64-linux-gnu/libbenchmark* .carry/lib/x86_64-linux-gnu/
 cp -r /usr/lib/x86_64-linux-gnu/cmake/benchmark .carry/lib/x86_64-linux-gnu/cmake/
-# ONNX export: Debian's libonnx (1.12) with its CMake package and the
-# protobuf (3.21) it was built against, headers and libraries together, so
-# `nasctl export -o m.onnx` works there too (bench/spaces/onnx_runtime_check.sh
-# runs the result in ONNX Runtime, which the GPU machine's python3 has).
-cp -r /usr/include/onnx .carry/include/
-mkdir -p .carry/include/google
-cp -r /usr/include/google/protobuf .carry/include/google/
+du -sh .carry
+# ONNX export, in a prefix of its own (.carry-onnx: add it to
+# CMAKE_PREFIX_PATH) so that a call that does not need it carries less:
+# Debian's libonnx (1.12) with its CMake package and the protobuf (3.21) it
+# was built against, headers and libraries together, so `nasctl export -o
+# m.onnx` works there too (bench/spaces/onnx_runtime_check.sh runs the
+# result in ONNX Runtime, which the GPU machine's python3 has).
+onnx=.carry-onnx
+mkdir -p $onnx/include/google $onnx/lib/x86_64-linux-gnu/cmake
+cp -r /usr/include/onnx $onnx/include/
+cp -r /usr/include/google/protobuf $onnx/include/google/
 cp -P /usr/lib/x86_64-linux-gnu/libonnx.so* /usr/lib/x86_64-linux-gnu/libonnx_proto.so* \
   /usr/lib/x86_64-linux-gnu/libonnxifi_dummy.so /usr/lib/x86_64-linux-gnu/libonnxifi_loader.a \
-  /usr/lib/x86_64-linux-gnu/libprotobuf.so /usr/lib/x86_64-linux-gnu/libprotobuf.so.32* .carry/lib/x86_64-linux-gnu/
-cp /usr/lib/libonnxifi.so .carry/lib/
-cp -r /usr/lib/x86_64-linux-gnu/cmake/ONNX .carry/lib/x86_64-linux-gnu/cmake/
-du -sh .carry
+  /usr/lib/x86_64-linux-gnu/libprotobuf.so /usr/lib/x86_64-linux-gnu/libprotobuf.so.32* $onnx/lib/x86_64-linux-gnu/
+cp /usr/lib/libonnxifi.so $onnx/lib/
+cp -r /usr/lib/x86_64-linux-gnu/cmake/ONNX $onnx/lib/x86_64-linux-gnu/cmake/
+du -sh $onnx
