@@ -4,9 +4,11 @@
 // EagerNetwork(spec, seed)'s forward pass on the same input.
 #include "onnx_test_support.hpp"
 
+#include "encoder_space.hpp"
 #include "nasctl/onnx/onnx_model.hpp"
 #include "nasctl/torch/eager_network.hpp"
 #include "onnx_interpreter.hpp"
+#include "transformer_lt.hpp"
 
 using namespace nasctl;
 using namespace nasctl::model_export;
@@ -129,4 +131,33 @@ TEST_CASE("the causal mask is what keeps the decoder causal in the graph: withou
     }
   }
   CHECK(relative_error(test::run_onnx_graph(model.graph(), x), want) > 1e-3);
+}
+
+TEST_CASE("the sequence spaces' own networks: transformer-lt, bert-base and vit-base through ONNX equal LibTorch") {
+  // The smallest and largest of each at test sizes (short sequences, small
+  // vocabularies and images keep the tensors small; the layers are the
+  // full-width ones).
+  const auto transformer = test::make_plugin<spaces::transformer_lt::TransformerLT>(
+      {{"source_length", int64_t{6}}, {"target_length", int64_t{5}}, {"vocabulary", int64_t{64}}});
+  const auto bert = test::make_plugin<spaces::bert_vit::BertBase>(
+      {{"sequence_length", int64_t{8}}, {"vocabulary", int64_t{100}}, {"classes", int64_t{3}}});
+  const auto vit = test::make_plugin<spaces::bert_vit::VitBase>({{"image_size", int64_t{32}}, {"classes", int64_t{10}}});
+  std::vector<std::pair<std::string, NetworkSpec>> networks;
+  auto add = [&](const auto& space) {
+    for (const Architecture& arch : {space->smallest(), space->largest()})
+      networks.emplace_back(space->to_string(arch), space->lower(arch));
+  };
+  add(transformer);
+  add(bert);
+  add(vit);
+  for (const auto& [arch, spec] : networks) {
+    INFO("network: " << spec.name << " " << arch);
+    const ::onnx::ModelProto model = to_onnx_model(spec, options_for(1, 2));
+    const auto eager = std::make_shared<libtorch::EagerNetwork>(spec, 2);
+    const at::Tensor x = libtorch::random_input(spec, 1, 5);
+    const at::Tensor want = eager->forward(x);
+    const at::Tensor got = test::run_onnx_graph(model.graph(), x);
+    REQUIRE(got.sizes() == want.sizes());
+    CHECK(relative_error(got, want) < 1e-4);
+  }
 }
