@@ -4,7 +4,7 @@
 # nlohmann-json), libcsv, OpenSSL's libcrypto (the supernet source's
 # checkpoint digest) and Google Benchmark (for bench/torch/run_gpu.sh),
 # and ONNX with its protobuf in .carry-onnx, copied from this Debian
-# machine's packages.
+# machine's packages; and Fashion-MNIST, xz-packed, in .gpu-data-xz.
 # The GPU scripts configure with -DNASCTL_EXTRA_PREFIX=$PWD/.carry.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,3 +36,16 @@ cp -P /usr/lib/x86_64-linux-gnu/libonnx.so* /usr/lib/x86_64-linux-gnu/libonnx_pr
 cp /usr/lib/libonnxifi.so $onnx/lib/
 cp -r /usr/lib/x86_64-linux-gnu/cmake/ONNX $onnx/lib/x86_64-linux-gnu/cmake/
 du -sh $onnx
+# Fashion-MNIST for the GPU machine (it has no Debian package), xz-packed so
+# that a call carrying it with .carry and the once-for-all tarball stays
+# under the 64 MiB a call may carry; scripts/gpu/unpack-fashion-mnist.sh
+# turns it back into the gzip files there.
+fm=/usr/share/datasets/fashion-mnist
+if [ -d $fm ]; then
+  mkdir -p .gpu-data-xz
+  for f in train-images-idx3-ubyte t10k-images-idx3-ubyte; do
+    [ -f .gpu-data-xz/$f.xz ] || zcat $fm/$f.gz | xz -9e -T2 > .gpu-data-xz/$f.xz
+  done
+  cp $fm/*labels-idx1-ubyte.gz .gpu-data-xz/
+  du -sh .gpu-data-xz
+fi
