@@ -20,23 +20,33 @@ double max_abs_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).a
 
 }  // namespace
 
+namespace {
+
+// The scripted module equals the eager one within 1e-5 and the optimized
+// (frozen, folded) one within 1e-4, same weights, on a non-degenerate output.
+void check_script_forms(const NetworkSpec& spec, uint64_t seed, uint64_t input_seed) {
+  libtorch::EagerNetwork eager(spec, seed);
+  torch::jit::Module scripted = libtorch::to_script(eager);
+  torch::jit::Module optimized = libtorch::optimize_for_deployment(scripted);
+  c10::InferenceMode guard;
+  const at::Tensor x = libtorch::random_input(spec, 2, input_seed);
+  const at::Tensor expected = eager.forward(x);
+  const at::Tensor plain = scripted.forward({x}).toTensor();
+  at::Tensor fast;
+  for (int run = 0; run < 3; ++run) fast = optimized.forward({x}).toTensor();  // past profiling runs
+  REQUIRE(plain.sizes() == expected.sizes());
+  REQUIRE(fast.sizes() == expected.sizes());
+  CHECK(expected.abs().max().item<double>() > 1e-3);  // a non-degenerate output
+  CHECK(max_abs_diff(plain, expected) <= 1e-5);
+  CHECK(max_abs_diff(fast, expected) <= 1e-4);
+}
+
+}  // namespace
+
 TEST_CASE("optimized TorchScript module equals the eager module within 1e-4 (same weights)") {
   for (const NetworkSpec& spec : {test::mobilenet_like(), test::shufflenet_like(), test::grouped_net()}) {
     CAPTURE(spec.name);
-    libtorch::EagerNetwork eager(spec, 11);
-    torch::jit::Module scripted = libtorch::to_script(eager);
-    torch::jit::Module optimized = libtorch::optimize_for_deployment(scripted);
-    c10::InferenceMode guard;
-    const at::Tensor x = libtorch::random_input(spec, 2, 5);
-    const at::Tensor expected = eager.forward(x);
-    const at::Tensor plain = scripted.forward({x}).toTensor();
-    at::Tensor fast;
-    for (int run = 0; run < 3; ++run) fast = optimized.forward({x}).toTensor();  // past profiling runs
-    CHECK(plain.sizes() == expected.sizes());
-    CHECK(fast.sizes() == expected.sizes());
-    CHECK(expected.abs().max().item<double>() > 1e-3);  // a non-degenerate output
-    CHECK(max_abs_diff(plain, expected) <= 1e-5);
-    CHECK(max_abs_diff(fast, expected) <= 1e-4);
+    check_script_forms(spec, 11, 5);
   }
 }
 
@@ -44,20 +54,7 @@ TEST_CASE("ceil-mode pools: the TorchScript module equals the eager one on odd m
   const NetworkSpec spec = test::ceil_pools();
   REQUIRE(spec.layers[1].out.height == 5);  // 9 -> 5: the partial last window kept
   REQUIRE(spec.layers[3].out.height == 3);  // 5 -> 3
-  libtorch::EagerNetwork eager(spec, 3);
-  torch::jit::Module scripted = libtorch::to_script(eager);
-  torch::jit::Module optimized = libtorch::optimize_for_deployment(scripted);
-  c10::InferenceMode guard;
-  const at::Tensor x = libtorch::random_input(spec, 2, 7);
-  const at::Tensor expected = eager.forward(x);
-  const at::Tensor plain = scripted.forward({x}).toTensor();
-  at::Tensor fast;
-  for (int run = 0; run < 3; ++run) fast = optimized.forward({x}).toTensor();
-  REQUIRE(plain.sizes() == expected.sizes());
-  REQUIRE(fast.sizes() == expected.sizes());
-  CHECK(expected.abs().max().item<double>() > 1e-3);
-  CHECK(max_abs_diff(plain, expected) <= 1e-5);
-  CHECK(max_abs_diff(fast, expected) <= 1e-4);
+  check_script_forms(spec, 3, 7);
 }
 
 TEST_CASE("optimized module on channel counts off the oneDNN block equals eager from LibTorch 2 on") {
