@@ -5,14 +5,13 @@
 # and .ofa). Results go to $OUT.
 #
 #   bash scripts/gpu/open_items.sh first   # ~10 min: build, then
-#       1. issue 11: Fashion-MNIST evaluation, nasctl vs once-for-all's code,
+#       1. issue 14: the CUDA test cases of the sequence spaces;
+#       2. issue 11: Fashion-MNIST evaluation, nasctl vs once-for-all's code,
 #          on the quiet machine (bench/supernet/run_gpu_extra.sh);
-#       2. issue 12: the 12 ranking-archs.txt sub-networks trained alone in
+#       3. issue 12: the 12 ranking-archs.txt sub-networks trained alone in
 #          the background (bench/train/run_gpu.sh alone);
-#       3. issue 14: the CUDA test cases of the sequence spaces, beside them
-#          (correctness only: no timing while the GPU is shared);
 #       4. progress of the runs until LIMIT (default 570) s have passed.
-#   NO_RANKING=1 bash scripts/gpu/open_items.sh first  # 1 and 3 only, then
+#   NO_RANKING=1 bash scripts/gpu/open_items.sh first  # 1 and 2 only, then
 #       the sequence spaces' CUDA timing (scripts/gpu/sequence_spaces.sh)
 #       while LIMIT lasts: for a device budget too small for the ranking
 #   bash scripts/gpu/open_items.sh second  # wait for the runs, then the
@@ -40,14 +39,14 @@ first() {
     nasctl_space_transformer_lt nasctl_space_bert_base nasctl_space_vit_base test_transformer_lt test_bert_vit \
     -- -k 0 >"$OUT/build.log" 2>&1 || grep -E "^FAILED|error" "$OUT/build.log" | head -30
   log "built"
-  ONLY_FASHION_MNIST=1 timeout 240 bash bench/supernet/run_gpu_extra.sh .ofa/ofa.tgz "$PWD/.gpu-data/fashion-mnist" \
-    2>&1 | tee "$OUT/fashion_mnist.txt"
-  log "Fashion-MNIST comparison done"
-  [ "${NO_RANKING:-0}" = 1 ] || bash bench/train/run_gpu.sh alone
   (cd build-gpu/tests && for t in test_transformer_lt test_bert_vit; do
     ./$t -tc="*CUDA*" -s 2>&1 | grep -E "TEST CASE|MESSAGE|ERROR|FAILED|test cases|assertions"
   done) | tee "$OUT/cuda_tests.txt"
   log "sequence-space CUDA tests done"
+  ONLY_FASHION_MNIST=1 timeout $((limit - 30 - ($(date +%s) - start))) bash bench/supernet/run_gpu_extra.sh .ofa/ofa.tgz "$PWD/.gpu-data/fashion-mnist" \
+    2>&1 | tee "$OUT/fashion_mnist.txt"
+  log "Fashion-MNIST comparison done"
+  [ "${NO_RANKING:-0}" = 1 ] || bash bench/train/run_gpu.sh alone
   if [ "${NO_RANKING:-0}" = 1 ]; then
     LIMIT=$((limit - ($(date +%s) - start))) bash scripts/gpu/sequence_spaces.sh 2>&1 | tail -40
   else
