@@ -13,6 +13,7 @@
 #   bench/train/run_gpu.sh example-finish S    # wait for it (at most S s), test-split figures, files to $OUT
 #   bench/train/run_gpu.sh speed     # nasctl train vs PyTorch, fp32 and bf16 + channels-last
 #   bench/train/run_gpu.sh variants  # the same for fp32, bf16, channels-last, both, with each process's CPU time
+#   bench/train/run_gpu.sh profile   # bf16 + channels-last steps of both under ncu, GPU time by kernel (kernel_summary.py)
 #   bench/train/run_gpu.sh launch    # start the super-network and the 12 alone runs (width $WIDTH, 0.35) in the background
 #   bench/train/run_gpu.sh alone     # start only the 12 alone runs (the super-network comes from SUPERNET)
 #   bench/train/run_gpu.sh wait S    # report progress until all runs end or S seconds pass
@@ -136,6 +137,24 @@ step_variants() {
       "$(last_speed "$runs/variant-$form") images/s (epoch 2)"
     python3 "$here/pytorch_train_speed.py" --device cuda --batch 256 --steps 40 --warmup 5 --threads 1 "${pyflags[@]}"
   done | tee "$OUT/variants.txt"
+}
+
+# The kernels of two bf16 + channels-last training steps on each side, timed
+# by Nsight Compute (ncu, --clock-control none) and summarised per step by
+# kernel and category (kernel_summary.py): which GPU work nasctl's bf16 step
+# has that PyTorch's has not. The windows skip about ten steps of warm-up.
+step_profile() {
+  data
+  local ncu=(ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base
+    --launch-skip "${SKIP:-15000}" --launch-count "${COUNT:-3000}")
+  command -v ncu >/dev/null || { echo "profile: ncu is not on the PATH"; return 1; }
+  rm -rf "$runs/profile-bf16"
+  "${ncu[@]}" --log-file "$OUT/ncu-nasctl.csv" "$nasctl" train -c "$gpu/speed.toml" -o "$runs/profile-bf16" \
+    --no-progress --set train.bf16=true --set train.channels_last=true >"$runs/profile-bf16.log" 2>&1 \
+    || tail -5 "$runs/profile-bf16.log"
+  "${ncu[@]}" --log-file "$OUT/ncu-pytorch.csv" python3 "$here/pytorch_train_speed.py" --device cuda --batch 256 \
+    --steps 40 --warmup 5 --threads 1 --bf16 --channels-last >/dev/null 2>&1 || echo "profile: PyTorch's run failed"
+  python3 "$here/kernel_summary.py" "$OUT/ncu-nasctl.csv" "$OUT/ncu-pytorch.csv" | tee "$OUT/profile.txt"
 }
 
 # The form (fp32 or bf16) nasctl trained faster in: the training runs use it.
@@ -262,11 +281,12 @@ case "${1:-}" in
   example-finish) step_example_finish "${2:-600}" ;;
   speed) step_speed ;;
   variants) step_variants ;;
+  profile) step_profile ;;
   launch) step_launch ;;
   alone) step_alone ;;
   wait) step_wait "${2:-540}" ;;
   status) status ;;
   evaluate) step_evaluate ;;
   all) step_all "${2:-570}" ;;
-  *) sed -n '2,24p' "$0"; exit 2 ;;
+  *) sed -n '2,25p' "$0"; exit 2 ;;
 esac
