@@ -142,18 +142,32 @@ step_variants() {
 # The kernels of two bf16 + channels-last training steps on each side, timed
 # by Nsight Compute (ncu, --clock-control none) and summarised per step by
 # kernel and category (kernel_summary.py): which GPU work nasctl's bf16 step
-# has that PyTorch's has not. The windows skip about ten steps of warm-up.
+# has that PyTorch's has not. The windows skip the first 10,000 kernels
+# (the warm-up steps).
+# First both at batch 256 and 512 (without ncu).
 step_profile() {
   data
-  local ncu=(ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base
-    --launch-skip "${SKIP:-15000}" --launch-count "${COUNT:-3000}")
+  local ncu=(timeout 240 ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base
+    --launch-skip "${SKIP:-10000}" --launch-count "${COUNT:-2500}")
+  # Host-bound or GPU-bound: a step paced by the host (launches, autograd)
+  # costs about the same at twice the batch, so images/s nearly doubles.
+  local batch
+  for batch in 256 512; do
+    rm -rf "$runs/profile-b$batch"
+    "$nasctl" train -c "$gpu/speed.toml" -o "$runs/profile-b$batch" --no-progress --set train.bf16=true \
+      --set train.channels_last=true --set "train.batch_size=$batch" >"$runs/profile-b$batch.log" 2>&1 \
+      || tail -5 "$runs/profile-b$batch.log"
+    echo "nasctl train, cuda bf16 + channels-last, batch $batch: $(last_speed "$runs/profile-b$batch") images/s (epoch 2)"
+    python3 "$here/pytorch_train_speed.py" --device cuda --batch "$batch" --steps 20 --warmup 5 --threads 1 --bf16 \
+      --channels-last
+  done | tee "$OUT/profile-batches.txt"
   command -v ncu >/dev/null || { echo "profile: ncu is not on the PATH"; return 1; }
   rm -rf "$runs/profile-bf16"
   "${ncu[@]}" --log-file "$OUT/ncu-nasctl.csv" "$nasctl" train -c "$gpu/speed.toml" -o "$runs/profile-bf16" \
-    --no-progress --set train.bf16=true --set train.channels_last=true >"$runs/profile-bf16.log" 2>&1 \
+    --no-progress --set train.bf16=true --set train.channels_last=true --set train.epochs=1 >"$runs/profile-bf16.log" 2>&1 \
     || tail -5 "$runs/profile-bf16.log"
   "${ncu[@]}" --log-file "$OUT/ncu-pytorch.csv" python3 "$here/pytorch_train_speed.py" --device cuda --batch 256 \
-    --steps 40 --warmup 5 --threads 1 --bf16 --channels-last >/dev/null 2>&1 || echo "profile: PyTorch's run failed"
+    --steps 30 --warmup 5 --threads 1 --bf16 --channels-last >/dev/null 2>&1 || echo "profile: PyTorch's run failed"
   python3 "$here/kernel_summary.py" "$OUT/ncu-nasctl.csv" "$OUT/ncu-pytorch.csv" | tee "$OUT/profile.txt"
 }
 
