@@ -13,6 +13,7 @@
 #   bench/train/run_gpu.sh example-finish S    # wait for it (at most S s), test-split figures, files to $OUT
 #   bench/train/run_gpu.sh speed     # nasctl train vs PyTorch, fp32 and bf16 + channels-last
 #   bench/train/run_gpu.sh variants  # the same for fp32, bf16, channels-last, both, with each process's CPU time
+#   bench/train/run_gpu.sh batches   # bf16 + channels-last on both sides at batch 256 and 512 (host- or GPU-paced?)
 #   bench/train/run_gpu.sh profile   # bf16 + channels-last steps of both under ncu, GPU time by kernel (kernel_summary.py)
 #   bench/train/run_gpu.sh launch    # start the super-network and the 12 alone runs (width $WIDTH, 0.35) in the background
 #   bench/train/run_gpu.sh alone     # start only the 12 alone runs (the super-network comes from SUPERNET)
@@ -139,29 +140,33 @@ step_variants() {
   done | tee "$OUT/variants.txt"
 }
 
+# Host-paced or GPU-paced: a step paced by the host (launches, autograd)
+# costs about the same at twice the batch, so its images/s nearly doubles;
+# a GPU-paced one stays. bf16 + channels-last on both sides, batch 256 and 512.
+step_batches() {
+  data
+  local batch
+  for batch in 256 512; do
+    rm -rf "$runs/batch-$batch"
+    "$nasctl" train -c "$gpu/speed.toml" -o "$runs/batch-$batch" --no-progress --set train.bf16=true \
+      --set train.channels_last=true --set "train.batch_size=$batch" >"$runs/batch-$batch.log" 2>&1 \
+      || tail -5 "$runs/batch-$batch.log"
+    echo "nasctl train, cuda bf16 + channels-last, batch $batch: $(last_speed "$runs/batch-$batch") images/s (epoch 2)"
+    python3 "$here/pytorch_train_speed.py" --device cuda --batch "$batch" --steps 20 --warmup 5 --threads 1 --bf16 \
+      --channels-last
+  done | tee "$OUT/batches.txt"
+}
+
 # The kernels of two bf16 + channels-last training steps on each side, timed
 # by Nsight Compute (ncu, --clock-control none) and summarised per step by
 # kernel and category (kernel_summary.py): which GPU work nasctl's bf16 step
-# has that PyTorch's has not. The windows skip the first 10,000 kernels
-# (the warm-up steps).
-# First both at batch 256 and 512 (without ncu).
+# has that PyTorch's has not. The windows skip the first 10,000 kernels (the
+# warm-up steps).
 step_profile() {
   data
+  command -v ncu >/dev/null || { echo "profile: ncu is not on the PATH"; return 1; }
   local ncu=(timeout 240 ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base
     --launch-skip "${SKIP:-10000}" --launch-count "${COUNT:-2500}")
-  # Host-bound or GPU-bound: a step paced by the host (launches, autograd)
-  # costs about the same at twice the batch, so images/s nearly doubles.
-  local batch
-  for batch in 256 512; do
-    rm -rf "$runs/profile-b$batch"
-    "$nasctl" train -c "$gpu/speed.toml" -o "$runs/profile-b$batch" --no-progress --set train.bf16=true \
-      --set train.channels_last=true --set "train.batch_size=$batch" >"$runs/profile-b$batch.log" 2>&1 \
-      || tail -5 "$runs/profile-b$batch.log"
-    echo "nasctl train, cuda bf16 + channels-last, batch $batch: $(last_speed "$runs/profile-b$batch") images/s (epoch 2)"
-    python3 "$here/pytorch_train_speed.py" --device cuda --batch "$batch" --steps 20 --warmup 5 --threads 1 --bf16 \
-      --channels-last
-  done | tee "$OUT/profile-batches.txt"
-  command -v ncu >/dev/null || { echo "profile: ncu is not on the PATH"; return 1; }
   rm -rf "$runs/profile-bf16"
   "${ncu[@]}" --log-file "$OUT/ncu-nasctl.csv" "$nasctl" train -c "$gpu/speed.toml" -o "$runs/profile-bf16" \
     --no-progress --set train.bf16=true --set train.channels_last=true --set train.epochs=1 >"$runs/profile-bf16.log" 2>&1 \
@@ -295,6 +300,7 @@ case "${1:-}" in
   example-finish) step_example_finish "${2:-600}" ;;
   speed) step_speed ;;
   variants) step_variants ;;
+  batches) step_batches ;;
   profile) step_profile ;;
   launch) step_launch ;;
   alone) step_alone ;;
@@ -302,5 +308,5 @@ case "${1:-}" in
   status) status ;;
   evaluate) step_evaluate ;;
   all) step_all "${2:-570}" ;;
-  *) sed -n '2,25p' "$0"; exit 2 ;;
+  *) sed -n '2,26p' "$0"; exit 2 ;;
 esac

@@ -12,7 +12,8 @@
 #          the background (bench/train/run_gpu.sh alone);
 #       4. progress of the runs until LIMIT (default 570) s have passed.
 #   NO_RANKING=1 bash scripts/gpu/open_items.sh first  # 1 and 2 only, then
-#       the sequence spaces' CUDA timing (scripts/gpu/sequence_spaces.sh)
+#       issue 12's bf16 speed at two batch sizes (bench/train/run_gpu.sh
+#       batches), then the sequence spaces' CUDA timing (scripts/gpu/sequence_spaces.sh)
 #       while LIMIT lasts: for a device budget too small for the ranking
 #   bash scripts/gpu/open_items.sh second  # wait for the runs, then the
 #       inherited (examples/fashion-supernet/gpu/checkpoint.pt) against the
@@ -45,6 +46,8 @@ first() {
     2>&1 | tee "$OUT/fashion_mnist.txt"
   log "Fashion-MNIST comparison done"
   if [ "${NO_RANKING:-0}" = 1 ]; then
+    bash bench/train/run_gpu.sh batches
+    log "bf16 batch scaling done"
     SKIP_CUDA_TESTS=1 LIMIT=$((limit - ($(date +%s) - start))) bash scripts/gpu/sequence_spaces.sh 2>&1 | tail -40
   else
     bash bench/train/run_gpu.sh alone
