@@ -9,7 +9,6 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
-#include <c10/core/GradMode.h>
 
 #include <filesystem>
 #include <string>
@@ -21,7 +20,6 @@
 #include "nasctl/supernet/standalone.hpp"
 #include "nasctl/supernet/super_network.hpp"
 #include "nasctl/torch/eager_network.hpp"
-#include "nasctl/torch/channels_last.hpp"
 #include "supernet_support.hpp"
 
 using namespace nasctl;
@@ -154,36 +152,4 @@ TEST_CASE("Fashion-MNIST's batches feed a grey small-stem sub-network as they co
   const at::Tensor logits = sub.forward(batch->images);
   CHECK(logits.sizes() == at::IntArrayRef{5, 10});
   CHECK(logits.isfinite().all().item<bool>());
-}
-
-TEST_CASE("a super-network moved with channels_last holds its depthwise and 1x1 filters in NHWC strides") {
-  // The grey small-stem space has all three kinds whose NCHW strides also
-  // pass as channels-last contiguous: the 1-channel stem filter, depthwise
-  // [C, 1, k, k] and 1x1 [out, in, 1, 1] filters. Convolutions read the
-  // layout from the strides, so each must have NHWC ones.
-  const auto space = small_space(0.35, 10, 1);
-  supernet::SuperNetwork net(*space, 5);
-  net.to("cpu", true);
-  const supernet::StateDict held = net.state_dict();
-  int depthwise = 0, pointwise = 0;
-  for (const std::string& name : held.names()) {
-    const at::Tensor t = held.at(name);
-    if (t.dim() != 4) continue;
-    INFO(name);
-    CHECK(t.suggest_memory_format() == at::MemoryFormat::ChannelsLast);
-    depthwise += t.size(1) == 1 && t.size(2) > 1;
-    pointwise += t.size(2) == 1 && t.size(3) == 1;
-  }
-  CHECK(depthwise > 0);
-  CHECK(pointwise > 0);
-  // And the network computes what it computed before the move.
-  supernet::SuperNetwork plain(*space, 5);
-  Rng rng(3);
-  const Architecture arch = space->sample(rng);
-  const at::Tensor x = at::randn({2, 1, 28, 28});
-  supernet::SubNetwork a = plain.activate(arch), b = net.activate(arch);
-  a.train(false);
-  b.train(false);
-  c10::NoGradGuard no_grad;
-  CHECK(at::allclose(a.forward(x), b.forward(libtorch::channels_last(x)), 1e-4, 1e-5));
 }
