@@ -161,12 +161,12 @@ step_batches() {
 # by Nsight Compute (ncu, --clock-control none) and summarised per step by
 # kernel and category (kernel_summary.py): which GPU work nasctl's bf16 step
 # has that PyTorch's has not. The windows skip the first 10,000 kernels (the
-# warm-up steps).
+# warm-up steps) and take 3,000, two steps of about 1,500 kernels.
 step_profile() {
   data
   command -v ncu >/dev/null || { echo "profile: ncu is not on the PATH"; return 1; }
   local ncu=(timeout 240 ncu --clock-control none --metrics gpu__time_duration.sum --csv --print-units base
-    --launch-skip "${SKIP:-10000}" --launch-count "${COUNT:-2500}")
+    --launch-skip "${SKIP:-10000}" --launch-count "${COUNT:-3000}")
   rm -rf "$runs/profile-bf16"
   "${ncu[@]}" --log-file "$OUT/ncu-nasctl.csv" "$nasctl" train -c "$gpu/speed.toml" -o "$runs/profile-bf16" \
     --no-progress --set train.bf16=true --set train.channels_last=true --set train.epochs=1 >"$runs/profile-bf16.log" 2>&1 \
