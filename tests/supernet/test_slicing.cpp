@@ -11,6 +11,7 @@
 #include "nasctl/error.hpp"
 #include "nasctl/supernet/slicing.hpp"
 #include "nasctl/supernet/super_network.hpp"
+#include "nasctl/torch/channels_last.hpp"
 #include "tiny_space.hpp"
 
 using namespace nasctl;
@@ -97,6 +98,58 @@ TEST_CASE("identity kernel matrices give the plain centre") {
   const at::Tensor cut =
       cut_shared_tensor(shared, {2, 1, 3, 3}, {KernelTransform{5, at::eye(25)}, KernelTransform{3, at::eye(9)}});
   CHECK(at::allclose(cut, shared.slice(2, 2, 5).slice(3, 2, 5)));
+}
+
+TEST_CASE("nhwc_strided gives tensors with a size-1 dimension the strides that convolutions read as NHWC") {
+  // Depthwise and 1x1 filters and grey images: their NCHW strides also pass
+  // as channels-last contiguous, so contiguous(ChannelsLast) keeps them and
+  // a convolution reads the tensor as NCHW. nhwc_strided() must not.
+  for (const std::vector<int64_t>& shape : std::vector<std::vector<int64_t>>{{8, 1, 7, 7}, {16, 8, 1, 1}, {4, 1, 28, 28},
+                                                                             {4, 3, 5, 6}}) {
+    const at::Tensor t = at::randn(shape);
+    const at::Tensor nhwc = libtorch::nhwc_strided(t);
+    INFO(shape[0] << "x" << shape[1] << "x" << shape[2] << "x" << shape[3]);
+    CHECK(nhwc.suggest_memory_format() == at::MemoryFormat::ChannelsLast);
+    CHECK(nhwc.stride(1) == 1);
+    CHECK(at::equal(nhwc, t));
+    // Already in those strides: the tensor itself, no copy.
+    CHECK(libtorch::nhwc_strided(nhwc).data_ptr() == nhwc.data_ptr());
+  }
+  const at::Tensor flat = at::randn({3, 5});
+  CHECK(libtorch::nhwc_strided(flat).data_ptr() == flat.data_ptr());
+}
+
+TEST_CASE("channels_last lays CPU tensors out as contiguous(ChannelsLast) does: NHWC strides are for CUDA tensors") {
+  // A depthwise filter on the CPU keeps its NCHW strides (no copy); one with
+  // several input channels gets NHWC ones. The CUDA side: test_train's
+  // CUDA cases.
+  const at::Tensor depthwise = at::randn({8, 1, 7, 7});
+  CHECK(libtorch::channels_last(depthwise).data_ptr() == depthwise.data_ptr());
+  const at::Tensor dense = at::randn({4, 3, 5, 6});
+  const at::Tensor dense_last = libtorch::channels_last(dense);
+  CHECK(dense_last.suggest_memory_format() == at::MemoryFormat::ChannelsLast);
+  CHECK(at::equal(dense_last, dense));
+  const at::Tensor flat = at::randn({3, 5});
+  CHECK(libtorch::channels_last(flat).data_ptr() == flat.data_ptr());
+}
+
+TEST_CASE("slices of NHWC shared filters are NHWC, depthwise and 1x1 ones included; NCHW ones stay NCHW") {
+  const at::Tensor depthwise = libtorch::nhwc_strided(at::randn({8, 1, 7, 7}));
+  const at::Tensor centre = cut_shared_tensor(depthwise, {6, 1, 5, 5});
+  CHECK(centre.suggest_memory_format() == at::MemoryFormat::ChannelsLast);
+  CHECK(at::equal(centre, depthwise.slice(0, 0, 6).slice(2, 1, 6).slice(3, 1, 6)));
+  const at::Tensor pointwise = libtorch::nhwc_strided(at::randn({16, 8, 1, 1}));
+  const at::Tensor narrow = cut_shared_tensor(pointwise, {12, 6, 1, 1});
+  CHECK(narrow.suggest_memory_format() == at::MemoryFormat::ChannelsLast);
+  CHECK(at::equal(narrow, pointwise.slice(0, 0, 12).slice(1, 0, 6)));
+  // A kernel transformation's product is laid out for the shared tensor's
+  // device (libtorch::channels_last): on the CPU channels-last contiguous.
+  const at::Tensor transform = at::randn({25, 25});
+  const at::Tensor transformed = cut_shared_tensor(depthwise, {6, 1, 5, 5}, {KernelTransform{5, transform}});
+  CHECK(transformed.is_contiguous(at::MemoryFormat::ChannelsLast));
+  CHECK(at::allclose(transformed, cut_shared_tensor(depthwise.contiguous(), {6, 1, 5, 5}, {KernelTransform{5, transform}})));
+  CHECK(cut_shared_tensor(at::randn({8, 1, 7, 7}), {6, 1, 5, 5}, {KernelTransform{5, transform}})
+            .suggest_memory_format() == at::MemoryFormat::Contiguous);
 }
 
 TEST_CASE("the engine cuts a sub-network's tensors from the super-network by the space's bindings") {

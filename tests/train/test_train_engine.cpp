@@ -9,6 +9,7 @@
 #include <c10/core/GradMode.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,6 +20,8 @@
 #include "nasctl/datasets/subset.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/supernet/checkpoint.hpp"
+#include "nasctl/supernet/slicing.hpp"
+#include "nasctl/torch/channels_last.hpp"
 #include "nasctl/torch/latency.hpp"
 #include "nasctl/supernet/super_network.hpp"
 #include "nasctl/train/elastic.hpp"
@@ -392,6 +395,86 @@ TEST_CASE("on CUDA a float32 epoch follows the CPU's, and bf16 with channels-las
   CHECK(std::isfinite(mixed.loss));
   CHECK(std::abs(mixed.loss - cpu.loss) < 0.05 * cpu.loss);
   CHECK_FALSE(at::equal(mixed_tensors.at("classifier.linear.weight"), a));
+}
+
+TEST_CASE("on CUDA channels-last holds depthwise and 1x1 filters in NHWC strides and a step's gradients stay (skipped without a GPU)") {
+  if (libtorch::cuda_device_count() == 0) {
+    MESSAGE("skipped: no CUDA device (" << libtorch::cuda_unavailable_reason() << ")");
+    return;
+  }
+  // The grey small-stem space has all three kinds of tensor whose NCHW
+  // strides also pass as channels-last contiguous (the 1-channel stem
+  // filter, depthwise [C, 1, k, k], 1x1 [out, in, 1, 1]); cuDNN picks its
+  // NHWC kernels from the strides, so on CUDA each must have NHWC ones, its
+  // cuts too (slices and kernel transformations).
+  const at::TensorOptions cuda = at::TensorOptions().device(at::kCUDA);
+  const at::Tensor shared = libtorch::channels_last(at::randn({8, 1, 7, 7}, cuda));
+  CHECK(shared.suggest_memory_format() == at::MemoryFormat::ChannelsLast);
+  CHECK(supernet::cut_shared_tensor(shared, {6, 1, 5, 5}).suggest_memory_format() == at::MemoryFormat::ChannelsLast);
+  CHECK(supernet::cut_shared_tensor(shared, {6, 1, 5, 5}, {supernet::KernelTransform{5, at::randn({25, 25}, cuda)}})
+            .suggest_memory_format() == at::MemoryFormat::ChannelsLast);
+
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const train::ElasticSpace elastic(*space);
+  Architecture arch = elastic.smallest(elastic.all());
+  arch[0] = 1;  // a middle kernel for the first block: a transformation step
+  const at::Tensor x = at::randn({8, 1, 28, 28}, cuda);
+  const at::Tensor weights = at::randn({8, 10}, cuda);
+  // One step's gradients, not a few steps' weights: training amplifies the
+  // rounding of another summation order (PyTorch's own network, NCHW
+  // against NHWC, ends three steps at lr 0.05 with half its filters 1e-3
+  // apart), while a wrong cut (another channel, another kernel centre)
+  // moves a step's gradients far.
+  auto gradients = [&](bool channels_last) {
+    supernet::SuperNetwork net(*space, 7);
+    net.to("cuda", channels_last);
+    const supernet::StateDict held = net.state_dict();
+    int depthwise = 0, pointwise = 0;
+    for (const std::string& name : held.names()) {
+      const at::Tensor t = held.at(name);
+      if (name.find("running_") == std::string::npos && name.find("num_batches") == std::string::npos)
+        t.requires_grad_(true);
+      if (channels_last && t.dim() == 4) {
+        INFO(name);
+        CHECK(t.suggest_memory_format() == at::MemoryFormat::ChannelsLast);
+        depthwise += t.size(1) == 1 && t.size(2) > 1;
+        pointwise += t.size(2) == 1 && t.size(3) == 1;
+      }
+    }
+    if (channels_last) {
+      CHECK(depthwise > 0);
+      CHECK(pointwise > 0);
+    }
+    supernet::SubNetwork sub = net.activate(arch);
+    sub.train(true);
+    (sub.forward(channels_last ? libtorch::channels_last(x) : x) * weights).sum().backward();
+    std::map<std::string, at::Tensor> out;
+    for (const std::string& name : held.names())
+      if (held.at(name).grad().defined()) out[name] = held.at(name).grad().contiguous().cpu();
+    return out;
+  };
+  at::Context& context = at::globalContext();  // TF32 off, as in the case above
+  const bool tf32_cudnn = context.allowTF32CuDNN(), tf32_cublas = context.allowTF32CuBLAS();
+  context.setAllowTF32CuDNN(false);
+  context.setAllowTF32CuBLAS(false);
+  const auto plain = gradients(false), last = gradients(true);
+  context.setAllowTF32CuDNN(tf32_cudnn);
+  context.setAllowTF32CuBLAS(tf32_cublas);
+  REQUIRE(plain.size() == last.size());
+  // One scale for all: gradients that are zero in exact arithmetic (a batch
+  // norm's shift before another batch norm) are rounding noise in both
+  // orders, so a bound relative to each tensor's own size would fail there.
+  double scale = 0.0;
+  for (const auto& [name, g] : plain) scale = std::max(scale, g.abs().max().item<double>());
+  REQUIRE(scale > 0.0);
+  int filters = 0;
+  for (const auto& [name, g] : plain) {
+    INFO(name);
+    REQUIRE(last.count(name) == 1);
+    CHECK((last.at(name) - g).abs().max().item<double>() <= 1e-4 * scale);
+    filters += g.dim() == 4;
+  }
+  CHECK(filters > 0);
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include "nasctl/datasets/dataset.hpp"
 #include "nasctl/supernet/super_network.hpp"
 #include "nasctl/torch/bf16_autocast.hpp"
+#include "nasctl/torch/channels_last.hpp"
 
 namespace nasctl::accuracy::supernet {
 
@@ -16,7 +17,7 @@ namespace {
 
 at::Tensor to_input(const at::Tensor& images, const PassOptions& options) {
   at::Tensor x = images.to(at::Device(options.device), /*non_blocking=*/false);
-  if (options.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+  if (options.channels_last) x = libtorch::channels_last(x);
   return x;
 }
 

@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include "nasctl/torch/channels_last.hpp"
+
 namespace nasctl::supernet {
 
 namespace {
@@ -34,9 +36,9 @@ at::Tensor cut_shared_tensor(const at::Tensor& shared, const std::vector<int64_t
   }
   // Shared tensors held channels-last (SuperNetwork::to) give channels-last
   // results, as the uncut ones are: one copy here instead of a transpose in
-  // every convolution that reads it.
-  if (!shared.is_contiguous() && shared.is_contiguous(at::MemoryFormat::ChannelsLast))
-    cut = cut.contiguous(at::MemoryFormat::ChannelsLast);
+  // every convolution that reads it. (Their strides, not is_contiguous:
+  // a depthwise [C, 1, k, k] filter is contiguous in both layouts.)
+  if (shared.suggest_memory_format() == at::MemoryFormat::ChannelsLast) cut = libtorch::channels_last(cut);
   return cut;
 }
 

@@ -12,6 +12,7 @@
 #include "nasctl/error.hpp"
 #include "nasctl/search_space.hpp"
 #include "nasctl/supernet/checkpoint.hpp"
+#include "nasctl/torch/channels_last.hpp"
 #include "nasctl/weight_sharing.hpp"
 #include "sub_network_impl.hpp"
 
@@ -85,7 +86,7 @@ void SuperNetwork::to(const std::string& device, bool channels_last) {
   c10::NoGradGuard no_grad;
   for (at::Tensor& t : impl_->store->tensors) {
     t = t.to(*target);
-    if (channels_last && t.dim() == 4) t = t.contiguous(at::MemoryFormat::ChannelsLast);
+    if (channels_last) t = libtorch::channels_last(t);
   }
 }
 

@@ -23,6 +23,7 @@
 #include "nasctl/supernet/checkpoint.hpp"
 #include "nasctl/supernet/super_network.hpp"
 #include "nasctl/torch/bf16_autocast.hpp"
+#include "nasctl/torch/channels_last.hpp"
 #include "nasctl/torch/latency.hpp"
 #include "nasctl/torch/steady_heap.hpp"
 #include "nasctl/train/elastic.hpp"
@@ -299,7 +300,7 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
           x = detail::augment(x, options.crop_padding, options.flip, data.pad_value, augmentation);
         }
         x = x.to(device);
-        if (options.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+        if (options.channels_last) x = libtorch::channels_last(x);
         const at::Tensor y = batch->labels.to(device);
 
         report.lr = learning_rate(schedule, e * steps_per_epoch + (s - 1));

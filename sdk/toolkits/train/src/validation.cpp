@@ -7,6 +7,7 @@
 
 #include "nasctl/datasets/dataset.hpp"
 #include "nasctl/supernet/super_network.hpp"
+#include "nasctl/torch/channels_last.hpp"
 
 namespace nasctl::train::detail {
 
@@ -14,7 +15,7 @@ namespace {
 
 at::Tensor to_device(const at::Tensor& images, const Scoring& scoring) {
   at::Tensor x = images.to(at::Device(scoring.device));
-  return scoring.channels_last ? x.contiguous(at::MemoryFormat::ChannelsLast) : x;
+  return scoring.channels_last ? libtorch::channels_last(x) : x;
 }
 
 }  // namespace
