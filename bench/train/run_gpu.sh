@@ -16,7 +16,8 @@
 #   bench/train/run_gpu.sh batches   # bf16 + channels-last on both sides at batch 256 and 512 (host- or GPU-paced?)
 #   bench/train/run_gpu.sh profile   # bf16 + channels-last steps of both under ncu, GPU time by kernel (kernel_summary.py)
 #   bench/train/run_gpu.sh launch    # start the super-network and the 12 alone runs (width $WIDTH, 0.35) in the background
-#   bench/train/run_gpu.sh alone     # start only the 12 alone runs (the super-network comes from SUPERNET)
+#   bench/train/run_gpu.sh alone     # start only the 12 alone runs (the super-network comes from SUPERNET);
+#                                    # MPS=1 starts the MPS daemon first
 #   bench/train/run_gpu.sh wait S    # report progress until all runs end or S seconds pass
 #   bench/train/run_gpu.sh evaluate  # inherited vs alone accuracies, test-split figures, checkpoint to $OUT
 #
@@ -223,7 +224,22 @@ launch_alone() {  # extra nasctl train arguments (the precision flags)
 
 step_alone() {
   data
+  [ "${MPS:-0}" = 1 ] && mps_on
   launch_alone
+}
+
+# Twelve small trainings side by side: without MPS the GPU time-slices
+# between their twelve contexts; the MPS daemon (where the driver has it)
+# runs their kernels at once. Off again when a client cannot reach it.
+mps_on() {
+  command -v nvidia-cuda-mps-control >/dev/null || { echo "mps: no nvidia-cuda-mps-control, time-slicing"; return 0; }
+  nvidia-cuda-mps-control -d || { echo "mps: the daemon did not start, time-slicing"; return 0; }
+  if timeout 90 python3 -c "import torch; torch.ones(1, device='cuda').sum().item()"; then
+    echo "mps: on"
+  else
+    echo quit | nvidia-cuda-mps-control
+    echo "mps: a client could not use it, time-slicing"
+  fi
 }
 
 status() {

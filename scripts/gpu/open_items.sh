@@ -15,6 +15,10 @@
 #       issue 12's bf16 speed at two batch sizes (bench/train/run_gpu.sh
 #       batches), then the sequence spaces' CUDA timing (scripts/gpu/sequence_spaces.sh)
 #       while LIMIT lasts: for a device budget too small for the ranking
+#   bash scripts/gpu/open_items.sh training  # issue 12 alone: build with
+#       test_train, its CUDA cases, the training speed (nasctl vs PyTorch,
+#       float32 and bf16 + channels-last), then the 12 ranking runs under MPS
+#       (MPS=1 of run_gpu.sh alone) and their progress while LIMIT lasts
 #   bash scripts/gpu/open_items.sh second  # wait for the runs, then the
 #       inherited (examples/fashion-supernet/gpu/checkpoint.pt) against the
 #       alone accuracies (bench/train/run_gpu.sh evaluate).
@@ -55,13 +59,31 @@ first() {
   fi
 }
 
+training() {
+  bash scripts/gpu/unpack-fashion-mnist.sh >/dev/null || exit 1
+  bash bench/train/run_gpu.sh build || exit 1
+  log "built"
+  bash bench/train/run_gpu.sh tests
+  log "test_train's CUDA cases done"
+  bash bench/train/run_gpu.sh speed
+  log "speed done"
+  MPS=1 bash bench/train/run_gpu.sh alone
+  bash bench/train/run_gpu.sh wait $((limit - ($(date +%s) - start))) | tail -20
+}
+
+# Evaluates only once every run has ended (a checkpoint of a run still
+# training is an earlier epoch's): otherwise call it again.
 second() {
-  bash bench/train/run_gpu.sh wait $((limit - 90)) | tail -16
+  bash bench/train/run_gpu.sh wait $((limit - 120)) | tail -16
+  if pgrep -f "$BUILD/bin/nasctl train" >/dev/null; then
+    log "runs still training: call second again"
+    return 0
+  fi
   SUPERNET=$PWD/examples/fashion-supernet/gpu/checkpoint.pt bash bench/train/run_gpu.sh evaluate
   python3 bench/train/ranking.py "$OUT/inherited.csv" "$OUT/alone.csv" 2>&1 | tee "$OUT/ranking.txt"
 }
 
 case "${1:-}" in
-  first|second) "$1" ;;
-  *) echo "open_items.sh: say 'first' or 'second'" >&2; exit 2 ;;
+  first|training|second) "$1" ;;
+  *) echo "open_items.sh: say 'first', 'training' or 'second'" >&2; exit 2 ;;
 esac
