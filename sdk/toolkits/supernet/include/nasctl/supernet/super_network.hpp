@@ -65,11 +65,12 @@ class SuperNetwork {
   // activated before follow (they cut their tensors from the shared ones
   // on each pass, and copy their re-calibrated statistics along); not safe
   // while another thread runs a forward pass. channels_last: 4-d tensors
-  // are also laid out in channels-last order (PyTorch's
-  // model.to(memory_format=torch.channels_last)), for training on
-  // channels-last inputs: a weight cut from them keeps that order, so a
-  // convolution need not transpose it on every pass. Values, names and
-  // checkpoints (written contiguous) do not change.
+  // are also laid out in channels-last order (libtorch::channels_last: on
+  // CUDA NHWC strides, as PyTorch's model.to(memory_format=
+  // torch.channels_last) gives, depthwise and 1x1 filters included), for
+  // training on channels-last inputs: a weight cut from them keeps that
+  // order, so a convolution need not transpose it on every pass. Values,
+  // names and checkpoints (written contiguous) do not change.
   void to(const std::string& device, bool channels_last = false);
 
   // The sub-network lower(arch) describes. Throws nasctl::ArchitectureError
