@@ -3,11 +3,17 @@
 Spearman's rho between the accuracy each sub-network inherits from the
 super-network and the accuracy of the same sub-network trained alone.
 
-    python3 bench/train/ranking.py INHERITED.csv ALONE.csv [--metric accuracy.top1]
+    python3 bench/train/ranking.py INHERITED.csv ALONE.csv [ALONE_SEED2.csv ...] [--metric accuracy.top1]
 
-Both files are `nasctl evaluate` outputs (arch column + metrics); rows are
-matched by architecture string, so their order does not matter. Prints a
-Markdown table and the two coefficients. Standard library only.
+All files are `nasctl evaluate` outputs (arch column + metrics); rows are
+matched by architecture string, so their order does not matter. Several
+ALONE files are the stand-alone runs of other training seeds: then the
+inherited accuracy is ranked against each seed and against their mean, and
+the seeds against each other. That last figure is the ceiling of any
+super-network's tau: where training noise moves the stand-alone accuracies
+as far as the sub-networks differ, the stand-alone ranking does not repeat
+itself either. Prints a Markdown table and the coefficients. Standard
+library only.
 """
 import argparse
 import csv
@@ -70,27 +76,43 @@ def spearman(x, y):
     return cov / (vx * vy) ** 0.5 if vx and vy else float("nan")
 
 
+def coefficients(x, y):
+    return f"Kendall tau-b = {kendall_tau_b(x, y):.3f}; Spearman rho = {spearman(x, y):.3f}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("inherited")
-    parser.add_argument("alone")
+    parser.add_argument("alone", nargs="+", help="stand-alone results, one file per training seed")
     parser.add_argument("--metric", default="accuracy.top1")
     args = parser.parse_args()
     inherited = read(args.inherited, args.metric)
-    alone = read(args.alone, args.metric)
-    archs = [a for a in inherited if a in alone]
-    missing = [a for a in inherited if a not in alone]
+    seeds = [read(path, args.metric) for path in args.alone]
+    archs = [a for a in inherited if all(a in alone for alone in seeds)]
+    missing = len(inherited) - len(archs)
     if missing:
-        print(f"ranking.py: {len(missing)} sub-network(s) of {args.inherited} have no row in {args.alone}", file=sys.stderr)
+        print(f"ranking.py: {missing} sub-network(s) of {args.inherited} have no row in every ALONE file", file=sys.stderr)
     if len(archs) < 3:
-        sys.exit("ranking.py: fewer than 3 sub-networks in both files; nothing to rank")
+        sys.exit("ranking.py: fewer than 3 sub-networks in all files; nothing to rank")
     x = [inherited[a] for a in archs]
-    y = [alone[a] for a in archs]
-    print(f"| # | inherited {args.metric} | alone {args.metric} | architecture |")
-    print("| --- | --- | --- | --- |")
+    ys = [[alone[a] for a in archs] for alone in seeds]
+    mean = [sum(column) / len(column) for column in zip(*ys)]
+    alone_heads = " | ".join(f"alone, seed file {k + 1}" for k in range(len(ys)))
+    print(f"| # | inherited {args.metric} | {alone_heads}" + (" | alone, mean" if len(ys) > 1 else "") + " | architecture |")
+    print("| --- " * (3 + len(ys) + (len(ys) > 1)) + "|")
     for i, a in enumerate(archs):
-        print(f"| {i} | {x[i]:.2f} | {y[i]:.2f} | `{a}` |")
-    print(f"\nsub-networks: {len(archs)}; Kendall tau-b = {kendall_tau_b(x, y):.3f}; Spearman rho = {spearman(x, y):.3f}")
+        cells = " | ".join(f"{y[i]:.2f}" for y in ys) + (f" | {mean[i]:.2f}" if len(ys) > 1 else "")
+        print(f"| {i} | {x[i]:.2f} | {cells} | `{a}` |")
+    print(f"\nsub-networks: {len(archs)}")
+    if len(ys) == 1:
+        print(f"inherited vs alone: {coefficients(x, ys[0])}")
+        return
+    for k, y in enumerate(ys):
+        print(f"inherited vs alone seed file {k + 1}: {coefficients(x, y)}")
+    print(f"inherited vs alone mean of {len(ys)} seeds: {coefficients(x, mean)}")
+    for k in range(len(ys)):
+        for j in range(k + 1, len(ys)):
+            print(f"alone seed file {k + 1} vs {j + 1} (the ceiling): {coefficients(ys[k], ys[j])}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,11 @@
 #                                    # MPS=1 starts the MPS daemon first
 #   bench/train/run_gpu.sh wait S    # report progress until all runs end or S seconds pass
 #   bench/train/run_gpu.sh evaluate  # inherited vs alone accuracies, test-split figures, checkpoint to $OUT
+#                                    # (SPLIT=test: both on the test images)
+#
+# SEED=N trains the alone runs with train.seed = N, RUNS=DIR keeps them apart
+# from other seeds' (the ranking's ceiling: bench/train/ranking.py with one
+# alone file per seed).
 #
 # SUPERNET=path/checkpoint.pt makes `evaluate` take the inherited accuracies
 # from that checkpoint (e.g. examples/fashion-supernet/gpu/checkpoint.pt, the
@@ -214,7 +219,8 @@ launch_alone() {  # extra nasctl train arguments (the precision flags)
   while read -r arch; do
     [ -z "$arch" ] && continue
     if [ -z "${ALONE:-}" ] || [[ " $ALONE " == *" $i "* ]]; then
-      start_run "alone-$i" --set "space.width=$width" --set "train.subnetwork=$arch" --set train.sampler=spos "$@"
+      start_run "alone-$i" --set "space.width=$width" --set "train.subnetwork=$arch" --set train.sampler=spos \
+        --set "train.seed=${SEED:-0}" "$@"
     fi
     i=$((i + 1))
   done <"$gpu/ranking-archs.txt"
@@ -267,18 +273,22 @@ step_wait() {
   collect
 }
 
+# SPLIT=test scores on Fashion-MNIST's test images instead of the
+# validation split (files inherited-test.csv, alone-test.csv).
 step_evaluate() {
   data
-  local i=0 arch sn="$runs/supernet-w$width" checkpoint
+  local i=0 arch sn="$runs/supernet-w$width" checkpoint split=() suffix=""
   checkpoint=${SUPERNET:-$sn/checkpoint.pt}
-  : >"$OUT/alone.csv"
+  [ -n "${SPLIT:-}" ] && split=(--set "accuracy.split=$SPLIT") suffix="-$SPLIT"
+  : >"$OUT/alone$suffix.csv"
   "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" --set "accuracy.checkpoint=$checkpoint" \
-    --archs "$gpu/ranking-archs.txt" -o "$OUT/inherited.csv" 2>"$OUT/evaluate.log" || tail -3 "$OUT/evaluate.log"
+    "${split[@]}" --archs "$gpu/ranking-archs.txt" -o "$OUT/inherited$suffix.csv" 2>"$OUT/evaluate.log" \
+    || tail -3 "$OUT/evaluate.log"
   while read -r arch; do
     [ -z "$arch" ] && continue
     "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" \
-      --set "accuracy.checkpoint=$runs/alone-$i/checkpoint.pt" "$arch" \
-      2>>"$OUT/evaluate.log" | tail -n +$((i == 0 ? 1 : 2)) >>"$OUT/alone.csv"
+      --set "accuracy.checkpoint=$runs/alone-$i/checkpoint.pt" "${split[@]}" "$arch" \
+      2>>"$OUT/evaluate.log" | tail -n +$((i == 0 ? 1 : 2)) >>"$OUT/alone$suffix.csv"
     i=$((i + 1))
   done <"$gpu/ranking-archs.txt"
   # Test-split figures of the largest and the smallest (first and last line).
@@ -291,7 +301,7 @@ step_evaluate() {
     cp "$sn.log" "$OUT/supernet-w$width/train.log"
   fi
   collect
-  cat "$OUT/inherited.csv" "$OUT/alone.csv" "$OUT"/test-w*.csv | cut -c1-60,150-
+  cat "$OUT/inherited$suffix.csv" "$OUT/alone$suffix.csv" "$OUT"/test-w*.csv | cut -c1-60,150-
 }
 
 # Everything up to the running trainings in one call (the machine goes back
