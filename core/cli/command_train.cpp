@@ -132,25 +132,32 @@ void check_against_space(const runtime::Session& session, train::TrainOptions& o
   }
 }
 
-// The input the largest sub-network takes. Several sizes (elastic
-// resolution) are read from image folders only: Fashion-MNIST's images are
-// 28 x 28 and augmented by a padded crop, not a resized one, so there is no
-// other size to read them at.
-TensorShape space_input(const runtime::Session& session, bool fashion) {
+// The input the largest sub-network takes (the size batches are read at;
+// under elastic resolution each step's batch is then resized or decoded at
+// its sub-networks' size).
+TensorShape space_input(const runtime::Session& session) {
   const train::ElasticSpace elastic(*session.space);
   const TensorShape big = session.space->lower(elastic.largest(elastic.all())).input;
   const TensorShape small = session.space->lower(elastic.smallest(elastic.all())).input;
-  if (fashion && (big.height != small.height || big.width != small.width))
-    throw ConfigError(session.config.space.where + ": key 'space.resolutions': the sub-networks take " +
-                      std::to_string(small.height) + " to " + std::to_string(big.height) +
-                      " pixel images, and Fashion-MNIST is served at its own 28 x 28 only (its augmentation pads "
-                      "and crops, it does not resize; elastic resolution is for image folders); fix: list one "
-                      "resolution, resolutions = [28]");
   if (small.channels != big.channels || small.height != small.width)
     throw ConfigError(session.config.space.where + ": key 'space': the smallest sub-network takes " +
                       std::to_string(small.channels) + " x " + std::to_string(small.height) + " x " +
                       std::to_string(small.width) + " images; fix: configure the space for square images");
   return big;
+}
+
+// Every input size of the space's sub-networks is one `dataset` serves
+// (Fashion-MNIST resizes its 28 x 28 images from 4 to 112 pixels).
+void check_sizes(const runtime::Session& session, const datasets::Dataset& dataset) {
+  const train::ElasticSpace elastic(*session.space);
+  for (const int size : elastic.input_sizes(elastic.all())) {
+    try {
+      dataset.input_shape(size);
+    } catch (const DataError& e) {
+      throw ConfigError(session.config.space.where + ": key 'space.resolutions': the sub-networks take " +
+                        std::to_string(size) + " x " + std::to_string(size) + " images, and " + e.what());
+    }
+  }
 }
 
 // Fashion-MNIST's training part and validation split.
@@ -195,14 +202,13 @@ train::TrainData open_data(const runtime::Session& session, const train::TrainOp
   const PluginConfig& k = session.config.train->keys;
   const std::string& where = session.config.space.where;
   const bool fashion = k.get_string("dataset") == "fashion-mnist";
-  const TensorShape input = space_input(session, fashion);
+  const TensorShape input = space_input(session);
   train::TrainData data;
   if (fashion) {
-    // Fashion-MNIST is served at 28 x 28 only: every sub-network must take that.
-    if (input.height != 28 || input.width != 28 || input.channels != 1)
+    if (input.channels != 1)
       throw ConfigError(where + ": key 'space': the sub-networks take " + std::to_string(input.channels) + " x " +
                         std::to_string(input.height) + " x " + std::to_string(input.width) +
-                        " images, but Fashion-MNIST's are 1 x 28 x 28; fix: configure the space for them "
+                        " images, but Fashion-MNIST's are grey (1 channel); fix: configure the space for them "
                         "(input_channels = 1, stem = \"small\", resolutions = [28])");
     if (options.color_jitter != datasets::ColorJitter::None)
       k.fail("color_jitter", "\"" + k.get_string("color_jitter") +
@@ -218,6 +224,7 @@ train::TrainData open_data(const runtime::Session& session, const train::TrainOp
                         " images, and an image folder is read as square RGB images; fix: set input_channels = 3");
     std::tie(data.train, data.validation) = open_folder(k);
   }
+  check_sizes(session, *data.train);
   data.resolution = static_cast<int>(input.height);
 
   const train::ElasticSpace elastic(*session.space);

@@ -12,6 +12,7 @@
 #include "nasctl/datasets/dataset_view.hpp"
 #include "nasctl/datasets/fashion_mnist.hpp"
 #include "nasctl/datasets/idx_file.hpp"
+#include "nasctl/datasets/resize.hpp"
 
 using namespace nasctl::datasets;
 using namespace nasctl::datasets::test;
@@ -112,7 +113,7 @@ TEST_CASE("Fashion-MNIST files are split into train, validation and test, the sp
   CHECK(stream.next()->images.size(0) == 1);
 }
 
-TEST_CASE("Fashion-MNIST is served at its own 28 x 28 only, and unpacked files are read as well") {
+TEST_CASE("Fashion-MNIST is served at its own 28 x 28, and unpacked files are read as well") {
   ScratchFolder folder("datasets-fashion-plain");
   write_small_fashion(folder.path(), 3, 2, false);
   FashionMnistOptions options;
@@ -127,6 +128,51 @@ TEST_CASE("Fashion-MNIST is served at its own 28 x 28 only, and unpacked files a
   REQUIRE(batch);
   CHECK(level_of(batch->images[0]) == 13);
   CHECK(level_of(batch->images[1]) == 3);
+}
+
+TEST_CASE("Fashion-MNIST at another resolution is its 28 x 28 batch resized, shrinking and enlarging") {
+  // Elastic resolution: the same images, resized by resize_images (which the
+  // trainer also uses on its augmented batches), so a uniform image stays
+  // uniform at every size.
+  ScratchFolder folder("datasets-fashion-resized");
+  write_small_fashion(folder.path(), 4, 3, true);
+  FashionMnistOptions options;
+  options.folder = folder.path();
+  options.validation_size = 1;
+  const FashionMnist sets = open_fashion_mnist(options);
+  for (const int side : {16, 20, 36}) {
+    INFO("side " << side);
+    CHECK(sets.test->input_shape(side) == ImageShape{1, side, side});
+    auto resized = sets.test->read({2, 0, 1}, 3, side).next();
+    auto native = sets.test->read({2, 0, 1}, 3, 28).next();
+    REQUIRE(resized);
+    REQUIRE(native);
+    CHECK(resized->images.sizes() == at::IntArrayRef{3, 1, side, side});
+    CHECK(at::equal(resized->labels, native->labels));
+    CHECK(at::allclose(resized->images, resize_images(native->images, side)));
+    CHECK(level_of(resized->images[0]) == 23);
+    CHECK(level_of(resized->images[1]) == 3);
+  }
+  // The validation split (a view of the training file) too.
+  CHECK(sets.validation->input_shape(24) == ImageShape{1, 24, 24});
+}
+
+TEST_CASE("resize_images is PyTorch's antialiased bilinear interpolation") {
+  // F.interpolate(x, size=(2, 2), mode="bilinear", antialias=True,
+  // align_corners=False) on arange(16) as 1 x 1 x 4 x 4 (Debian's PyTorch
+  // 1.13); without antialiasing the values would be 2.5, 4.5, 10.5, 12.5.
+  const at::Tensor x = at::arange(16, at::kFloat).reshape({1, 1, 4, 4});
+  const at::Tensor shrunk = resize_images(x, 2);
+  const at::Tensor expected = at::tensor({3.5714288f, 5.1428576f, 9.857143f, 11.428572f}).reshape({1, 1, 2, 2});
+  CHECK(at::allclose(shrunk, expected, 1e-5, 1e-5));
+  // A checkerboard shrunk to half averages to grey instead of aliasing
+  // into one of its colours (what sampling every other pixel would give).
+  const at::Tensor board = (at::arange(8).reshape({8, 1}) + at::arange(8).reshape({1, 8})).remainder(2).to(at::kFloat);
+  const at::Tensor grey = resize_images(board.reshape({1, 1, 8, 8}), 4);
+  CHECK((grey - 0.5).abs().max().item<float>() < 0.02f);
+  // Its own size: the tensor itself.
+  CHECK(resize_images(x, 4).data_ptr() == x.data_ptr());
+  CHECK_THROWS_AS(resize_images(at::zeros({4, 4}), 2), std::invalid_argument);
 }
 
 TEST_CASE("the installed Fashion-MNIST has 60,000 training and 10,000 test images with its known statistics") {

@@ -143,6 +143,19 @@ TEST_CASE("elastic resolution on an image folder: a run stopped and resumed ends
                   supernet::read_checkpoint(dir / "again/checkpoint.pt").at("classifier.linear.weight")));
 }
 
+TEST_CASE("elastic resolution on Fashion-MNIST: its 28 x 28 images resized to each step's size, the same run twice") {
+  test::TempDir dir("train-fashion-elastic");
+  const std::string config = with(kSpace, "resolutions = [28]", "resolutions = [20, 28]") +
+                             with(kTrain, "random_per_step = 0", "random_per_step = 1");
+  test::write_text(dir / "train.toml", config);
+  check_success(train({"-c", dir / "train.toml", "-o", dir / "a"}));
+  check_success(train({"-c", dir / "train.toml", "-o", dir / "b"}));
+  CHECK(test::count_lines(dir / "a/metrics.csv") == 3);  // header + 2 epochs
+  CHECK(metrics_without_timing(dir / "a/metrics.csv") == metrics_without_timing(dir / "b/metrics.csv"));
+  CHECK(at::equal(supernet::read_checkpoint(dir / "a/checkpoint.pt").at("classifier.linear.weight"),
+                  supernet::read_checkpoint(dir / "b/checkpoint.pt").at("classifier.linear.weight")));
+}
+
 TEST_CASE("a run stopped after one epoch and resumed ends with the tensors of the uninterrupted run") {
   test::TempDir dir("train-resume");
   test::write_text(dir / "train.toml", kSpace + kTrain);
@@ -282,12 +295,12 @@ TEST_CASE("bad training input is one line naming the key with exit code 2 and no
   SUBCASE("bf16 on the CPU") {
     refused(kSpace + kTrain + "bf16 = true\n", {"train.bf16", "device = \"cuda\""});
   }
-  SUBCASE("several resolutions with Fashion-MNIST, which is served at 28 x 28 only") {
-    refused(with(kSpace, "resolutions = [28]", "resolutions = [28, 32]") + kTrain,
-            {"space.resolutions", "Fashion-MNIST", "28 x 28 only", "resolutions = [28]"});
+  SUBCASE("a resolution Fashion-MNIST's 28 x 28 images are not resized to") {
+    refused(with(kSpace, "stem = \"small\"\nresolutions = [28]", "stem = \"imagenet\"\nresolutions = [128]") + kTrain,
+            {"space.resolutions", "128 x 128", "Fashion-MNIST", "4 to 112 pixels"});
   }
-  SUBCASE("a space whose networks do not take Fashion-MNIST's 28 x 28 grey images") {
-    refused(with(kSpace, "resolutions = [28]", "resolutions = [32]") + kTrain, {"key 'space'", "1 x 28 x 28"});
+  SUBCASE("a space whose networks do not take Fashion-MNIST's grey images") {
+    refused(with(kSpace, "input_channels = 1", "input_channels = 3") + kTrain, {"key 'space'", "grey (1 channel)"});
   }
   SUBCASE("a space without the super-network face") {
     refused("[plugins]\npaths = [\"" + std::string(NASCTL_TEST_PLUGIN_DIR) +

@@ -528,6 +528,43 @@ TEST_CASE("elastic resolution: the resolution is an input variable, drawn once p
   }
 }
 
+TEST_CASE("elastic resolution on Fashion-MNIST: every step's batch is resized to its sub-networks' size") {
+  std::map<std::string, ConfigValue> keys = kGreyKeys;
+  keys["resolutions"] = std::vector<int64_t>{20, 28};
+  const auto space = test::make_plugin<OfaMobileNetV3>(keys);
+  const train::ElasticSpace elastic(*space);
+  const train::TrainData data = small_fashion_data(48);
+  train::TrainOptions options = quick_options();
+  options.sampler = train::Sampler::Sandwich;
+  options.random_per_step = 1;
+  options.phases = {train::Phase{{"ks", "r"}, 2, 0.05, 0.0}};
+  std::map<int64_t, int> steps_at;
+  train::TrainCallbacks callbacks;
+  callbacks.on_step = [&](const train::StepReport& r) {
+    ++steps_at[r.resolution];
+    for (const Architecture& arch : r.architectures) CHECK(elastic.input_size(arch) == r.resolution);
+  };
+  test::TempDir dir("train-fashion-elastic-engine");
+  const train::TrainSummary summary = train::train_supernet(*space, data, options, dir.path().string(), false, callbacks);
+  CHECK(summary.finished);
+  // Both sizes drawn (for this seed; any fixed seed is a fixed draw), and
+  // each epoch validated the largest at 28 and the smallest at 20.
+  CHECK(steps_at.count(20) == 1);
+  CHECK(steps_at.count(28) == 1);
+  for (const train::EpochReport& e : summary.history) {
+    CHECK(std::isfinite(e.loss));
+    CHECK(e.top1_smallest >= 0.0);
+    CHECK(e.top1_largest <= 100.0);
+  }
+  // A size the data cannot be resized to is refused before the first step.
+  keys["stem"] = std::string("imagenet");
+  keys["resolutions"] = std::vector<int64_t>{128};
+  const auto too_big = test::make_plugin<OfaMobileNetV3>(keys);
+  test::TempDir other("train-fashion-elastic-refused");
+  CHECK_THROWS_WITH_AS(train::train_supernet(*too_big, data, options, other.path().string(), false),
+                       doctest::Contains("128 x 128 images"), Error);
+}
+
 TEST_CASE("elastic resolution on an image folder: every step's batch comes at its sub-networks' size") {
   const auto space = test::make_plugin<OfaMobileNetV3>(kElasticKeys);
   const train::ElasticSpace elastic(*space);

@@ -93,7 +93,7 @@ train::TrainData training_data(const PluginConfig& config, const EvaluationData&
                                           std::to_string(images) +
                                           " training images a sub-space trains on (train_images); fix: give at most " +
                                           std::to_string(images));
-  out.resolution = fashion ? 28 : resolution;
+  out.resolution = resolution;  // Fashion-MNIST resizes its 28 x 28 images to other sizes
   out.pad_value = fashion ? -datasets::kFashionMnistMean / datasets::kFashionMnistStd : 0.0f;
   out.description = out.train->description();
   return out;

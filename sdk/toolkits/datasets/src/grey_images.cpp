@@ -7,6 +7,7 @@
 #include <cstring>
 #include <utility>
 
+#include "nasctl/datasets/resize.hpp"
 #include "nasctl/error.hpp"
 
 namespace nasctl::datasets {
@@ -23,10 +24,12 @@ std::array<float, 256> normalised_values(float mean, float std) {
 
 class GreyBatchSource final : public BatchSource {
  public:
-  GreyBatchSource(std::shared_ptr<const GreyImageData> data, std::vector<std::size_t> indices, std::size_t batch_size)
+  GreyBatchSource(std::shared_ptr<const GreyImageData> data, std::vector<std::size_t> indices, std::size_t batch_size,
+                  int resolution)
       : data_(std::move(data)),
         indices_(std::move(indices)),
         batch_size_(batch_size),
+        resolution_(resolution),
         values_(normalised_values(data_->mean, data_->std)) {}
 
   Batch next_batch() override {
@@ -45,6 +48,7 @@ class GreyBatchSource final : public BatchSource {
       for (std::int64_t p = 0; p < pixels_per_image; ++p) *out++ = values_[image[p]];
       *labels++ = data_->labels[indices_[i]];
     }
+    batch.images = resize_images(batch.images, resolution_);
     return batch;
   }
 
@@ -52,6 +56,7 @@ class GreyBatchSource final : public BatchSource {
   std::shared_ptr<const GreyImageData> data_;
   std::vector<std::size_t> indices_;
   std::size_t batch_size_;
+  int resolution_;
   std::size_t next_ = 0;
   std::array<float, 256> values_;
 };
@@ -62,18 +67,25 @@ GreyImages::GreyImages(std::shared_ptr<const GreyImageData> data, std::string de
     : data_(std::move(data)), description_(std::move(description)) {}
 
 ImageShape GreyImages::shape_at(int resolution) const {
-  if (resolution != data_->height || resolution != data_->width) {
+  const std::int64_t side = data_->height;
+  if (data_->width != side) {
     throw DataError(description_ + ": resolution " + std::to_string(resolution) + " cannot be served, its images are " +
-                    std::to_string(data_->height) + "x" + std::to_string(data_->width) + " and are not resampled" +
-                    "; fix: use resolution " + std::to_string(data_->height));
+                    std::to_string(data_->height) + "x" + std::to_string(data_->width) +
+                    " and only square images are served; fix: use a dataset of square images");
   }
-  return {1, data_->height, data_->width};
+  if (resolution < kMinResizedSide || resolution > kMaxResizeFactor * side) {
+    throw DataError(description_ + ": resolution " + std::to_string(resolution) + " cannot be served, its " +
+                    std::to_string(side) + "x" + std::to_string(side) + " images are resized to " +
+                    std::to_string(kMinResizedSide) + " to " + std::to_string(kMaxResizeFactor * side) +
+                    " pixels; fix: use a resolution in that range (" + std::to_string(side) + " serves them as they are)");
+  }
+  return {1, resolution, resolution};
 }
 
 BatchStream GreyImages::read_checked(const std::vector<std::size_t>& indices, std::size_t batch_size,
-                                     int /*resolution: checked by shape_at, always the images' own*/) const {
+                                     int resolution) const {
   const std::size_t batches = batch_count(indices.size(), batch_size);
-  return BatchStream(std::make_unique<GreyBatchSource>(data_, indices, batch_size), batches);
+  return BatchStream(std::make_unique<GreyBatchSource>(data_, indices, batch_size, resolution), batches);
 }
 
 }  // namespace nasctl::datasets

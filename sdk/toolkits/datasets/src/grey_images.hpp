@@ -31,8 +31,14 @@ class GreyImages final : public Dataset {
   std::size_t size() const override { return data_->labels.size(); }
   const std::vector<std::string>& classes() const override { return data_->classes; }
   std::int64_t label(std::size_t index) const override { return data_->labels.at(index); }
-  // The images' own size: they are served as they are, never resampled.
+  // The images' own size. Square images are also served at other sizes,
+  // from kMinResizedSide to kMaxResizeFactor times their own, resized
+  // (resize_images: bilinear, antialiased when shrinking), for elastic
+  // resolution; beyond that range a network sees blur or too few pixels to
+  // be worth training.
   int default_resolution() const override { return static_cast<int>(data_->height); }
+  static constexpr int kMinResizedSide = 4;
+  static constexpr int kMaxResizeFactor = 4;
 
  protected:
   ImageShape shape_at(int resolution) const override;

@@ -17,6 +17,7 @@
 #include "losses.hpp"
 #include "metrics_log.hpp"
 #include "nasctl/datasets/dataset.hpp"
+#include "nasctl/datasets/resize.hpp"
 #include "nasctl/datasets/subset.hpp"
 #include "nasctl/error.hpp"
 #include "nasctl/search_space.hpp"
@@ -164,19 +165,24 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
   // alone is both.
   const PhaseChoices everything = alone ? elastic.fixed(*alone) : held ? phase_choices.back() : elastic.all();
   const Architecture largest = elastic.largest(everything), smallest = elastic.smallest(everything);
-  // A dataset read at one size needs every sub-network a phase draws to
-  // take that size; an image folder serves each step at its own (square).
+  // Every size a phase draws must be square and one the datasets serve: an
+  // image folder decodes each step's batch at its size, Fashion-MNIST's
+  // batches are read at data.resolution, augmented, then resized.
   const bool reader_augments = data.train->augments_when_read();
   for (std::size_t p = 0; p <= phase_choices.size(); ++p) {
     const PhaseChoices& choices = p < phase_choices.size() ? phase_choices[p] : everything;
     for (const Architecture& arch : {elastic.largest(choices), elastic.smallest(choices)}) {
       const TensorShape input = space.lower(arch).input;
-      if (input.height != input.width || (!reader_augments && input.height != data.resolution))
-        throw Error("the sub-network " + space.to_string(arch) + " takes " + std::to_string(input.height) + " x " +
-                    std::to_string(input.width) + " images, but the training images are " +
-                    std::to_string(data.resolution) + " x " + std::to_string(data.resolution) +
-                    "; fix: give the space the dataset's resolution only (e.g. resolutions = [" +
-                    std::to_string(data.resolution) + "])");
+      const std::string takes = "the sub-network " + space.to_string(arch) + " takes " + std::to_string(input.height) +
+                                " x " + std::to_string(input.width) + " images";
+      if (input.height != input.width)
+        throw Error(takes + ", and the training images are square; fix: configure the space for square images");
+      try {
+        data.train->input_shape(static_cast<int>(input.height));
+        data.validation->input_shape(static_cast<int>(input.height));
+      } catch (const DataError& e) {
+        throw Error(takes + ": " + e.what());
+      }
     }
   }
 
@@ -290,15 +296,20 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
         std::optional<datasets::Batch> batch = stream.next();
         at::Tensor x = batch->images;
         const std::vector<Architecture>& archs = step_archs[static_cast<std::size_t>(s - 1)];
-        if (x.size(2) != step_sizes[static_cast<std::size_t>(s - 1)])
-          throw std::logic_error("step " + std::to_string(s) + ": a batch of " + std::to_string(x.size(2)) +
-                                 " pixel images for sub-networks of " +
-                                 std::to_string(step_sizes[static_cast<std::size_t>(s - 1)]));
-        if (!reader_augments && (options.crop_padding > 0 || options.flip)) {
-          Rng augmentation = detail::derived_rng(options.seed, detail::Purpose::Augmentation,
-                                                 static_cast<uint64_t>(epoch), static_cast<uint64_t>(s));
-          x = detail::augment(x, options.crop_padding, options.flip, data.pad_value, augmentation);
+        const int step_size = step_sizes[static_cast<std::size_t>(s - 1)];
+        if (!reader_augments) {
+          if (options.crop_padding > 0 || options.flip) {
+            Rng augmentation = detail::derived_rng(options.seed, detail::Purpose::Augmentation,
+                                                   static_cast<uint64_t>(epoch), static_cast<uint64_t>(s));
+            x = detail::augment(x, options.crop_padding, options.flip, data.pad_value, augmentation);
+          }
+          // Elastic resolution: the augmented batch at the step's size, by
+          // the resampling the dataset serves validation images with.
+          x = datasets::resize_images(x, step_size);
         }
+        if (x.size(2) != step_size)
+          throw std::logic_error("step " + std::to_string(s) + ": a batch of " + std::to_string(x.size(2)) +
+                                 " pixel images for sub-networks of " + std::to_string(step_size));
         x = x.to(device);
         if (options.channels_last) x = libtorch::channels_last(x);
         const at::Tensor y = batch->labels.to(device);
