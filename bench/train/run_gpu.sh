@@ -15,13 +15,16 @@
 #   bench/train/run_gpu.sh variants  # the same for fp32, bf16, channels-last, both, with each process's CPU time
 #   bench/train/run_gpu.sh batches   # bf16 + channels-last on both sides at batch 256 and 512 (host- or GPU-paced?)
 #   bench/train/run_gpu.sh profile   # bf16 + channels-last steps of both under ncu, GPU time by kernel (kernel_summary.py)
-#   bench/train/run_gpu.sh launch    # start the super-network and the 12 alone runs (width $WIDTH, 0.35) in the background
+#   bench/train/run_gpu.sh launch    # start the super-network and the 12 alone runs (width $WIDTH, 0.35) in the background;
+#                                    # MPS=1 starts the MPS daemon first
 #   bench/train/run_gpu.sh alone     # start only the 12 alone runs (the super-network comes from SUPERNET);
 #                                    # MPS=1 starts the MPS daemon first
 #   bench/train/run_gpu.sh wait S    # report progress until all runs end or S seconds pass
 #   bench/train/run_gpu.sh evaluate  # inherited vs alone accuracies, test-split figures, checkpoint to $OUT
 #                                    # (SPLIT=test: both on the test images)
 #
+# RESOLUTIONS=16,20,24,28 runs launch, alone and evaluate on the space with
+# those resolutions and ranking-archs-r.txt (see below).
 # SEED=N trains the alone runs with train.seed = N, RUNS=DIR keeps them apart
 # from other seeds' (the ranking's ceiling: bench/train/ranking.py with one
 # alone file per seed).
@@ -190,10 +193,23 @@ fastest_form() {
   awk -v a="$fp32" -v b="$bf16" 'BEGIN { print (b > a ? "bf16" : "fp32") }'
 }
 
+# RESOLUTIONS=16,20,24,28: the elastic-resolution study. The space takes
+# those sizes (Fashion-MNIST's images resized), the recipe's sandwich phase
+# draws r with the other variables, and the sub-networks ranked are those of
+# ranking-archs-r.txt (the same twelve at 16 to 28 pixels, so that their
+# stand-alone accuracies differ by more than training noise).
+space_args=() sandwich_args=() archs=$gpu/ranking-archs.txt
+if [ -n "${RESOLUTIONS:-}" ]; then
+  space_args=(--set "space.resolutions=[$RESOLUTIONS]")
+  sandwich_args=(--set 'train.phases[1].elastic=["ks", "d", "e", "r"]')
+  archs=$gpu/ranking-archs-r.txt
+fi
+
 start_run() {  # name, then nasctl train arguments
   local name=$1
   shift
-  setsid nohup "$nasctl" train -c "$gpu/recipe.toml" -o "$runs/$name" --no-progress "$@" >"$runs/$name.log" 2>&1 &
+  setsid nohup "$nasctl" train -c "$gpu/recipe.toml" -o "$runs/$name" --no-progress "${space_args[@]}" "$@" \
+    >"$runs/$name.log" 2>&1 &
 }
 
 # One super-network and the ranking-archs.txt sub-networks alone, all at
@@ -203,11 +219,12 @@ width=${WIDTH:-0.35}
 
 step_launch() {
   data
+  [ "${MPS:-0}" = 1 ] && mps_on
   local form flags=()
   form=$(fastest_form)
   [ "$form" = bf16 ] && flags=(--set train.bf16=true --set train.channels_last=true)
   echo "form: $form, width $width" | tee "$runs/form.txt"
-  start_run "supernet-w$width" --set "space.width=$width" "${flags[@]}"
+  start_run "supernet-w$width" --set "space.width=$width" "${sandwich_args[@]}" "${flags[@]}"
   launch_alone "${flags[@]}"
 }
 
@@ -223,7 +240,7 @@ launch_alone() {  # extra nasctl train arguments (the precision flags)
         --set "train.seed=${SEED:-0}" "$@"
     fi
     i=$((i + 1))
-  done <"$gpu/ranking-archs.txt"
+  done <"$archs"
   sleep 20
   status
 }
@@ -281,20 +298,20 @@ step_evaluate() {
   checkpoint=${SUPERNET:-$sn/checkpoint.pt}
   [ -n "${SPLIT:-}" ] && split=(--set "accuracy.split=$SPLIT") suffix="-$SPLIT"
   : >"$OUT/alone$suffix.csv"
-  "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" --set "accuracy.checkpoint=$checkpoint" \
-    "${split[@]}" --archs "$gpu/ranking-archs.txt" -o "$OUT/inherited$suffix.csv" 2>"$OUT/evaluate.log" \
+  "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" "${space_args[@]}" --set "accuracy.checkpoint=$checkpoint" \
+    "${split[@]}" --archs "$archs" -o "$OUT/inherited$suffix.csv" 2>"$OUT/evaluate.log" \
     || tail -3 "$OUT/evaluate.log"
   while read -r arch; do
     [ -z "$arch" ] && continue
-    "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" \
+    "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" "${space_args[@]}" \
       --set "accuracy.checkpoint=$runs/alone-$i/checkpoint.pt" "${split[@]}" "$arch" \
       2>>"$OUT/evaluate.log" | tail -n +$((i == 0 ? 1 : 2)) >>"$OUT/alone$suffix.csv"
     i=$((i + 1))
-  done <"$gpu/ranking-archs.txt"
+  done <"$archs"
   # Test-split figures of the largest and the smallest (first and last line).
-  "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" --set accuracy.split=test \
-    --set "accuracy.checkpoint=$checkpoint" "$(head -1 "$gpu/ranking-archs.txt")" \
-    "$(tail -1 "$gpu/ranking-archs.txt")" -o "$OUT/test-w$width.csv" 2>>"$OUT/evaluate.log"
+  "$nasctl" evaluate -c "$gpu/evaluate.toml" --set "space.width=$width" "${space_args[@]}" --set accuracy.split=test \
+    --set "accuracy.checkpoint=$checkpoint" "$(head -1 "$archs")" \
+    "$(tail -1 "$archs")" -o "$OUT/test-w$width.csv" 2>>"$OUT/evaluate.log"
   if [ -z "${SUPERNET:-}" ]; then
     mkdir -p "$OUT/supernet-w$width"
     cp "$sn/checkpoint.pt" "$sn/metrics.csv" "$OUT/supernet-w$width/"

@@ -19,6 +19,14 @@
 #       test_train, its CUDA cases, the training speed (nasctl vs PyTorch,
 #       float32 and bf16 + channels-last), then the 12 ranking runs under MPS
 #       (MPS=1 of run_gpu.sh alone) and their progress while LIMIT lasts
+#   bash scripts/gpu/open_items.sh resolution  # issue 12's ranking study at
+#       16 to 28 pixels (RESOLUTIONS of run_gpu.sh): build, then under MPS the
+#       width-0.35 super-network with elastic resolution, the twelve
+#       ranking-archs-r.txt sub-networks alone with seed 0 and again with
+#       seed 1, and their progress while LIMIT lasts
+#   bash scripts/gpu/open_items.sh resolution-evaluate  # once they ended:
+#       inherited against both seeds' alone accuracies on the validation
+#       and the test split (bench/train/ranking.py with two alone files)
 #   bash scripts/gpu/open_items.sh second  # wait for the runs, then the
 #       inherited (examples/fashion-supernet/gpu/checkpoint.pt) against the
 #       alone accuracies (bench/train/run_gpu.sh evaluate).
@@ -71,6 +79,39 @@ training() {
   bash bench/train/run_gpu.sh wait $((limit - ($(date +%s) - start))) | tail -20
 }
 
+export RESOLUTIONS=${RESOLUTIONS:-16,20,24,28}
+study=/root/train-runs-r
+
+resolution() {
+  bash scripts/gpu/unpack-fashion-mnist.sh >/dev/null || exit 1
+  [ -x "$BUILD/bin/nasctl" ] || bash bench/train/run_gpu.sh build || exit 1
+  log "built"
+  RUNS=$study MPS=1 bash bench/train/run_gpu.sh launch
+  RUNS=$study-seed1 SEED=1 bash bench/train/run_gpu.sh alone
+  RUNS=$study bash bench/train/run_gpu.sh wait $((limit - ($(date +%s) - start))) | tail -16
+}
+
+resolution_evaluate() {
+  RUNS=$study bash bench/train/run_gpu.sh wait $((limit - 150)) | tail -16
+  if pgrep -f "$BUILD/bin/nasctl train" >/dev/null; then
+    log "runs still training: call resolution-evaluate again"
+    return 0
+  fi
+  # Into one folder, returned as one archive ($OUT brings back 8 files).
+  local split work=/root/study-out
+  rm -rf "$work" && mkdir -p "$work/seed1"
+  for split in "" test; do
+    RUNS=$study SPLIT=$split OUT=$work bash bench/train/run_gpu.sh evaluate >/dev/null
+    RUNS=$study-seed1 SPLIT=$split OUT=$work/seed1 SUPERNET=$study/supernet-w0.35/checkpoint.pt \
+      bash bench/train/run_gpu.sh evaluate >/dev/null
+  done
+  for split in "" -test; do
+    python3 bench/train/ranking.py "$work/inherited$split.csv" "$work/alone$split.csv" "$work/seed1/alone$split.csv" \
+      | tee "$work/ranking$split.txt"
+  done
+  tar -czf "$OUT/study.tgz" -C "$work" .
+}
+
 # Evaluates only once every run has ended (a checkpoint of a run still
 # training is an earlier epoch's): otherwise call it again.
 second() {
@@ -84,6 +125,7 @@ second() {
 }
 
 case "${1:-}" in
-  first|training|second) "$1" ;;
-  *) echo "open_items.sh: say 'first', 'training' or 'second'" >&2; exit 2 ;;
+  first|training|second|resolution) "$1" ;;
+  resolution-evaluate) resolution_evaluate ;;
+  *) echo "open_items.sh: say 'first', 'training', 'second', 'resolution' or 'resolution-evaluate'" >&2; exit 2 ;;
 esac
