@@ -17,6 +17,7 @@ library only.
 """
 import argparse
 import csv
+import math
 import sys
 
 
@@ -76,8 +77,19 @@ def spearman(x, y):
     return cov / (vx * vy) ** 0.5 if vx and vy else float("nan")
 
 
+def tau_p_value(tau, n):
+    """Two-sided p-value of tau against no association (the normal
+    approximation of Kendall's statistic under independence, variance
+    2 (2n + 5) / (9 n (n - 1))): with 12 sub-networks a tau of 0.3 is still
+    within what unrelated rankings give (p about 0.17)."""
+    z = 3 * tau * math.sqrt(n * (n - 1)) / math.sqrt(2 * (2 * n + 5))
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
 def coefficients(x, y):
-    return f"Kendall tau-b = {kendall_tau_b(x, y):.3f}; Spearman rho = {spearman(x, y):.3f}"
+    tau = kendall_tau_b(x, y)
+    return (f"Kendall tau-b = {tau:.3f} (p = {tau_p_value(tau, len(x)):.2f} against no association); "
+            f"Spearman rho = {spearman(x, y):.3f}")
 
 
 def main():
