@@ -228,9 +228,9 @@ step_launch() {
   launch_alone "${flags[@]}"
 }
 
-# ALONE="0 1 2" starts only those lines of ranking-archs.txt (0-based): 12
-# runs side by side on one H100 take about 18 min (14,300 images/s in all),
-# more than one device call may last, so they go in two halves.
+# ALONE="0 1 2" starts only those lines of the sub-network file (0-based).
+# The 12 runs side by side on one H100 took 383 s under MPS (MPS=1, about
+# 23,500 images/s in all); time-slicing managed about 14,300.
 launch_alone() {  # extra nasctl train arguments (the precision flags)
   local i=0 arch
   while read -r arch; do
