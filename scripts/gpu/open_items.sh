@@ -79,15 +79,17 @@ training() {
   bash bench/train/run_gpu.sh wait $((limit - ($(date +%s) - start))) | tail -20
 }
 
-export RESOLUTIONS=${RESOLUTIONS:-16,20,24,28}
+# The study's runs and evaluations only (the other steps keep the
+# 28-pixel space).
+resolutions=${RESOLUTIONS:-16,20,24,28}
 study=/root/train-runs-r
 
 resolution() {
   bash scripts/gpu/unpack-fashion-mnist.sh >/dev/null || exit 1
   [ -x "$BUILD/bin/nasctl" ] || bash bench/train/run_gpu.sh build || exit 1
   log "built"
-  RUNS=$study MPS=1 bash bench/train/run_gpu.sh launch
-  RUNS=$study-seed1 SEED=1 bash bench/train/run_gpu.sh alone
+  RESOLUTIONS=$resolutions RUNS=$study MPS=1 bash bench/train/run_gpu.sh launch
+  RESOLUTIONS=$resolutions RUNS=$study-seed1 SEED=1 bash bench/train/run_gpu.sh alone
   RUNS=$study bash bench/train/run_gpu.sh wait $((limit - ($(date +%s) - start))) | tail -16
 }
 
@@ -101,8 +103,8 @@ resolution_evaluate() {
   local split work=/root/study-out
   rm -rf "$work" && mkdir -p "$work/seed1"
   for split in "" test; do
-    RUNS=$study SPLIT=$split OUT=$work bash bench/train/run_gpu.sh evaluate >/dev/null
-    RUNS=$study-seed1 SPLIT=$split OUT=$work/seed1 SUPERNET=$study/supernet-w0.35/checkpoint.pt \
+    RESOLUTIONS=$resolutions RUNS=$study SPLIT=$split OUT=$work bash bench/train/run_gpu.sh evaluate >/dev/null
+    RESOLUTIONS=$resolutions RUNS=$study-seed1 SPLIT=$split OUT=$work/seed1 SUPERNET=$study/supernet-w0.35/checkpoint.pt \
       bash bench/train/run_gpu.sh evaluate >/dev/null
   done
   for split in "" -test; do
