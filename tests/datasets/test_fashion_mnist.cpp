@@ -46,6 +46,16 @@ void write_small_fashion(const fs::path& folder, std::uint32_t train, std::uint3
 float normalised(int level) { return (static_cast<float>(level) / 255.0f - kFashionMnistMean) / kFashionMnistStd; }
 
 // The level image i was written with, read back from a batch.
+// write_small_fashion's files opened with `validation` images carved out.
+FashionMnist open_small_fashion(const fs::path& folder, std::uint32_t train, std::uint32_t test, bool gzip,
+                                std::size_t validation) {
+  write_small_fashion(folder, train, test, gzip);
+  FashionMnistOptions options;
+  options.folder = folder;
+  options.validation_size = validation;
+  return open_fashion_mnist(options);
+}
+
 int level_of(const at::Tensor& image) {
   return static_cast<int>(std::lround((image[0][0][0].item<float>() * kFashionMnistStd + kFashionMnistMean) * 255.0f));
 }
@@ -115,11 +125,7 @@ TEST_CASE("Fashion-MNIST files are split into train, validation and test, the sp
 
 TEST_CASE("Fashion-MNIST is served at its own 28 x 28, and unpacked files are read as well") {
   ScratchFolder folder("datasets-fashion-plain");
-  write_small_fashion(folder.path(), 3, 2, false);
-  FashionMnistOptions options;
-  options.folder = folder.path();
-  options.validation_size = 0;
-  const FashionMnist sets = open_fashion_mnist(options);
+  const FashionMnist sets = open_small_fashion(folder.path(), 3, 2, false, 0);
   CHECK(sets.train->size() == 3);
   CHECK(sets.validation->size() == 0);
   CHECK(sets.test->default_resolution() == 28);
@@ -135,11 +141,7 @@ TEST_CASE("Fashion-MNIST at another resolution is its 28 x 28 batch resized, shr
   // trainer also uses on its augmented batches), so a uniform image stays
   // uniform at every size.
   ScratchFolder folder("datasets-fashion-resized");
-  write_small_fashion(folder.path(), 4, 3, true);
-  FashionMnistOptions options;
-  options.folder = folder.path();
-  options.validation_size = 1;
-  const FashionMnist sets = open_fashion_mnist(options);
+  const FashionMnist sets = open_small_fashion(folder.path(), 4, 3, true, 1);
   for (const int side : {16, 20, 36}) {
     INFO("side " << side);
     CHECK(sets.test->input_shape(side) == ImageShape{1, side, side});
