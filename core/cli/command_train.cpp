@@ -91,12 +91,14 @@ train::TrainOptions options_of(const runtime::TrainSection& section) {
     phase.epochs = p.get_int("epochs");
     phase.lr = p.has("lr") ? p.get_double("lr") : k.get_double("lr");
     phase.warmup_epochs = p.has("warmup_epochs") ? p.get_double("warmup_epochs") : k.get_double("warmup_epochs");
+    phase.sort_channels = p.get_bool("sort_channels");
     o.phases.push_back(phase);
   }
   return o;
 }
 
-// The checks that need the space: its face, and each phase's variables.
+// The checks that need the space: its face, each phase's variables, and
+// that a phase sorting channels has channel groups to sort.
 void check_against_space(const runtime::Session& session, train::TrainOptions& options) {
   const runtime::RunConfig& config = session.config;
   if (!dynamic_cast<const WeightSharing*>(session.space.get()))
@@ -123,12 +125,17 @@ void check_against_space(const runtime::Session& session, train::TrainOptions& o
     for (const auto& var : session.space->variables()) options.phases.front().elastic.push_back(var.name);
     return;
   }
+  const auto& sharing = dynamic_cast<const WeightSharing&>(*session.space);
   for (std::size_t i = 0; i < config.train->phases.size(); ++i) {
     try {
       elastic.phase(options.phases[i].elastic);
     } catch (const Error& e) {
       config.train->phases[i].fail("elastic", e.what());
     }
+    if (options.phases[i].sort_channels && sharing.channel_groups().empty())
+      config.train->phases[i].fail("sort_channels", "the " + sharing.supernet_name() +
+                                                        " declares no channel groups to sort (its sub-networks cut no "
+                                                        "channel prefixes); fix: leave sort_channels out");
   }
 }
 
@@ -396,6 +403,11 @@ int run_train_command(const TrainCommandOptions& options) {
                   r.loss, r.train_top1, r.top1_largest, r.top1_smallest, r.images_per_second, r.seconds);
     log_info(line);
     progress.epoch_started();  // validation and saving are not training time
+  };
+  callbacks.on_channels_sorted = [&](const train::SortReport& r) {
+    progress.end_line();
+    log_info("phase " + std::to_string(r.phase) + ": channels sorted by importance in " + std::to_string(r.groups) +
+             " groups, " + std::to_string(r.channels_moved) + " moved (within the widths earlier phases trained)");
   };
   const train::TrainSummary summary =
       train::train_supernet(*session->space, data, train_options, out_dir, resume, callbacks);

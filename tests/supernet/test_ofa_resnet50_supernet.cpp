@@ -6,13 +6,15 @@
 // checkpoint under OFA's names and reproduce every logit within 1e-4, also
 // after OFA's batch-norm re-calibration. Sub-networks hold exactly the
 // stand-alone network's tensors; `nasctl export --checkpoint` writes a model
-// computing the super-network's sub-network; bad checkpoints are one line.
+// computing the super-network's sub-network; bad checkpoints are one line;
+// channel sorting gives once-for-all's orders (channel_order.json).
 #include "torch_doctest.hpp"  // first: LibTorch's CHECK must not replace doctest's
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/jit/serialization/import.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -26,6 +28,7 @@
 #include "configs.hpp"
 #include "error_text.hpp"
 #include "nasctl/rng.hpp"
+#include "nasctl/supernet/channel_sorting.hpp"
 #include "nasctl/supernet/checkpoint.hpp"
 #include "nasctl/supernet/standalone.hpp"
 #include "nasctl/supernet/super_network.hpp"
@@ -386,4 +389,51 @@ TEST_CASE("export --checkpoint refuses another space's, width's or class count's
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) left.push_back(e.path().filename().string());
   std::sort(left.begin(), left.end());
   CHECK(left == std::vector<std::string>{"cfg.toml", "partial.pth"});
+}
+
+TEST_CASE("channel sorting: once-for-all's bottleneck orders of the fixture checkpoint, the largest network unchanged") {
+  const Fixture& f = fixture();
+  const auto space = space_of(f.width_mults(), f.classes());
+  supernet::SuperNetwork net = supernet::SuperNetwork::from_checkpoint(*space, f.checkpoint());
+  const std::vector<ChannelGroup> groups = space->channel_groups();
+  REQUIRE(groups.size() == 2 * OfaResNet50::kBlocks);  // conv2's and conv1's outputs of every block slot
+  // Every expand ratio at choice `e`, everything else at its largest.
+  auto every_expand = [&](int e) {
+    Architecture arch(OfaResNet50::kVariables, 2);
+    for (int i = 0; i < OfaResNet50::kBlocks; ++i) arch[OfaResNet50::kEBase + i] = e;
+    arch[OfaResNet50::kRIndex] = 0;
+    return arch;
+  };
+  const Architecture largest = every_expand(2), narrow = every_expand(1);
+  const std::vector<int64_t> narrow_widths = supernet::group_widths(*space, groups, narrow, space->lower(narrow));
+
+  std::ifstream in(kFixtureDir + "/channel_order.json");
+  const nlohmann::json expected = nlohmann::json::parse(in).at("stages");
+  REQUIRE(expected.at("0").size() == groups.size());
+  const supernet::StateDict held = net.state_dict();
+  // Stage 0: sorted whole. Stage 1: the e = 0.25 width kept; above it the
+  // orders agree exactly, below it once-for-all's float32 offset of -2e5
+  // rounds the importances, so there only the channels agree.
+  const auto whole = supernet::importance_orders(held, groups, std::vector<std::vector<int64_t>>(groups.size()));
+  std::vector<std::vector<int64_t>> kept(groups.size());
+  for (std::size_t g = 0; g < groups.size(); ++g) kept[g] = {narrow_widths[g]};
+  const auto banded = supernet::importance_orders(held, groups, kept);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    CAPTURE(groups[g].name);
+    CHECK(whole[g].order == expected.at("0").at(groups[g].name).get<std::vector<int64_t>>());
+    const auto theirs = expected.at("1").at(groups[g].name).get<std::vector<int64_t>>();
+    const auto width = static_cast<std::ptrdiff_t>(narrow_widths[g]);
+    CHECK(std::equal(banded[g].order.begin(), banded[g].order.begin() + width, theirs.begin()));
+    CHECK(std::set<int64_t>(banded[g].order.begin() + width, banded[g].order.end()) ==
+          std::set<int64_t>(theirs.begin() + width, theirs.end()));
+  }
+
+  c10::InferenceMode guard;
+  const at::Tensor images = crop(f.images, 128);
+  const at::Tensor largest_before = net.activate(largest).forward(images).clone();
+  const at::Tensor narrow_before = net.activate(narrow).forward(images).clone();
+  supernet::apply_orders(held, groups, whole);
+  const double scale = largest_before.abs().max().item<double>();
+  CHECK(max_abs_difference(net.activate(largest).forward(images), largest_before) <= 1e-5 * scale);
+  CHECK(max_abs_difference(net.activate(narrow).forward(images), narrow_before) > 1e-2 * scale);
 }

@@ -1,5 +1,6 @@
 // `nasctl train` end to end: a run stopped after an epoch and resumed gives
-// the tensors of the uninterrupted run; its checkpoint is what the
+// the tensors of the uninterrupted run, also around a phase that sorts
+// channels; its checkpoint is what the
 // `supernet` accuracy source loads; every bad input is one line, exit code
 // 2, and nothing is written.
 #include "torch_doctest.hpp"  // first: LibTorch's CHECK must not replace doctest's
@@ -223,6 +224,39 @@ TEST_CASE("a run stopped after one epoch and resumed ends with the tensors of th
   }
 }
 
+TEST_CASE("a width phase sorts channels at its start, once, and a run resumed there or later ends as the straight run") {
+  test::TempDir dir("train-sort");
+  // The largest for an epoch, then elastic expand ratios for two, sorted first.
+  test::write_text(dir / "train.toml",
+                   kSpace + with(kTrain, "epochs = 2\n", "") +
+                       "[[train.phases]]\nelastic = []\nepochs = 1\n[[train.phases]]\nelastic = [\"e\"]\nepochs = 2\n"
+                       "sort_channels = true\n");
+  const std::string sorted_line = "phase 2: channels sorted by importance in 32 groups";
+  const test::CliResult straight = train({"-c", dir / "train.toml", "-o", dir / "straight"});
+  check_success(straight);
+  CHECK(straight.err.find(sorted_line) != std::string::npos);
+
+  // Stopped before the sorting phase, then in its middle.
+  const test::CliResult first = train({"-c", dir / "train.toml", "-o", dir / "resumed", "--stop-after-epochs", "1"});
+  check_success(first);
+  CHECK(first.err.find("channels sorted") == std::string::npos);
+  const test::CliResult second = train({"--resume", dir / "resumed", "--stop-after-epochs", "1"});
+  check_success(second);
+  CHECK(second.err.find(sorted_line) != std::string::npos);
+  const test::CliResult third = train({"--resume", dir / "resumed"});
+  check_success(third);
+  CHECK(third.err.find("channels sorted") == std::string::npos);  // sorted already, in the checkpoint
+
+  const supernet::StateDict a = supernet::read_checkpoint(dir / "straight/checkpoint.pt");
+  const supernet::StateDict b = supernet::read_checkpoint(dir / "resumed/checkpoint.pt");
+  REQUIRE(a.names() == b.names());
+  int differing = 0;
+  for (const std::string& name : a.names())
+    if (!at::equal(a.at(name), b.at(name))) ++differing;
+  CHECK(differing == 0);
+  CHECK(metrics_without_timing(dir / "straight/metrics.csv") == metrics_without_timing(dir / "resumed/metrics.csv"));
+}
+
 TEST_CASE("nasctl validate accepts a config that only trains and nasctl search refuses it in one line") {
   test::TempDir dir("train-validate");
   test::write_text(dir / "train.toml", kSpace + kTrain);
@@ -306,6 +340,12 @@ TEST_CASE("bad training input is one line naming the key with exit code 2 and no
     refused("[plugins]\npaths = [\"" + std::string(NASCTL_TEST_PLUGIN_DIR) +
                 "/test-plain-space.so\"]\n[space]\nplugin = \"test-plain\"\n" + kTrain,
             {"space.plugin", "test-plain", "no weight-sharing super-network"});
+  }
+  SUBCASE("sorting channels in a space that declares none (HURRICANE's operators own their weights)") {
+    refused("[space]\nplugin = \"hurricane\"\n" + with(kTrain, "epochs = 2\n", "") +
+                "[[train.phases]]\nelastic = []\nepochs = 1\n[[train.phases]]\nelastic = []\nepochs = 1\n"
+                "sort_channels = true\n",
+            {"train.phases[1].sort_channels", "no channel groups", "leave sort_channels out"});
   }
   SUBCASE("--resume of a folder without a run") {
     fs::create_directories(out);

@@ -1,8 +1,9 @@
 // nasctl::train's pieces on the grey small-stem OFA super-network: which
 // sub-networks a step trains, what a phase holds fixed, the learning-rate
 // schedule, which tensors the optimiser decays, that training on a small
-// fixed Fashion-MNIST subset lowers the loss, and elastic resolution on an
-// image folder (one size per step, the batches at that size).
+// fixed Fashion-MNIST subset lowers the loss, elastic resolution on an
+// image folder (one size per step, the batches at that size), and channel
+// sorting before a phase (the widths kept, the optimiser's buffers moved).
 #include "torch_doctest.hpp"  // first: LibTorch's CHECK must not replace doctest's
 
 #include <ATen/Context.h>
@@ -19,6 +20,7 @@
 #include "nasctl/datasets/image_folder.hpp"
 #include "nasctl/datasets/subset.hpp"
 #include "nasctl/error.hpp"
+#include "nasctl/supernet/channel_sorting.hpp"
 #include "nasctl/supernet/checkpoint.hpp"
 #include "nasctl/supernet/slicing.hpp"
 #include "nasctl/torch/channels_last.hpp"
@@ -26,6 +28,7 @@
 #include "nasctl/supernet/super_network.hpp"
 #include "nasctl/train/elastic.hpp"
 #include "nasctl/train/optimiser.hpp"
+#include "nasctl/train/phase_sorting.hpp"
 #include "nasctl/train/schedule.hpp"
 #include "nasctl/train/trainer.hpp"
 #include "nasctl/weight_sharing.hpp"
@@ -600,5 +603,91 @@ TEST_CASE("elastic resolution on an image folder: every step's batch comes at it
   for (const train::EpochReport& e : summary.history) {
     CHECK(e.top1_largest >= 0.0);
     CHECK(e.top1_smallest <= 100.0);
+  }
+}
+
+namespace {
+
+// Every expand ratio at choice `e` (0: 3, 1: 4, 2: 6), the rest largest.
+Architecture every_expand(int e) {
+  Architecture arch(OfaMobileNetV3::kVariables, 2);
+  for (int i = 0; i < OfaMobileNetV3::kSlots; ++i) arch[OfaMobileNetV3::kEBase + i] = e;
+  arch[OfaMobileNetV3::kRIndex] = 0;
+  return arch;
+}
+
+}  // namespace
+
+TEST_CASE("channel sorting keeps the widths earlier phases trained: none, then expand 6, then 6 and 4") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const auto& sharing = dynamic_cast<const WeightSharing&>(*space);
+  const std::vector<ChannelGroup> groups = sharing.channel_groups();
+  const train::ElasticSpace elastic(*space);
+  // Once-for-All's schedule: largest, kernel, depth, width {6, 4}, width {6, 4, 3}.
+  const std::vector<train::PhaseChoices> phases{elastic.phase({}), elastic.phase({"ks"}), elastic.phase({"ks", "d"}),
+                                                elastic.phase({"ks", "d", "e:2"}), elastic.phase({"ks", "d", "e"})};
+  auto widths = [&](int e) {
+    const Architecture arch = every_expand(e);
+    return supernet::group_widths(sharing, groups, arch, space->lower(arch));
+  };
+  const std::vector<int64_t> six = widths(2), four = widths(1);
+  auto sorted = [](std::vector<int64_t> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  const auto before_any = train::trained_widths(elastic, sharing, groups, phases, 0);
+  const auto before_width = train::trained_widths(elastic, sharing, groups, phases, 3);
+  const auto before_last = train::trained_widths(elastic, sharing, groups, phases, 4);
+  REQUIRE(before_last.size() == groups.size());
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    CAPTURE(groups[g].name);
+    CHECK(before_any[g].empty());
+    CHECK(before_width[g] == std::vector<int64_t>{six[g]});
+    CHECK(sorted(before_last[g]) == sorted({four[g], six[g]}));
+  }
+}
+
+TEST_CASE("sorting moves the optimiser's momentum with the weights, and a phase sorts once at its start") {
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const std::vector<ChannelGroup> groups = dynamic_cast<const WeightSharing&>(*space).channel_groups();
+  REQUIRE(groups.size() == 32);
+
+  SUBCASE("momentum buffers follow their channels") {
+    supernet::SuperNetwork net(*space, 5);
+    train::TrainOptions options;
+    options.momentum = 0.9;
+    train::Optimiser optimiser(net, *space, options);
+    supernet::SubNetwork largest = net.activate(every_expand(2));
+    largest.train();
+    at::manual_seed(1);
+    largest.forward(at::randn({4, 1, 28, 28})).pow(2).mean().backward();
+    optimiser.step(0.1);
+    const supernet::StateDict buffers_before = optimiser.state();
+    const ChannelAxis& axis = groups.front().axes.front();  // blocks.1's expanding convolution, outputs
+    const at::Tensor weight_before = net.state_dict().at(axis.tensor).detach().clone();
+
+    const auto orders = train::sort_channels(net, optimiser, groups, std::vector<std::vector<int64_t>>(groups.size()));
+    REQUIRE(orders.front().moved() > 0);
+    const at::Tensor index = at::tensor(orders.front().order, at::kLong);
+    const std::string key = "optimiser." + axis.tensor + ".first";
+    CHECK(at::equal(optimiser.state().at(key), buffers_before.at(key).index_select(axis.dim, index)));
+    CHECK(at::equal(net.state_dict().at(axis.tensor).detach(), weight_before.index_select(axis.dim, index)));
+  }
+  SUBCASE("one report, at the sorting phase's start") {
+    train::TrainOptions options = quick_options();
+    options.sampler = train::Sampler::Sandwich;
+    options.random_per_step = 0;
+    train::Phase width{{"e"}, 2, 0.05, 0.0};
+    width.sort_channels = true;
+    options.phases = {train::Phase{{}, 1, 0.05, 0.0}, width};
+    std::vector<train::SortReport> reports;
+    train::TrainCallbacks callbacks;
+    callbacks.on_channels_sorted = [&](const train::SortReport& r) { reports.push_back(r); };
+    test::TempDir dir("train-sort");
+    train::train_supernet(*space, small_fashion_data(32), options, dir.path().string(), false, callbacks);
+    REQUIRE(reports.size() == 1);
+    CHECK(reports[0].phase == 2);
+    CHECK(reports[0].groups == 32);
+    CHECK(reports[0].channels_moved > 0);
   }
 }

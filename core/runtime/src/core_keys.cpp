@@ -155,7 +155,11 @@ std::vector<CoreTable> declare() {
        ConfigKey::needed("epochs", ConfigType::Int, "Epochs of the phase").at_least(1),
        ConfigKey::optional("lr", ConfigType::Float, "Peak learning rate of the phase (> 0); default: [train] lr"),
        ConfigKey::optional("warmup_epochs", ConfigType::Float, "Warm-up of the phase; default: [train] warmup_epochs")
-           .at_least(0)}});
+           .at_least(0),
+       ConfigKey::boolean("sort_channels", false,
+                          "Before the phase, put each block's middle channels in order of importance (L1 norm), "
+                          "keeping the widths earlier phases trained, as Once-for-All does before each elastic-width "
+                          "phase; needs a space with channel groups (ofa-mobilenetv3, ofa-resnet50)")}});
   return tables;
 }
 

@@ -13,7 +13,11 @@
 //   (mid = make_divisible(cin * e)), the SE its first make_divisible(mid / 4)
 //   hidden channels, and a depthwise kernel k < 7 is the centre passed
 //   through 7to5_matrix and, for k = 3, then 5to3_matrix;
-// - a stage of depth d uses its first d blocks (lower() lists no others).
+// - a stage of depth d uses its first d blocks (lower() lists no others);
+// - channel groups (sorted by importance before width phases, as OFA's
+//   re_organize_middle_weights does): each block's middle channels, by the
+//   L1 norm of the projection's input channels, and its SE hidden channels,
+//   by the expanding convolution's input channels.
 // Older releases of once-for-all named the same tensors differently; the
 // aliases below are the names its OFAMobileNetV3.load_state_dict accepts.
 //
@@ -135,6 +139,11 @@ void bind_module(std::vector<TensorBinding>& out, int layer, const Layer& l, con
   out.push_back({layer, TensorRole::BatchNormVariance, m.batch_norm + "running_var", {}});
 }
 
+// The four tensors of a batch norm, along their one dimension.
+void add_batch_norm_axes(std::vector<ChannelAxis>& axes, const std::string& prefix) {
+  for (const char* t : {"weight", "bias", "running_mean", "running_var"}) axes.push_back({prefix + t, 0});
+}
+
 }  // namespace
 }  // namespace weight_sharing
 
@@ -185,6 +194,41 @@ std::vector<SharedTensor> OfaMobileNetV3::shared_tensors() const {
   out.push_back({"classifier.linear.bias", {classes_}, SharedTensorKind::Bias, {}});
   for (SharedTensor& t : out) t.aliases = ofa_aliases(t.name);
   return out;
+}
+
+std::vector<ChannelGroup> OfaMobileNetV3::channel_groups() const {
+  using namespace weight_sharing;
+  std::vector<ChannelGroup> groups;
+  for (int s = 0; s < kStages; ++s) {
+    for (int b = 0; b < kSlotsPerStage; ++b) {
+      const std::string block = block_prefix(s * kSlotsPerStage + b);
+      const std::string se = block + "depth_conv.se.fc.";
+      const std::string module = block.substr(0, block.size() - 1);  // "blocks.3.conv"
+      const ChannelAxis projection{block + "point_linear.conv.conv.weight", 1};
+      ChannelGroup middle;
+      middle.name = module + " middle channels";
+      middle.axes.push_back({block + "inverted_bottleneck.conv.conv.weight", 0});
+      add_batch_norm_axes(middle.axes, block + "inverted_bottleneck.bn.bn.");
+      middle.axes.push_back({block + "depth_conv.conv.conv.weight", 0});
+      add_batch_norm_axes(middle.axes, block + "depth_conv.bn.bn.");
+      if (stages_[s].se) {
+        middle.axes.push_back({se + "reduce.weight", 1});
+        middle.axes.push_back({se + "expand.weight", 0});
+        middle.axes.push_back({se + "expand.bias", 0});
+      }
+      middle.axes.push_back(projection);
+      middle.importance = {projection};
+      groups.push_back(std::move(middle));
+      if (stages_[s].se) {
+        ChannelGroup hidden;
+        hidden.name = module + " squeeze-excite channels";
+        hidden.axes = {{se + "reduce.weight", 0}, {se + "reduce.bias", 0}, {se + "expand.weight", 1}};
+        hidden.importance = {{se + "expand.weight", 1}};
+        groups.push_back(std::move(hidden));
+      }
+    }
+  }
+  return groups;
 }
 
 std::vector<TensorBinding> OfaMobileNetV3::bind(const Architecture& arch, const NetworkSpec& spec) const {

@@ -78,6 +78,10 @@ class OfaResNet50 : public SearchSpace, public LayerEnumerable, public WeightSha
   std::string supernet_name() const override;
   std::vector<SharedTensor> shared_tensors() const override;
   std::vector<TensorBinding> bind(const Architecture& arch, const NetworkSpec& spec) const override;
+  // Once-for-All's re_organize_middle_weights for its bottlenecks: conv2's
+  // output channels (importance: conv3's input channels) and conv1's
+  // (importance: conv2's input channels), the two middle widths of a block.
+  std::vector<ChannelGroup> channel_groups() const override;
 
   // SizeExtremes: MACs and parameters grow with every variable (depth,
   // expand ratio, width, resolution), so the smallest network takes every

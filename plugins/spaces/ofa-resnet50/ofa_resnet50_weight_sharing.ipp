@@ -17,8 +17,9 @@
 // - classifier.linear.linear takes the first input features.
 // OFA cuts by position only: DynamicConv2d.get_active_filter and
 // DynamicBatchNorm2d take the leading channels, and channels are re-sorted by
-// importance (re_organize_middle_weights) only between training phases,
-// never when a sub-network runs, so a checkpoint's order is the one used.
+// importance (re_organize_middle_weights; channel_groups() below) only
+// between training phases, never when a sub-network runs, so a checkpoint's
+// order is the one used.
 // Older releases of once-for-all named the tensors without the elastic
 // modules' inner module; OFAResNets.load_state_dict maps those names
 // (".bn." -> ".bn.bn.", "conv.weight" -> "conv.conv.weight",
@@ -145,6 +146,31 @@ std::vector<SharedTensor> OfaResNet50::shared_tensors() const {
   out.push_back({"classifier.linear.linear.bias", {classes_}, SharedTensorKind::Bias, {}});
   for (SharedTensor& t : out) t.aliases = ofa_aliases(t.name);
   return out;
+}
+
+std::vector<ChannelGroup> OfaResNet50::channel_groups() const {
+  using namespace weight_sharing;
+  std::vector<ChannelGroup> groups;
+  // The middle channels between `from`'s output and `to`'s input.
+  auto group = [&](const std::string& block, const std::string& from, const std::string& to) {
+    const ChannelAxis input{block + to + "conv.conv.weight", 1};
+    ChannelGroup g;
+    g.name = block + from.substr(0, from.size() - 1) + " output channels";
+    g.axes.push_back({block + from + "conv.conv.weight", 0});
+    for (const char* t : {"weight", "bias", "running_mean", "running_var"})
+      g.axes.push_back({block + from + "bn.bn." + t, 0});
+    g.axes.push_back(input);
+    g.importance = {input};
+    groups.push_back(std::move(g));
+  };
+  for (int s = 0; s < kStages; ++s) {
+    for (int blk = 0; blk < kBaseDepths[s] + kDepths.back(); ++blk) {
+      const std::string block = block_prefix(kSlotBase[s] + blk);
+      group(block, "conv2.", "conv3.");
+      group(block, "conv1.", "conv2.");
+    }
+  }
+  return groups;
 }
 
 std::vector<TensorBinding> OfaResNet50::bind(const Architecture& arch, const NetworkSpec& spec) const {

@@ -20,7 +20,8 @@ namespace nasctl {
 //    activations GELU and Tanh, Embedding's plain mode (kernel 0): a plugin
 //    built before them would not know what these layers compute.
 // 5: Layer::ceil_mode (the struct grew; pools in ceil mode).
-constexpr int kSdkAbiVersion = 5;
+// 6: WeightSharing::channel_groups(), a new virtual function.
+constexpr int kSdkAbiVersion = 6;
 
 enum class PluginKind { Space, Search, Hardware, Accuracy };
 

@@ -104,6 +104,29 @@ struct TensorBinding {
   std::vector<KernelStep> kernel_steps;
 };
 
+// One dimension of one shared tensor.
+struct ChannelAxis {
+  std::string tensor;  // a SharedTensor's name
+  int64_t dim = 0;
+};
+
+// Channels that sub-networks keep a prefix of, and that may be put in any
+// order without changing what the largest network computes, because every
+// tensor dimension indexing them is listed and moves with them: e.g. the
+// middle channels of an inverted-residual block (its expanding convolution's
+// outputs and batch norm, the depthwise convolution and batch norm, the
+// squeeze-excite's inputs and outputs, the projection's inputs). Once-for-All
+// puts them in order of importance before it trains narrower sub-networks
+// (nasctl::supernet channel_sorting.hpp).
+struct ChannelGroup {
+  std::string name;                     // for messages, e.g. "blocks.3.conv middle channels"
+  std::vector<ChannelAxis> axes;        // every dimension indexing the channels, all of one length
+  // A channel's importance: the sum over these of the L1 norm of the
+  // tensor's slice at that channel (Once-for-All: the projection's input
+  // channel). Usually some of `axes`.
+  std::vector<ChannelAxis> importance;
+};
+
 class WeightSharing {
  public:
   virtual ~WeightSharing();  // defined in the SDK library: one type_info for dynamic_cast
@@ -119,6 +142,12 @@ class WeightSharing {
   // exactly once. Throws ArchitectureError for an architecture the space
   // does not hold.
   virtual std::vector<TensorBinding> bind(const Architecture& arch, const NetworkSpec& spec) const = 0;
+
+  // The groups of channels that may be sorted by importance (none by
+  // default: a space whose operators own their weights, such as HURRICANE,
+  // cuts no prefixes). Each group's tensors are shared_tensors(); a channel
+  // in no group is never moved.
+  virtual std::vector<ChannelGroup> channel_groups() const { return {}; }
 };
 
 }  // namespace nasctl

@@ -157,6 +157,15 @@ std::vector<std::string> Optimiser::decayed_names() const {
   return names;
 }
 
+std::vector<supernet::StateDict> Optimiser::buffers() const {
+  supernet::StateDict first, second;
+  for (const Parameter& p : impl_->parameters) {
+    if (p.first.defined()) first.set(p.name, p.first);
+    if (p.second.defined()) second.set(p.name, p.second);
+  }
+  return {first, second};
+}
+
 supernet::StateDict Optimiser::state() const {
   supernet::StateDict state;
   for (const Parameter& p : impl_->parameters) {

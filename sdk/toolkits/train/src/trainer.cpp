@@ -29,6 +29,7 @@
 #include "nasctl/torch/steady_heap.hpp"
 #include "nasctl/train/elastic.hpp"
 #include "nasctl/train/optimiser.hpp"
+#include "nasctl/train/phase_sorting.hpp"
 #include "nasctl/train/schedule.hpp"
 #include "nasctl/weight_sharing.hpp"
 #include "seeds.hpp"
@@ -161,6 +162,13 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
       throw Error("phase " + std::to_string(i + 1) + ": " + e.what());
     }
   }
+  const auto& sharing = dynamic_cast<const WeightSharing&>(space);
+  const std::vector<ChannelGroup> channel_groups = sharing.channel_groups();
+  for (std::size_t i = 0; i < options.phases.size(); ++i) {
+    if (options.phases[i].sort_channels && channel_groups.empty())
+      throw Error("phase " + std::to_string(i + 1) + " sorts channels (sort_channels), but the " +
+                  sharing.supernet_name() + " declares no channel groups to sort; fix: leave sort_channels out");
+  }
   // The two networks validated after every epoch; one sub-network trained
   // alone is both.
   const PhaseChoices everything = alone ? elastic.fixed(*alone) : held ? phase_choices.back() : elastic.all();
@@ -250,6 +258,16 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
       if (options.stop_after_epochs > 0 && trained_this_call == options.stop_after_epochs) {
         stopped = true;
         break;
+      }
+      // At the phase's first epoch only: a run resumed later in the phase
+      // restored weights (and optimiser buffers) sorted already.
+      if (e == 0 && phase.sort_channels) {
+        const auto kept = trained_widths(elastic, sharing, channel_groups, phase_choices, p);
+        int64_t moved = 0;
+        for (const supernet::ChannelOrder& o : sort_channels(net, optimiser, channel_groups, kept)) moved += o.moved();
+        if (callbacks.on_channels_sorted)
+          callbacks.on_channels_sorted(
+              {static_cast<int64_t>(p) + 1, static_cast<int64_t>(channel_groups.size()), moved});
       }
       std::vector<std::size_t> order = datasets::seeded_draw(
           data.train->size(), data.train->size(),

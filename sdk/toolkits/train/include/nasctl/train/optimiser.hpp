@@ -48,6 +48,13 @@ class Optimiser {
   std::vector<std::string> parameter_names() const;
   std::vector<std::string> decayed_names() const;
 
+  // The buffers themselves (not copies), each under its parameter's name:
+  // one StateDict per kind (SGD: the momentum; AdamW: the first moments,
+  // then the second), without the parameters no step reached yet. For
+  // reorderings that must move a buffer with its parameter's entries
+  // (channel sorting).
+  std::vector<supernet::StateDict> buffers() const;
+
   // Its state under "optimiser.<parameter>.<buffer>" names (on the CPU), and
   // back. load_state throws nasctl::Error naming `origin` when a buffer is
   // missing or has another shape.

@@ -32,6 +32,11 @@ struct Phase {
   int64_t epochs = 1;
   double lr = 0.0;             // peak learning rate of the phase's schedule
   double warmup_epochs = 0.0;  // linear warm-up from 0 to lr, then cosine to 0
+  // Before the phase's first step, put the super-network's channel groups
+  // (WeightSharing::channel_groups()) in order of importance, keeping the
+  // widths earlier phases trained (Once-for-All sorts before each
+  // elastic-width phase). The space must declare channel groups.
+  bool sort_channels = false;
 };
 
 struct TrainOptions {

@@ -78,9 +78,17 @@ struct EpochReport {
   double seconds = 0.0;            // the epoch's training time, validation excluded
 };
 
+// Channel sorting at the start of a phase (Phase::sort_channels).
+struct SortReport {
+  int64_t phase = 0;           // 1-based
+  int64_t groups = 0;          // the space's channel groups, all sorted
+  int64_t channels_moved = 0;  // channels now at another position
+};
+
 struct TrainCallbacks {
   std::function<void(const StepReport&)> on_step;
   std::function<void(const EpochReport&)> on_epoch;
+  std::function<void(const SortReport&)> on_channels_sorted;
 };
 
 struct TrainSummary {
