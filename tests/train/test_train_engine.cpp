@@ -691,3 +691,35 @@ TEST_CASE("sorting moves the optimiser's momentum with the weights, and a phase 
     CHECK(reports[0].channels_moved > 0);
   }
 }
+
+TEST_CASE("on CUDA sorting a channels-last super-network gives the CPU's orders and tensors, strides kept (skipped without a GPU)") {
+  if (libtorch::cuda_device_count() == 0) {
+    MESSAGE("skipped: no CUDA device (" << libtorch::cuda_unavailable_reason() << ")");
+    return;
+  }
+  const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
+  const std::vector<ChannelGroup> groups = dynamic_cast<const WeightSharing&>(*space).channel_groups();
+  const std::vector<std::vector<int64_t>> nothing_kept(groups.size());
+  train::TrainOptions options;
+  options.momentum = 0.9;
+  supernet::SuperNetwork on_cpu(*space, 9), on_cuda(*space, 9);
+  on_cuda.to("cuda", true);
+  train::Optimiser cpu_optimiser(on_cpu, *space, options), cuda_optimiser(on_cuda, *space, options);
+  const auto cpu_orders = train::sort_channels(on_cpu, cpu_optimiser, groups, nothing_kept);
+  const auto cuda_orders = train::sort_channels(on_cuda, cuda_optimiser, groups, nothing_kept);
+  REQUIRE(cpu_orders.size() == cuda_orders.size());
+  for (std::size_t g = 0; g < cpu_orders.size(); ++g) CHECK(cpu_orders[g].order == cuda_orders[g].order);
+  const supernet::StateDict cpu = on_cpu.state_dict(), cuda = on_cuda.state_dict();
+  int nhwc = 0;
+  for (const std::string& name : cpu.names()) {
+    INFO(name);
+    const at::Tensor t = cuda.at(name);
+    CHECK(at::equal(t.detach().cpu(), cpu.at(name).detach()));
+    if (t.dim() == 4) {  // NHWC strides, as SuperNetwork::to gave them (copy_ keeps the destination's)
+      const int64_t c = t.size(1), h = t.size(2), w = t.size(3);
+      nhwc += t.stride(1) == 1 && t.stride(3) == c && t.stride(2) == c * w && t.stride(0) == c * w * h;
+    }
+  }
+  CHECK(nhwc == std::count_if(cpu.names().begin(), cpu.names().end(),
+                              [&](const std::string& n) { return cpu.at(n).dim() == 4; }));
+}
