@@ -25,9 +25,11 @@ class Optimiser;
 // For each group, the widths the sub-networks of phases[0 .. before) had:
 // its width in each phase's largest and smallest sub-network and in the
 // largest with one variable set to each of its allowed choices. In
-// Once-for-All's spaces a group's width follows one variable (the block's
-// expand ratio; in ResNet50 with the stage's width multiplier at its
-// largest), so every width a phase trained is among these.
+// ofa-mobilenetv3 a group's width follows one variable (the block's expand
+// ratio), so every width a phase trained is among these. In ofa-resnet50 it
+// follows the expand ratio and the stage's width multiplier: the widths of
+// both below their largest together are not among these, as Once-for-All,
+// which keeps the expand ratios' widths at the largest multiplier only.
 std::vector<std::vector<int64_t>> trained_widths(const ElasticSpace& elastic, const WeightSharing& sharing,
                                                  const std::vector<ChannelGroup>& groups,
                                                  const std::vector<PhaseChoices>& phases, std::size_t before);
