@@ -126,9 +126,10 @@ TEST_CASE("the orders are once-for-all's re_organize_middle_weights of the fixtu
         CHECK(o.order == theirs);
         continue;
       }
-      // Above the kept width the orders agree exactly. Below it
-      // once-for-all adds -2e5 to the importances in float32, which rounds
-      // them to 1/64 there: the same channels, in an order of its rounding.
+      // In the first `kept` positions the orders agree exactly. From there
+      // on once-for-all adds -2e5 (stage 1) to the importances in float32,
+      // which rounds them to 1/64: the same channels, in an order of its
+      // rounding.
       const auto kept_width = static_cast<std::ptrdiff_t>(four[o.group]);
       CHECK(std::equal(o.order.begin(), o.order.begin() + kept_width, theirs.begin()));
       CHECK(std::set<int64_t>(o.order.begin() + kept_width, o.order.end()) ==

@@ -391,7 +391,7 @@ TEST_CASE("export --checkpoint refuses another space's, width's or class count's
   CHECK(left == std::vector<std::string>{"cfg.toml", "partial.pth"});
 }
 
-TEST_CASE("channel sorting: once-for-all's bottleneck orders of the fixture checkpoint, the largest network unchanged") {
+TEST_CASE("channel sorting: once-for-all's bottleneck orders of the fixture, the largest network unchanged") {
   const Fixture& f = fixture();
   const auto space = space_of(f.width_mults(), f.classes());
   supernet::SuperNetwork net = supernet::SuperNetwork::from_checkpoint(*space, f.checkpoint());
@@ -411,8 +411,9 @@ TEST_CASE("channel sorting: once-for-all's bottleneck orders of the fixture chec
   const nlohmann::json expected = nlohmann::json::parse(in).at("stages");
   REQUIRE(expected.at("0").size() == groups.size());
   const supernet::StateDict held = net.state_dict();
-  // Stage 0: sorted whole. Stage 1: the e = 0.25 width kept; above it the
-  // orders agree exactly, below it once-for-all's float32 offset of -2e5
+  // Stage 0: sorted whole. Stage 1: the e = 0.25 width kept; in its first
+  // positions the orders agree exactly, after them once-for-all's float32
+  // offset of -2e5
   // rounds the importances, so there only the channels agree.
   const auto whole = supernet::importance_orders(held, groups, std::vector<std::vector<int64_t>>(groups.size()));
   std::vector<std::vector<int64_t>> kept(groups.size());

@@ -616,6 +616,35 @@ Architecture every_expand(int e) {
   return arch;
 }
 
+// One optimiser step on the largest sub-network, then a sort: the first
+// group's first tensor and each of its optimiser buffers (SGD: momentum;
+// AdamW: both moments) are what they were, moved by the group's order.
+void check_buffers_follow(const OfaMobileNetV3& space, const std::vector<ChannelGroup>& groups,
+                          supernet::SuperNetwork& net, const train::TrainOptions& options, const at::Tensor& images) {
+  train::Optimiser optimiser(net, space, options);
+  supernet::SubNetwork largest = net.activate(every_expand(2));
+  largest.train();
+  largest.forward(images).pow(2).mean().backward();
+  optimiser.step(0.1);
+  const supernet::StateDict before = optimiser.state();  // copies, on the CPU
+  const ChannelAxis& axis = groups.front().axes.front();  // blocks.1's expanding convolution, outputs
+  const at::Tensor weight_before = net.state_dict().at(axis.tensor).detach().cpu().clone();
+
+  const auto orders = train::sort_channels(net, optimiser, groups, std::vector<std::vector<int64_t>>(groups.size()));
+  REQUIRE(orders.front().moved() > 0);
+  const at::Tensor index = at::tensor(orders.front().order, at::kLong);
+  const supernet::StateDict after = optimiser.state();
+  int buffers = 0;
+  for (const char* buffer : {".first", ".second"}) {
+    const std::string key = "optimiser." + axis.tensor + buffer;
+    if (!before.contains(key)) continue;
+    ++buffers;
+    CHECK(at::equal(after.at(key), before.at(key).index_select(axis.dim, index)));
+  }
+  CHECK(buffers == (options.optimiser == train::OptimiserKind::AdamW ? 2 : 1));
+  CHECK(at::equal(net.state_dict().at(axis.tensor).detach().cpu(), weight_before.index_select(axis.dim, index)));
+}
+
 }  // namespace
 
 TEST_CASE("channel sorting keeps the widths earlier phases trained: none, then expand 6, then 6 and 4") {
@@ -647,31 +676,21 @@ TEST_CASE("channel sorting keeps the widths earlier phases trained: none, then e
   }
 }
 
-TEST_CASE("sorting moves the optimiser's momentum with the weights, and a phase sorts once at its start") {
+TEST_CASE("sorting moves the optimiser's buffers with the weights, and a phase sorts once at its start") {
   const auto space = test::make_plugin<OfaMobileNetV3>(kGreyKeys);
   const std::vector<ChannelGroup> groups = dynamic_cast<const WeightSharing&>(*space).channel_groups();
   REQUIRE(groups.size() == 32);
 
-  SUBCASE("momentum buffers follow their channels") {
-    supernet::SuperNetwork net(*space, 5);
-    train::TrainOptions options;
-    options.momentum = 0.9;
-    train::Optimiser optimiser(net, *space, options);
-    supernet::SubNetwork largest = net.activate(every_expand(2));
-    largest.train();
-    at::manual_seed(1);
-    largest.forward(at::randn({4, 1, 28, 28})).pow(2).mean().backward();
-    optimiser.step(0.1);
-    const supernet::StateDict buffers_before = optimiser.state();
-    const ChannelAxis& axis = groups.front().axes.front();  // blocks.1's expanding convolution, outputs
-    const at::Tensor weight_before = net.state_dict().at(axis.tensor).detach().clone();
-
-    const auto orders = train::sort_channels(net, optimiser, groups, std::vector<std::vector<int64_t>>(groups.size()));
-    REQUIRE(orders.front().moved() > 0);
-    const at::Tensor index = at::tensor(orders.front().order, at::kLong);
-    const std::string key = "optimiser." + axis.tensor + ".first";
-    CHECK(at::equal(optimiser.state().at(key), buffers_before.at(key).index_select(axis.dim, index)));
-    CHECK(at::equal(net.state_dict().at(axis.tensor).detach(), weight_before.index_select(axis.dim, index)));
+  SUBCASE("SGD's momentum and AdamW's moments follow their channels") {
+    for (const auto kind : {train::OptimiserKind::Sgd, train::OptimiserKind::AdamW}) {
+      CAPTURE(static_cast<int>(kind));
+      supernet::SuperNetwork net(*space, 5);
+      train::TrainOptions options;
+      options.optimiser = kind;
+      options.momentum = 0.9;
+      at::manual_seed(1);
+      check_buffers_follow(*space, groups, net, options, at::randn({4, 1, 28, 28}));
+    }
   }
   SUBCASE("one report, at the sorting phase's start") {
     train::TrainOptions options = quick_options();
@@ -690,9 +709,21 @@ TEST_CASE("sorting moves the optimiser's momentum with the weights, and a phase 
     CHECK(reports[0].groups == 32);
     CHECK(reports[0].channels_moved > 0);
   }
+  SUBCASE("refused for a super-network started from a checkpoint, whose trained widths are not known") {
+    train::TrainOptions options = quick_options();
+    train::Phase width{{"e"}, 1, 0.05, 0.0};
+    width.sort_channels = true;
+    options.phases = {width};
+    options.initial_checkpoint = "trained-elsewhere.pt";
+    test::TempDir dir("train-sort-refused");
+    CHECK_THROWS_WITH_AS(train::train_supernet(*space, small_fashion_data(32), options, dir.path().string(), false),
+                         doctest::Contains("phase 1 sorts channels (sort_channels) of a super-network started from "
+                                           "trained-elsewhere.pt"),
+                         Error);
+  }
 }
 
-TEST_CASE("on CUDA sorting a channels-last super-network gives the CPU's orders and tensors, strides kept (skipped without a GPU)") {
+TEST_CASE("on CUDA channel sorting gives the CPU's orders, keeps NHWC strides, moves buffers (skipped without a GPU)") {
   if (libtorch::cuda_device_count() == 0) {
     MESSAGE("skipped: no CUDA device (" << libtorch::cuda_unavailable_reason() << ")");
     return;
@@ -722,4 +753,8 @@ TEST_CASE("on CUDA sorting a channels-last super-network gives the CPU's orders 
   }
   CHECK(nhwc == std::count_if(cpu.names().begin(), cpu.names().end(),
                               [&](const std::string& n) { return cpu.at(n).dim() == 4; }));
+
+  // A step's buffers on CUDA move with their channels too.
+  check_buffers_follow(*space, groups, on_cuda, options,
+                       libtorch::channels_last(at::randn({4, 1, 28, 28}, at::TensorOptions().device(at::kCUDA))));
 }

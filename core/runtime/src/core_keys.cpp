@@ -157,9 +157,10 @@ std::vector<CoreTable> declare() {
        ConfigKey::optional("warmup_epochs", ConfigType::Float, "Warm-up of the phase; default: [train] warmup_epochs")
            .at_least(0),
        ConfigKey::boolean("sort_channels", false,
-                          "Before the phase, put each block's middle channels in order of importance (L1 norm), "
-                          "keeping the widths earlier phases trained, as Once-for-All does before each elastic-width "
-                          "phase; needs a space with channel groups (ofa-mobilenetv3, ofa-resnet50)")}});
+                          "Before the phase, put each block's middle (and squeeze-excite) channels in order of "
+                          "importance (L1 norm), keeping the widths earlier phases trained, as Once-for-All does "
+                          "before each elastic-width phase; needs a space with channel groups (ofa-mobilenetv3, "
+                          "ofa-resnet50)")}});
   return tables;
 }
 

@@ -71,8 +71,8 @@ class OfaMobileNetV3 : public SearchSpace, public LayerEnumerable, public Weight
   std::vector<TensorBinding> bind(const Architecture& arch, const NetworkSpec& spec) const override;
   // Once-for-All's re_organize_middle_weights: each elastic block's middle
   // channels (importance: the projection's input channels) and, where the
-  // stage has squeeze-excite, its hidden channels (importance: the expanding
-  // convolution's input channels).
+  // stage has squeeze-excite, its hidden channels (importance: the input
+  // channels of the squeeze-excite's fc.expand).
   std::vector<ChannelGroup> channel_groups() const override;
 
   // Canonical form "ks=5,7,-,...;e=4,3,-,...;d=2,3,2,4,3;r=224" ('-' marks

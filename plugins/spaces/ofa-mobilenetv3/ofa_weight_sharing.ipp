@@ -17,7 +17,7 @@
 // - channel groups (sorted by importance before width phases, as OFA's
 //   re_organize_middle_weights does): each block's middle channels, by the
 //   L1 norm of the projection's input channels, and its SE hidden channels,
-//   by the expanding convolution's input channels.
+//   by the input channels of the SE's fc.expand.
 // Older releases of once-for-all named the same tensors differently; the
 // aliases below are the names its OFAMobileNetV3.load_state_dict accepts.
 //

@@ -15,7 +15,8 @@ namespace nasctl::supernet {
 namespace {
 
 [[noreturn]] void group_bug(const ChannelGroup& group, const std::string& what) {
-  throw Error("channel group '" + group.name + "': " + what + " (a bug of the space's channel_groups())");
+  throw Error("channel group '" + group.name + "': " + what +
+              "; fix: this is a bug in the space's channel_groups(), report it to the space's authors");
 }
 
 // The group's channel count, after checking that every axis (members and
@@ -29,8 +30,8 @@ int64_t channel_count(const StateDict& tensors, const ChannelGroup& group) {
       const at::Tensor* t = tensors.find(axis.tensor);
       if (!t) group_bug(group, "it names '" + axis.tensor + "', which the super-network does not hold");
       if (axis.dim < 0 || axis.dim >= t->dim())
-        group_bug(group, "dimension " + std::to_string(axis.dim) + " of the " + std::to_string(t->dim()) +
-                             "-d tensor '" + axis.tensor + "'");
+        group_bug(group, "dimension " + std::to_string(axis.dim) + " is out of range for the " +
+                             std::to_string(t->dim()) + "-d tensor '" + axis.tensor + "'");
       const int64_t length = t->size(axis.dim);
       if (count >= 0 && length != count)
         group_bug(group, "'" + axis.tensor + "' has " + std::to_string(length) + " channels along dimension " +
@@ -78,7 +79,8 @@ std::vector<int64_t> group_widths(const WeightSharing& sharing, const std::vecto
       const auto it = cut.find(axis.tensor);
       if (it == cut.end()) continue;
       if (axis.dim < 0 || axis.dim >= static_cast<int64_t>(it->second.size()))
-        group_bug(group, "dimension " + std::to_string(axis.dim) + " of '" + axis.tensor + "'");
+        group_bug(group, "dimension " + std::to_string(axis.dim) + " is out of range for the " +
+                             std::to_string(it->second.size()) + "-d layer tensor cut from '" + axis.tensor + "'");
       width = it->second[static_cast<std::size_t>(axis.dim)];
       break;
     }
@@ -91,11 +93,11 @@ std::vector<ChannelOrder> importance_orders(const StateDict& tensors, const std:
                                             const std::vector<std::vector<int64_t>>& kept) {
   if (kept.size() != groups.size())
     throw Error("importance_orders: " + std::to_string(kept.size()) + " lists of kept widths for " +
-                std::to_string(groups.size()) + " channel groups");
+                std::to_string(groups.size()) + " channel groups; fix: give one list per group (a caller's bug)");
   std::vector<ChannelOrder> orders;
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const int64_t count = channel_count(tensors, groups[g]);
-    const std::vector<double> weight = importance(tensors, groups[g], count);
+    const std::vector<double> importances = importance(tensors, groups[g], count);
     // Band edges: the kept widths inside (0, count), then count.
     std::vector<int64_t> edges;
     for (int64_t w : kept[g])
@@ -111,7 +113,7 @@ std::vector<ChannelOrder> importance_orders(const StateDict& tensors, const std:
     int64_t begin = 0;
     for (int64_t end : edges) {
       std::stable_sort(o.order.begin() + begin, o.order.begin() + end,
-                       [&](int64_t a, int64_t b) { return weight[a] > weight[b]; });
+                       [&](int64_t a, int64_t b) { return importances[a] > importances[b]; });
       begin = end;
     }
     orders.push_back(std::move(o));
@@ -125,6 +127,7 @@ void apply_orders(const StateDict& tensors, const std::vector<ChannelGroup>& gro
   for (const ChannelOrder& o : orders) {
     const ChannelGroup& group = groups.at(o.group);
     const at::Tensor index = at::tensor(o.order, at::kLong);
+    at::Tensor on_device = index;  // the index where the last tensor was: one copy per group and device
     for (const ChannelAxis& axis : group.axes) {
       const at::Tensor* t = tensors.find(axis.tensor);
       if (!t) continue;
@@ -134,7 +137,8 @@ void apply_orders(const StateDict& tensors, const std::vector<ChannelGroup>& gro
                              std::to_string(o.order.size()));
       // Into the tensor itself: its storage, layout (channels-last) and
       // identity (an optimiser holds it) stay.
-      t->copy_(t->index_select(axis.dim, index.to(t->device())));
+      if (on_device.device() != t->device()) on_device = index.to(t->device());
+      t->copy_(t->index_select(axis.dim, on_device));
     }
   }
 }

@@ -27,16 +27,16 @@ std::vector<std::vector<int64_t>> trained_widths(const ElasticSpace& elastic, co
     add(elastic.smallest(choices));
     for (std::size_t v = 0; v < choices.allowed.size(); ++v) {
       for (std::size_t c = 1; c < choices.allowed[v].size(); ++c) {  // [0] is the largest's own
-        Architecture one = largest;
-        one[v] = choices.allowed[v][c];
-        add(space.canonicalize(one));
+        Architecture varied = largest;
+        varied[v] = choices.allowed[v][c];
+        add(space.canonicalize(varied));
       }
     }
   }
   return kept;
 }
 
-std::vector<supernet::ChannelOrder> sort_channels(const supernet::SuperNetwork& net, Optimiser& optimiser,
+std::vector<supernet::ChannelOrder> sort_channels(supernet::SuperNetwork& net, Optimiser& optimiser,
                                                   const std::vector<ChannelGroup>& groups,
                                                   const std::vector<std::vector<int64_t>>& kept) {
   const supernet::StateDict held = net.state_dict();

@@ -165,9 +165,16 @@ TrainSummary train_supernet(const SearchSpace& space, const TrainData& data, con
   const auto& sharing = dynamic_cast<const WeightSharing&>(space);
   const std::vector<ChannelGroup> channel_groups = sharing.channel_groups();
   for (std::size_t i = 0; i < options.phases.size(); ++i) {
-    if (options.phases[i].sort_channels && channel_groups.empty())
-      throw Error("phase " + std::to_string(i + 1) + " sorts channels (sort_channels), but the " +
-                  sharing.supernet_name() + " declares no channel groups to sort; fix: leave sort_channels out");
+    if (!options.phases[i].sort_channels) continue;
+    const std::string phase = "phase " + std::to_string(i + 1) + " sorts channels (sort_channels)";
+    if (channel_groups.empty())
+      throw Error(phase + ", but the " + sharing.supernet_name() +
+                  " declares no channel groups to sort; fix: leave sort_channels out");
+    // The widths kept are those this run's earlier phases trained; what a
+    // given checkpoint's own training taught is not known.
+    if (!options.initial_checkpoint.empty())
+      throw Error(phase + " of a super-network started from " + options.initial_checkpoint +
+                  ", whose narrower widths would lose their channels; fix: sort in the run that trains the widths");
   }
   // The two networks validated after every epoch; one sub-network trained
   // alone is both.

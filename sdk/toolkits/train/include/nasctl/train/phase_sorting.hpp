@@ -37,7 +37,7 @@ std::vector<std::vector<int64_t>> trained_widths(const ElasticSpace& elastic, co
 // Puts every group of `net` in order of importance within the bands `kept`
 // leaves and moves the optimiser's buffers with the channels; returns the
 // orders applied.
-std::vector<supernet::ChannelOrder> sort_channels(const supernet::SuperNetwork& net, Optimiser& optimiser,
+std::vector<supernet::ChannelOrder> sort_channels(supernet::SuperNetwork& net, Optimiser& optimiser,
                                                   const std::vector<ChannelGroup>& groups,
                                                   const std::vector<std::vector<int64_t>>& kept);
 
