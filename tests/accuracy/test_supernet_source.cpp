@@ -114,7 +114,7 @@ TEST_CASE("supernet source: a repeated architecture returns the first numbers wi
   CHECK(source->conditions().at("sub_networks_measured") == "1");
 }
 
-TEST_CASE("supernet source: the calibration subset is seeded (same seed, same numbers; another seed, other statistics)") {
+TEST_CASE("supernet source: the calibration subset is seeded (same seed, same numbers, another seed, other statistics)") {
   FixtureFolder f;
   const auto space = test::ofa_space();
   auto keys = test::small_keys(f.folder);
@@ -155,7 +155,7 @@ TEST_CASE("supernet source: run.json conditions hold the checkpoint's SHA-256, d
   CHECK(c.at("validation").find("validation split (20 images") != std::string::npos);
 }
 
-TEST_CASE("supernet source: a validation subset scores that many images; channels_last inputs run too") {
+TEST_CASE("supernet source: a validation subset scores that many images, channels_last inputs run too") {
   FixtureFolder f;
   const auto space = test::ofa_space();
   auto keys = test::small_keys(f.folder);
@@ -214,7 +214,7 @@ TEST_CASE("supernet source: each architecture is read at its own resolution") {
   CHECK(source->measured() == 2);
 }
 
-TEST_CASE("supernet source: on CUDA float32 agrees with the CPU; bf16 autocast and channels_last run (skipped without a GPU)") {
+TEST_CASE("supernet source: on CUDA float32 agrees with the CPU, bf16 autocast and channels_last run (skipped without a GPU)") {
   if (libtorch::cuda_device_count() == 0) {
     MESSAGE("skipped: no CUDA device (" << libtorch::cuda_unavailable_reason() << ")");
     return;

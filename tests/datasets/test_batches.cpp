@@ -106,7 +106,7 @@ TEST_CASE("a batch's memory is reused once the caller drops it, and later batche
   CHECK(blocks.size() <= 3);
 }
 
-TEST_CASE("a stream gives batch_count() batches, then nothing; an empty read gives none") {
+TEST_CASE("a stream gives batch_count() batches, then nothing, an empty read gives none") {
   ScratchFolder folder("datasets-count");
   write_mixed_folder(folder.path());
   const auto dataset = open(folder.path(), 2, 1);

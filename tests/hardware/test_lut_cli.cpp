@@ -70,7 +70,7 @@ std::size_t data_rows(const std::string& file) {
 
 }  // namespace
 
-TEST_CASE("lut build measures every signature once; a second run measures nothing") {
+TEST_CASE("lut build measures every signature once, a second run measures nothing") {
   TempDir dir("lut-cli");
   write_text(dir / "cfg.toml", config());
   const auto first = run_lut(dir, {"build", "-o", dir / "lut.csv"});
@@ -133,7 +133,7 @@ TEST_CASE("lut check reports the figures, writes its JSON and the calibration th
   CHECK(std::stod(evaluated.out.substr(comma + 1)) == doctest::Approx(expected).epsilon(1e-9));
 }
 
-TEST_CASE("a build killed with SIGKILL keeps its rows; the rerun completes it without duplicates") {
+TEST_CASE("a build killed with SIGKILL keeps its rows, the rerun completes it without duplicates") {
   TempDir dir("lut-cli");
   write_text(dir / "cfg.toml", config(40));
   const pid_t pid = spawn_nasctl({"lut", "build", "-c", dir / "cfg.toml", "--hardware", "cpu", "-o", dir / "lut.csv",

@@ -73,7 +73,7 @@ TEST_CASE("ridge shrinks coefficients towards zero as lambda grows") {
   CHECK(previous < 0.05);  // lambda = 1e4 against a Gram diagonal of 40: almost all shrunk
 }
 
-TEST_CASE("standardised ridge predicts the same whatever the unit of a feature; raw ridge does not") {
+TEST_CASE("standardised ridge predicts the same whatever the unit of a feature, raw ridge does not") {
   Data d = linear_data(30, {1.0, 1.0}, 0.0, 0.5, 3);
   Data scaled = d;
   for (auto& row : scaled.x) row[1] *= 1000.0;  // same feature, another unit

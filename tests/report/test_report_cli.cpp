@@ -220,7 +220,7 @@ TEST_CASE("a run with nothing feasible still gets a report, which says the front
   CHECK(html.find("no feasible evaluation, so no hypervolume") != std::string::npos);
 }
 
-TEST_CASE("runs on different metrics share axes by objective position; three objectives give three front plots") {
+TEST_CASE("runs on different metrics share axes by objective position, three objectives give three front plots") {
   TempDir dir("report");
   REQUIRE(search_run(dir, "macs", kAnalyticConfig, {"--no-report"}).exit_code == 0);
   const std::string memory = config_with("metric = \"cost.macs\"", "metric = \"cost.peak_activation_bytes\"");

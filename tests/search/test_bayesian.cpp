@@ -257,7 +257,7 @@ TEST_CASE("bayesian optimisation starts with the random initial design, then pro
   }
 }
 
-TEST_CASE("the same seed and results give the same proposals; another seed gives others") {
+TEST_CASE("the same seed and results give the same proposals, another seed gives others") {
   const GridSpace space(8, 4);
   const TradeOff f(8, 4, 9);
   auto proposals = [&](uint64_t seed) {

@@ -194,7 +194,7 @@ TEST_CASE("bad settings are refused in one line with the key and the fix") {
   CHECK(e.find("fix: lower search.population") != std::string::npos);
 }
 
-TEST_CASE("same seed, same proposals; another seed, other proposals") {
+TEST_CASE("same seed, same proposals, another seed, other proposals") {
   const test::ToySpace space(12);
   const std::vector<Constraint> limit{{"toy.cost", Bound::AtMost, 25.0}};
   auto one = make_strategy<EvolutionStrategy>();

@@ -73,7 +73,7 @@ std::string all(const std::string& value) {
 
 }  // namespace
 
-TEST_CASE("bert-base: BERT-base's 109.48 M parameters at 12 layers, 12 heads, 3072; the smallest network by hand") {
+TEST_CASE("bert-base: BERT-base's 109.48 M parameters at 12 layers, 12 heads, 3072, the smallest network by hand") {
   const auto s = make_plugin<BertBase>();
   const NetworkSpec largest = s->lower(s->largest());
   check_network(largest);

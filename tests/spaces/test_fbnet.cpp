@@ -124,7 +124,7 @@ std::string nine_to_the_22() {
 
 }  // namespace
 
-TEST_CASE("fbnet: 22 variables, each the 9 candidates in HW-NAS-Bench's op-index order; 9^22 networks") {
+TEST_CASE("fbnet: 22 variables, each the 9 candidates in HW-NAS-Bench's op-index order, 9^22 networks") {
   const auto s = space();
   REQUIRE(s->variables().size() == 22);
   for (std::size_t i = 0; i < 22; ++i) {

@@ -105,7 +105,7 @@ TEST_CASE("the small stem at 32 ends at 4x4, at 64 at 8x8") {
   CHECK(last_feature_map(space->lower(uniform(1, 1))) == TensorShape{960, 8, 8});
 }
 
-TEST_CASE("the stem's strides change no parameter; one input channel removes two thirds of the first convolution") {
+TEST_CASE("the stem's strides change no parameter, one input channel removes two thirds of the first convolution") {
   const auto imagenet = nasctl::test::make_plugin<OfaMobileNetV3>();
   const auto small_rgb = nasctl::test::make_plugin<OfaMobileNetV3>(
       {{"stem", std::string("small")}, {"resolutions", std::vector<int64_t>{28}}});

@@ -195,7 +195,7 @@ TEST_CASE("kept widths are bands no channel crosses, each in order of importance
   CHECK_FALSE(std::is_sorted(importance_after.rbegin(), importance_after.rend()));  // bands, not one sort
 }
 
-TEST_CASE("buffers kept under the tensors' names move with them; ones not there are skipped") {
+TEST_CASE("buffers kept under the tensors' names move with them, ones not there are skipped") {
   const Fixture f;
   const ChannelGroup& g = f.groups.front();
   const ChannelAxis& moved = g.axes.front();

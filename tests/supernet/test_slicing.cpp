@@ -133,7 +133,7 @@ TEST_CASE("channels_last lays CPU tensors out as contiguous(ChannelsLast) does: 
   CHECK(libtorch::channels_last(flat).data_ptr() == flat.data_ptr());
 }
 
-TEST_CASE("slices of NHWC shared filters are NHWC, depthwise and 1x1 ones included; NCHW ones stay NCHW") {
+TEST_CASE("slices of NHWC shared filters are NHWC, depthwise and 1x1 ones included, NCHW ones stay NCHW") {
   const at::Tensor depthwise = libtorch::nhwc_strided(at::randn({8, 1, 7, 7}));
   const at::Tensor centre = cut_shared_tensor(depthwise, {6, 1, 5, 5});
   CHECK(centre.suggest_memory_format() == at::MemoryFormat::ChannelsLast);

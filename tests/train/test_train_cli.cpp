@@ -224,7 +224,7 @@ TEST_CASE("a run stopped after one epoch and resumed ends with the tensors of th
   }
 }
 
-TEST_CASE("a width phase sorts channels once, at its start; a run resumed there or later ends as the straight run") {
+TEST_CASE("a width phase sorts channels once at its start, and runs resumed there or later end as the straight run") {
   test::TempDir dir("train-sort");
   // The largest for an epoch, then elastic expand ratios for two, sorted first.
   test::write_text(dir / "train.toml",
