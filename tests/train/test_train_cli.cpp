@@ -76,6 +76,19 @@ std::string metrics_without_timing(const std::string& path) {
   return out;
 }
 
+// Two runs of one config, one interrupted and resumed, end with the same
+// tensors and the same metrics (timing aside).
+void check_ends_alike(const std::string& straight, const std::string& resumed) {
+  const supernet::StateDict a = supernet::read_checkpoint(straight + "/checkpoint.pt");
+  const supernet::StateDict b = supernet::read_checkpoint(resumed + "/checkpoint.pt");
+  REQUIRE(a.names() == b.names());
+  int differing = 0;
+  for (const std::string& name : a.names())
+    if (!at::equal(a.at(name), b.at(name))) ++differing;
+  CHECK(differing == 0);
+  CHECK(metrics_without_timing(straight + "/metrics.csv") == metrics_without_timing(resumed + "/metrics.csv"));
+}
+
 // An RGB space for image folders (the ImageNet stem at 128 px) and a
 // training of one epoch on 9 of 12 images.
 const std::string kRgbSpace =
@@ -247,14 +260,7 @@ TEST_CASE("a width phase sorts channels once at its start, and runs resumed ther
   check_success(third);
   CHECK(third.err.find("channels sorted") == std::string::npos);  // sorted already, in the checkpoint
 
-  const supernet::StateDict a = supernet::read_checkpoint(dir / "straight/checkpoint.pt");
-  const supernet::StateDict b = supernet::read_checkpoint(dir / "resumed/checkpoint.pt");
-  REQUIRE(a.names() == b.names());
-  int differing = 0;
-  for (const std::string& name : a.names())
-    if (!at::equal(a.at(name), b.at(name))) ++differing;
-  CHECK(differing == 0);
-  CHECK(metrics_without_timing(dir / "straight/metrics.csv") == metrics_without_timing(dir / "resumed/metrics.csv"));
+  check_ends_alike(dir / "straight", dir / "resumed");
 }
 
 TEST_CASE("nasctl validate accepts a config that only trains and nasctl search refuses it in one line") {
